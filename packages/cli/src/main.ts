@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The `wasmu` command. `wasmu COMMAND ARGS...`; see `wasmu --help`.
+ */
+
+import { writeSync } from "node:fs";
+import { run } from "./cli.js";
+
+function writer(fd: number): (text: string) => void {
+  return (text: string) => {
+    const buf = Buffer.from(text, "utf8");
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += writeSync(fd, buf, off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") continue;
+        // The reader went away (e.g. `| head`): stop quietly, as GNU tools do.
+        if (code === "EPIPE") process.exit(0);
+        throw e;
+      }
+    }
+  };
+}
+
+process.exitCode = run(process.argv.slice(2), { out: writer(1), err: writer(2) });

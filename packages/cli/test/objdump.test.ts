@@ -1,0 +1,141 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { objdump, ObjdumpError } from "../src/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, "..", "fixtures");
+const bin = join(here, "..", "dist", "main.js");
+const repoRoot = join(here, "..", "..", "..");
+const guests = process.env.WASMU_GUESTS ?? join(repoRoot, ".cache", "guests");
+const sysroot = join(guests, "sysroot");
+
+function which(tool: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+}
+const hasObjdump = which("riscv64-linux-gnu-objdump");
+if (!hasObjdump) console.warn("SKIP: riscv64-linux-gnu-objdump not found: live differential tests against GNU objdump are skipped (apt-get install binutils-riscv64-linux-gnu)");
+
+/** Runs wasmu's objdump in-process, as `wasmu objdump -d NAME` would. */
+function wasmuObjdump(path: string, name: string): string {
+  const parts: string[] = [];
+  objdump(readFileSync(path), { fileName: name, write: (t) => parts.push(t) });
+  return parts.join("");
+}
+
+/** Compares two disassemblies line by line (trailing whitespace ignored); returns the first differences. */
+function diffLines(expected: string, actual: string, max = 15): { count: number; sample: string[] } {
+  const e = expected.split("\n").map((l) => l.trimEnd());
+  const a = actual.split("\n").map((l) => l.trimEnd());
+  let count = Math.abs(e.length - a.length);
+  const sample: string[] = [];
+  const n = Math.min(e.length, a.length);
+  for (let i = 0; i < n; i++) {
+    if (e[i] !== a[i]) {
+      count++;
+      if (sample.length < max) sample.push(`line ${i + 1}:\n  objdump: ${e[i]}\n  wasmu:   ${a[i]}`);
+    }
+  }
+  if (e.length !== a.length) sample.push(`line counts differ: objdump ${e.length}, wasmu ${a.length}`);
+  return { count, sample };
+}
+
+describe("wasmu objdump -d on the project's fixtures", () => {
+  for (const name of ["hello", "start", "hello.o"]) {
+    it(`matches GNU objdump's recorded output for ${name}`, () => {
+      const expected = readFileSync(join(fixtures, `${name}.objdump`), "utf8");
+      const d = diffLines(expected, wasmuObjdump(join(fixtures, name), name));
+      expect(d.sample.join("\n")).toBe("");
+    });
+    it.skipIf(!hasObjdump)(`matches live GNU objdump for ${name}`, () => {
+      const expected = execFileSync("riscv64-linux-gnu-objdump", ["-d", name], { cwd: fixtures, encoding: "utf8", maxBuffer: 1 << 28 });
+      const d = diffLines(expected, wasmuObjdump(join(fixtures, name), name));
+      expect(d.sample.join("\n")).toBe("");
+    });
+  }
+});
+
+describe("wasmu objdump -d on Debian sid's riscv64 binaries", () => {
+  const targets = [
+    { name: "busybox-static", path: join(sysroot, "usr/bin/busybox") },
+    { name: "libc.so.6", path: join(sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6") },
+  ];
+  for (const t of targets) {
+    const present = existsSync(t.path);
+    if (!present) console.warn(`SKIP: ${t.path} not found: run scripts/fetch-guests.sh ${guests} busybox-static libc6 (CI does)`);
+    it.skipIf(!present || !hasObjdump)(`equals GNU objdump over the whole of ${t.name}`, () => {
+      const expected = execFileSync("riscv64-linux-gnu-objdump", ["-d", t.path], { encoding: "utf8", maxBuffer: 1 << 30 });
+      const d = diffLines(expected, wasmuObjdump(t.path, t.path));
+      expect(d.sample.join("\n"), `${d.count} differing lines`).toBe("");
+    }, 600_000);
+  }
+});
+
+describe("bad input", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wasmu-objdump-"));
+  it("rejects a file that is not ELF with a one-line error", () => {
+    expect(() => wasmuObjdump(join(fixtures, "src", "hello.c"), "hello.c")).toThrow(ObjdumpError);
+    expect(() => wasmuObjdump(join(fixtures, "src", "hello.c"), "hello.c")).toThrow(/hello\.c: file format not recognized/);
+  });
+  it("rejects an ELF file for another machine", () => {
+    const bytes = new Uint8Array(readFileSync(join(fixtures, "hello")));
+    bytes[18] = 62; // EM_X86_64
+    bytes[19] = 0;
+    const path = join(dir, "x86");
+    writeFileSync(path, bytes);
+    expect(() => wasmuObjdump(path, "x86")).toThrow(/x86: not a RISC-V file/);
+  });
+  it("rejects truncated and corrupt files without a stack trace", () => {
+    const whole = readFileSync(join(fixtures, "hello"));
+    for (const cut of [3, 20, 63, 64, 100, 2000, whole.length - 1]) {
+      const path = join(dir, `cut${cut}`);
+      writeFileSync(path, whole.subarray(0, cut));
+      let error: unknown;
+      try {
+        wasmuObjdump(path, "cut");
+      } catch (e) {
+        error = e;
+      }
+      // Either it dumps what the file holds (if the cut leaves the tables whole) or it says why not.
+      if (error !== undefined) expect(error).toBeInstanceOf(ObjdumpError);
+    }
+    const corrupt = new Uint8Array(whole);
+    corrupt.set([0xff, 0xff, 0xff, 0x7f], 40); // e_shoff far past the end
+    writeFileSync(join(dir, "corrupt"), corrupt);
+    expect(() => wasmuObjdump(join(dir, "corrupt"), "corrupt")).toThrow(/section header table extends past the end of the file/);
+  });
+});
+
+describe("the wasmu bin", () => {
+  beforeAll(() => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: build first (pnpm --filter @wasmu/cli build; turbo's test task does)`);
+  });
+  it("prints the disassembly and exits 0", () => {
+    const r = spawnSync(process.execPath, [bin, "objdump", "-d", "start"], { cwd: fixtures, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(fixtures, "start.objdump"), "utf8"));
+  });
+  it("gives one line and status 1 for a non-ELF file", () => {
+    const r = spawnSync(process.execPath, [bin, "objdump", "-d", "src/hello.c"], { cwd: fixtures, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("wasmu objdump: src/hello.c: file format not recognized (no ELF magic)\n");
+  });
+  it("gives one line and status 1 for a missing file", () => {
+    const r = spawnSync(process.execPath, [bin, "objdump", "-d", "no-such-file"], { cwd: fixtures, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("wasmu objdump: 'no-such-file': No such file\n");
+  });
+  it("rejects an unknown command and an unknown option with status 2", () => {
+    expect(spawnSync(process.execPath, [bin, "frobnicate"], { encoding: "utf8" }).status).toBe(2);
+    expect(spawnSync(process.execPath, [bin, "objdump", "-Q", "x"], { encoding: "utf8" }).status).toBe(2);
+  });
+  it("keeps the version in step with package.json", async () => {
+    const { VERSION } = await import("../src/version.js");
+    const pkg = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
