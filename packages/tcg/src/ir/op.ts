@@ -1,0 +1,44 @@
+/**
+ * One IR operation: an opcode, its type, and its operands.
+ *
+ * @module
+ */
+import { OPS, type OpDef, type OpName } from "./opcodes.js";
+import type { Temp } from "./temp.js";
+import type { IrType } from "./types.js";
+
+/**
+ * An op instance. Fields are mutable so that optimizer passes can rewrite an op in
+ * place (e.g. turn `add_i64 t1, t2, $0` into `mov_i64 t1, t2`).
+ */
+export class Op {
+  /**
+   * @param opc Base name of the op.
+   * @param type The op type for ops with a `_i32`/`_i64` suffix, else undefined.
+   * @param outs Output temps.
+   * @param ins Input temps (constants are `const` temps).
+   * @param consts Compile-time operands (conditions, label ids, MemOps, immediates, helper indices).
+   */
+  constructor(
+    public opc: OpName,
+    public type: IrType | undefined,
+    public outs: Temp[],
+    public ins: Temp[],
+    public consts: number[],
+  ) {}
+
+  /** The op's row in the op table. */
+  get def(): OpDef {
+    return OPS[this.opc];
+  }
+
+  /** The text mnemonic, e.g. `add_i64`. */
+  get mnemonic(): string {
+    return mnemonic(this.opc, this.type);
+  }
+}
+
+/** The text mnemonic of an op name at a type (`add`, `i64` -> `add_i64`). */
+export function mnemonic(opc: OpName, type: IrType | undefined): string {
+  return type === undefined || OPS[opc].types === "none" ? opc : `${opc}_${type}`;
+}
