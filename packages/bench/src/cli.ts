@@ -1,0 +1,157 @@
+// The bench's command line: `wasmu-bench [options] [entry...]`, `wasmu-bench fetch`.
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { makeContext } from "./context.js";
+import type { BenchContext, BenchEntry } from "./entry.js";
+import { ENTRIES } from "./entries/index.js";
+import { fetchGuests, guestPackagesOf } from "./guests/fetch.js";
+import { readGuestPackages } from "./guests/manifest.js";
+import { describeMachine, findComparators } from "./machine.js";
+import { asciiCurve, writeReport } from "./report/markdown.js";
+import { ProgressLine, type ProgressStream } from "./report/progress.js";
+import { renderResultsTable } from "./report/table.js";
+import { describeRequirement, unmetRequirements } from "./requirements.js";
+import type { BenchResults, EntryResult } from "./results.js";
+import { runEntry, summarizeComparisons } from "./runner.js";
+
+/** Where runBench writes, and what it runs (tests substitute their own). */
+export interface BenchIO {
+  readonly stdout: ProgressStream;
+  readonly stderr: ProgressStream;
+  /** The registry (default: every entry of src/entries/index.ts). */
+  readonly entries?: readonly BenchEntry[];
+  /** Paths (default: from the repository and $WASMU_CACHE). */
+  readonly context?: BenchContext;
+}
+
+export const USAGE = `Usage: wasmu-bench [options] [entry...]     (pnpm bench [options] [entry...])
+       wasmu-bench fetch [--cache DIR] [--update] [package...]
+
+Runs the benchmark entries (all of them, or those named), prints a table and the
+seed-style charts, and writes results.json, report.md and SVG charts to --out.
+
+Options:
+  -r, --runs N      measured runs per side (default 5)
+  -w, --warmup N    warm-up runs per side, not counted (default 1)
+  -o, --out DIR     report folder (default ./bench-report)
+      --list        list the entries, their needs and whether they are available
+      --json        print the results as JSON on standard output (the table goes to standard error)
+      --cache DIR   guest cache (default $WASMU_CACHE, else <repo>/.cache/guests)
+  -h, --help        this text
+
+fetch: download Debian sid riscv64 packages into the guest cache once (with
+scripts/fetch-guests.sh); without names, the packages every entry needs plus
+busybox-static and libc6. --update refreshes the package index first.
+`;
+
+function count(value: string | undefined, name: string, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} wants an integer >= ${min}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function list(entries: readonly BenchEntry[], ctx: BenchContext, out: ProgressStream): Promise<void> {
+  for (const e of entries) {
+    const unmet = await unmetRequirements(e.requires, ctx);
+    out.write(`${e.name}${unmet.length > 0 ? "  [absent]" : ""}\n  ${e.description}\n`);
+    if (e.requires.length > 0) out.write(`  needs: ${e.requires.map(describeRequirement).join("; ")}\n`);
+    if (unmet.length > 0) out.write(`  absent: ${unmet.join("; ")}\n`);
+  }
+}
+
+/**
+ * Runs the bench with command-line arguments (without "node main.js"); resolves to the
+ * exit status: 0 when every entry ran or was absent, 1 when a workload failed, 2 on a
+ * usage error. `wasmu bench ARGS` execs the bench's main with the same arguments.
+ */
+export async function runBench(argv: readonly string[], io: BenchIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const entries = io.entries ?? ENTRIES;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        runs: { type: "string", short: "r" },
+        warmup: { type: "string", short: "w" },
+        out: { type: "string", short: "o" },
+        list: { type: "boolean" },
+        json: { type: "boolean" },
+        cache: { type: "string" },
+        update: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    io.stderr.write(`wasmu-bench: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const ctx = io.context ?? makeContext(values.cache !== undefined ? { cacheDir: values.cache } : {});
+
+  if (positionals[0] === "fetch") {
+    const packages = positionals.length > 1 ? positionals.slice(1) : guestPackagesOf(entries);
+    io.stderr.write(`fetching ${packages.join(" ")} into ${ctx.cacheDir}\n`);
+    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, values.update === true);
+    for (const p of readGuestPackages(ctx.cacheDir)) io.stdout.write(`${p.name}\t${p.version}\t${p.architecture}\n`);
+    return status === 0 ? 0 : 1;
+  }
+
+  let runs: number;
+  let warmup: number;
+  try {
+    runs = count(values.runs, "runs", 1, 5);
+    warmup = count(values.warmup, "warmup", 0, 1);
+  } catch (err) {
+    io.stderr.write(`wasmu-bench: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const unknown = positionals.filter((p) => !entries.some((e) => e.name === p));
+  if (unknown.length > 0) {
+    io.stderr.write(`wasmu-bench: no entry named ${unknown.join(", ")}; entries: ${entries.map((e) => e.name).join(", ")}\n`);
+    return 2;
+  }
+  const selected = positionals.length > 0 ? entries.filter((e) => positionals.includes(e.name)) : entries;
+  if (values.list) {
+    await list(selected, ctx, io.stdout);
+    return 0;
+  }
+
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine(ctx.repoRoot);
+  const comparators = findComparators(selected);
+  const progress = new ProgressLine(io.stderr);
+  const entryResults: EntryResult[] = [];
+  for (const e of selected) entryResults.push(await runEntry(e, ctx, { runs, warmup, onProgress: (p) => progress.update(p) }));
+  progress.clear();
+
+  const results: BenchResults = {
+    schema: "wasmu-bench/1",
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command: ["wasmu-bench", ...argv].join(" "),
+    options: { runs, warmup },
+    machine,
+    guests: { cacheDir: ctx.cacheDir, packages: readGuestPackages(ctx.cacheDir) },
+    comparators,
+    entries: entryResults,
+    summary: summarizeComparisons(entryResults),
+  };
+
+  const human = values.json ? io.stderr : io.stdout;
+  human.write(`${renderResultsTable(results)}\n`);
+  for (const e of entryResults)
+    for (const w of e.workloads) if (w.status === "ok" && w.curve) human.write(`\n${asciiCurve(e.name, w)}\n`);
+  const outDir = resolve(values.out ?? "bench-report");
+  writeReport(outDir, results);
+  human.write(`\nreport: ${outDir}/report.md (samples in ${outDir}/results.json)\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return entryResults.some((e) => e.status === "failed") ? 1 : 0;
+}

@@ -1,0 +1,8 @@
+// The one list of benchmark entries. To add one: write src/entries/<name>.ts exporting a
+// BenchEntry, and add it here (see the package README).
+import type { BenchEntry } from "../entry.js";
+import { isaEntry } from "./isa.js";
+import { smokeEntry } from "./smoke.js";
+
+/** Every registered entry, in the order `pnpm bench` runs them. */
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, smokeEntry];

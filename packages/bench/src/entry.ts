@@ -1,0 +1,106 @@
+// What a benchmark entry declares: its name, what it needs, and its workloads.
+// Entries are plain data plus a few functions; src/entries/index.ts lists them all.
+import type { CommandSpec } from "./measure/command.js";
+import type { MicroFunction } from "./measure/function.js";
+
+/** Something a benchmark needs from the machine. */
+export type Requirement =
+  /** A program on PATH (a comparator such as qemu-riscv64-static, or a native tool). */
+  | { readonly kind: "command"; readonly command: string; readonly install?: string }
+  /** Debian sid riscv64 packages fetched into the guest cache (`wasmu-bench fetch`). */
+  | { readonly kind: "guest-packages"; readonly packages: readonly string[] }
+  /** A file, by absolute path or relative to the guest cache's sysroot. */
+  | { readonly kind: "file"; readonly path: string; readonly hint: string }
+  /** Anything else: returns null when satisfied, else the reason it is not. */
+  | { readonly kind: "check"; readonly what: string; readonly check: (ctx: BenchContext) => Promise<string | null> };
+
+/** Where things are, handed to every entry. */
+export interface BenchContext {
+  /** Root of the wasmu repository (holds scripts/fetch-guests.sh). */
+  readonly repoRoot: string;
+  /** The guest cache: $WASMU_CACHE, else <repoRoot>/.cache/guests. */
+  readonly cacheDir: string;
+  /** <cacheDir>/sysroot: the extracted Debian riscv64 packages. */
+  readonly sysroot: string;
+}
+
+/** A command measured as a child process tree. */
+export interface CommandTarget extends CommandSpec {
+  readonly kind: "command";
+  /** Short name shown in tables and legends ("wasmu", "qemu", "native"). */
+  readonly label: string;
+  /** When set, the run fails unless standard output contains this text. */
+  readonly expectStdout?: string;
+}
+
+/** A function measured inside the harness. */
+export interface FunctionTarget {
+  readonly kind: "function";
+  readonly label: string;
+  /** Name of the unit `run` returns a count of ("insn", "op"); throughput is units per second. */
+  readonly unit: string;
+  /** Called once before the warm-up (load inputs, build tables). */
+  readonly setup?: () => void | Promise<void>;
+  /** Does some work and returns how many units it did. */
+  readonly run: MicroFunction;
+  /** Calls are repeated until a sample lasts at least this long (default 100 ms). */
+  readonly minSampleMs?: number;
+}
+
+/** What runs in one side of a measurement. */
+export type Target = CommandTarget | FunctionTarget;
+
+interface WorkloadBase {
+  /** Short kebab-case name, unique in its entry. */
+  readonly name: string;
+  /** One line: what is measured. */
+  readonly description: string;
+  /** Needs of this workload alone (e.g. a comparator); absent ones make it absent, not the entry. */
+  readonly requires?: readonly Requirement[];
+}
+
+/** One target measured on its own. */
+export interface SingleWorkload extends WorkloadBase {
+  readonly kind: "single";
+  readonly target: Target;
+}
+
+/**
+ * Two targets run in alternation (baseline, candidate, baseline, candidate ...); the
+ * ratio candidate / baseline of the time per unit is taken pair by pair.
+ */
+export interface CompareWorkload extends WorkloadBase {
+  readonly kind: "compare";
+  /** Names the comparison across workloads ("wasmu/qemu"): the geometric mean is taken per comparison. */
+  readonly comparison: string;
+  readonly baseline: Target;
+  readonly candidate: Target;
+}
+
+/**
+ * Time against a parameter (guest CPUs), one curve per mode: at each x the modes run
+ * in alternation, and each mode's ratio to the first mode is taken pair by pair.
+ */
+export interface CurveWorkload extends WorkloadBase {
+  readonly kind: "curve";
+  /** Axis label of x ("Guest CPUs"). */
+  readonly xLabel: string;
+  readonly xs: readonly number[];
+  /** The first mode is the reference of the ratios ("tb-lock=on", i.e. "before"). */
+  readonly modes: readonly { readonly label: string; readonly target: (x: number) => Target }[];
+}
+
+/** A workload of an entry. */
+export type Workload = SingleWorkload | CompareWorkload | CurveWorkload;
+
+/** A benchmark entry: registered once in src/entries/index.ts. */
+export interface BenchEntry {
+  /** Name used on the command line (`pnpm bench NAME`). */
+  readonly name: string;
+  /** One or two sentences: what it measures and why. */
+  readonly description: string;
+  /** Needs of the whole entry; if one is absent, the entry is reported absent with the reason. */
+  readonly requires: readonly Requirement[];
+  /** Builds the workloads, once the requirements hold. */
+  readonly workloads: (ctx: BenchContext) => readonly Workload[] | Promise<readonly Workload[]>;
+}

@@ -1,0 +1,35 @@
+// `wasmu-bench fetch`: download and cache Debian sid riscv64 packages once, through
+// scripts/fetch-guests.sh (the same script CI and the CLI's differential tests use).
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { BenchEntry } from "../entry.js";
+
+/** Packages every cache gets: the CLI's differential tests need them too. */
+export const BASE_GUEST_PACKAGES: readonly string[] = ["busybox-static", "libc6"];
+
+/** The packages the given entries need (their guest-packages requirements), with the base set. */
+export function guestPackagesOf(entries: readonly BenchEntry[]): string[] {
+  const all = new Set(BASE_GUEST_PACKAGES);
+  for (const e of entries) for (const r of e.requires) if (r.kind === "guest-packages") for (const p of r.packages) all.add(p);
+  return [...all].sort();
+}
+
+/** The fetch script of the repository. */
+export function fetchScriptPath(repoRoot: string): string {
+  return join(repoRoot, "scripts", "fetch-guests.sh");
+}
+
+/**
+ * Runs scripts/fetch-guests.sh CACHEDIR PKG... with its output passed through to
+ * standard error; resolves to its exit status (0 when every package is present).
+ */
+export function fetchGuests(repoRoot: string, cacheDir: string, packages: readonly string[], update = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [fetchScriptPath(repoRoot), cacheDir, ...packages], {
+      stdio: ["ignore", process.stderr, process.stderr],
+      env: update ? { ...process.env, FETCH_GUESTS_UPDATE: "1" } : process.env,
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}

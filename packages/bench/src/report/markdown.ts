@@ -1,0 +1,163 @@
+// The report folder: results.json (every sample), report.md and its SVG charts.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
+import { asciiPlot, type PlotSeries } from "./ascii-plot.js";
+import { formatBytes, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
+import { lineChart, ratioBarChart, type LineSeries } from "./svg.js";
+
+/** A file name made of letters, digits, dots and dashes. */
+export function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-+|-+$/g, "") || "chart";
+}
+
+/** The curves of a curve workload in seconds or milliseconds (whichever reads better). */
+export function curveSeries(w: WorkloadResult): { unit: "s" | "ms"; series: LineSeries[] } {
+  const points = w.curve?.points ?? [];
+  const maxMs = Math.max(0, ...points.flatMap((p) => p.sides.map((s) => s.wall.max)));
+  const unit = maxMs >= 1000 ? "s" : "ms";
+  const k = unit === "s" ? 1 / 1000 : 1;
+  const series = (w.curve?.modes ?? []).map((label, i) => ({
+    label,
+    points: points.flatMap((p) => {
+      const s = p.sides[i];
+      return s ? [{ x: p.x, y: s.wall.median * k, min: s.wall.min * k, max: s.wall.max * k }] : [];
+    }),
+  }));
+  return { unit, series };
+}
+
+/** The seed-style ASCII chart of a curve workload. */
+export function asciiCurve(entry: string, w: WorkloadResult): string {
+  const { unit, series } = curveSeries(w);
+  const plot: PlotSeries[] = series.map((s) => ({ label: s.label, points: s.points.map((p) => ({ x: p.x, y: p.y })) }));
+  return asciiPlot(plot, { title: `${entry}/${w.name}: ${w.description}`, yLabel: unit === "s" ? "seconds" : "milliseconds", xLabel: w.curve?.xLabel ?? "x" });
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
+}
+
+function sideCells(s: SideResult): string[] {
+  const main =
+    s.throughput !== null
+      ? `${formatRate(s.throughput.median, s.unit ?? "op")} (${formatRate(s.throughput.min, s.unit ?? "op")}–${formatRate(s.throughput.max, s.unit ?? "op")})`
+      : `${formatMs(s.wall.median)} (${formatMs(s.wall.min)}–${formatMs(s.wall.max)})`;
+  return [
+    s.label,
+    main,
+    s.cpu ? formatMs(s.cpu.median) : "–",
+    s.rss ? formatBytes(s.rss.median) : "–",
+    String(s.wall.n),
+    s.command ? `\`${s.command.join(" ")}\`` : `in-process (${s.unit ?? ""})`,
+  ];
+}
+
+function ratioCells(label: string, r: { median: number; min: number; max: number; n: number }): string[] {
+  return [label, `**${formatRatio(r.median)}** (${sig3(r.min)}–${sig3(r.max)})`, "", "", String(r.n), "median of pairwise ratios"];
+}
+
+interface Chart {
+  readonly file: string;
+  readonly svg: string;
+}
+
+function entrySection(e: EntryResult, charts: Chart[]): string[] {
+  const out = [`### ${e.name}`, "", e.description, ""];
+  if (e.requires.length > 0) out.push(`Needs: ${e.requires.join("; ")}.`, "");
+  if (e.status === "absent") return [...out, `**Absent:** ${e.reason ?? ""}`, ""];
+  if (e.status === "failed" && e.workloads.length === 0) return [...out, `**Failed:** ${e.reason ?? ""}`, ""];
+  for (const w of e.workloads) {
+    out.push(`#### ${e.name}/${w.name}`, "", w.description, "");
+    if (w.status !== "ok") {
+      out.push(`**${w.status === "absent" ? "Absent" : "Failed"}:** ${w.reason ?? ""}`, "");
+      continue;
+    }
+    const rows: string[][] = w.sides.map(sideCells);
+    if (w.ratio) rows.push(ratioCells(`${w.ratio.candidate} / ${w.ratio.baseline}`, w.ratio.summary));
+    for (const p of w.curve?.points ?? []) {
+      rows.push(...p.sides.map(sideCells));
+      for (const r of p.ratios) rows.push(ratioCells(`${r.candidate} / ${r.baseline}`, r.summary));
+    }
+    out.push(...mdTable(["side", "median (min–max)", "CPU", "peak RSS", "n", "what"], rows), "");
+    if (w.curve) {
+      const { unit, series } = curveSeries(w);
+      const file = `${slug(e.name)}-${slug(w.name)}.svg`;
+      charts.push({ file, svg: lineChart(`${e.name}/${w.name}`, series, w.curve.xLabel, unit === "s" ? "seconds" : "milliseconds") });
+      out.push(`![${e.name}/${w.name}](${file})`, "", "```", asciiCurve(e.name, w), "```", "");
+    }
+  }
+  return out;
+}
+
+/** The Markdown report and the SVG charts it links to. */
+export function renderMarkdown(results: BenchResults): { markdown: string; charts: Chart[] } {
+  const charts: Chart[] = [];
+  const m = results.machine;
+  const out: string[] = [
+    "# wasmu benchmarks",
+    "",
+    `Produced by \`${results.command}\`, ${results.startedAt} to ${results.finishedAt}.`,
+    `Each side: ${results.options.warmup} warm-up run(s) thrown away, then ${results.options.runs} measured run(s).`,
+    "Figures are medians with (min–max). Comparisons run their sides in alternation (A B A B …);",
+    "a ratio is the median of the pairwise ratios candidate/baseline of time per unit (> 1× means the candidate is slower),",
+    "and the geometric mean summarises a comparison across workloads.",
+    "CPU is user + system time of the whole process tree; peak RSS is the tree's peak resident memory (see packages/bench/README.md).",
+    "",
+    "## Machine",
+    "",
+    ...mdTable(
+      ["CPU", "cores", "memory", "OS", "Node", "V8", "wasmu commit"],
+      [[m.cpuModel, String(m.cores), formatBytes(m.memoryBytes), m.os, m.node, m.v8, m.commit === null ? "unknown" : `${m.commit.slice(0, 12)}${m.dirty ? " (with uncommitted changes)" : ""}`]],
+    ),
+    "",
+  ];
+  if (results.summary.length > 0) {
+    out.push("## Comparisons", "", ...mdTable(["comparison", "workloads", "geometric mean of ratios"], results.summary.map((s) => [s.comparison, String(s.workloads.length), formatRatio(s.geomean)])), "");
+    for (const s of results.summary) {
+      const bars = results.entries.flatMap((e) =>
+        e.workloads.flatMap((w) =>
+          w.comparison === s.comparison && w.ratio ? [{ label: `${e.name}/${w.name}`, ...w.ratio.summary }] : [],
+        ),
+      );
+      const file = `ratios-${slug(s.comparison)}.svg`;
+      charts.push({ file, svg: ratioBarChart(`${s.comparison} (geometric mean ${formatRatio(s.geomean)})`, bars, `${s.comparison}, × (median of pairwise ratios)`) });
+      out.push(`![${s.comparison}](${file})`, "");
+    }
+  }
+  out.push("## Entries", "");
+  for (const e of results.entries) out.push(...entrySection(e, charts));
+  out.push(
+    "## Comparators",
+    "",
+    ...mdTable(
+      ["program", "role", "found", "version"],
+      results.comparators.map((c) => [c.name, c.role, c.path ?? `absent${c.install ? ` (${c.install})` : ""}`, c.version ?? ""]),
+    ),
+    "",
+    "## Guest packages",
+    "",
+  );
+  if (results.guests.packages.length === 0) out.push(`None fetched in ${results.guests.cacheDir} (run \`pnpm bench fetch\`).`, "");
+  else out.push(`Debian sid riscv64, from ${results.guests.cacheDir}:`, "", ...mdTable(["package", "version", "architecture"], results.guests.packages.map((p) => [p.name, p.version, p.architecture])), "");
+  return { markdown: out.join("\n"), charts };
+}
+
+/** Writes results.json, report.md and the charts into `dir` (created if needed); returns the paths written. */
+export function writeReport(dir: string, results: BenchResults): string[] {
+  mkdirSync(dir, { recursive: true });
+  const { markdown, charts } = renderMarkdown(results);
+  const written = [join(dir, "results.json"), join(dir, "report.md")];
+  writeFileSync(written[0]!, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(written[1]!, markdown);
+  for (const c of charts) {
+    const p = join(dir, c.file);
+    writeFileSync(p, c.svg);
+    written.push(p);
+  }
+  return written;
+}

@@ -1,0 +1,237 @@
+// Running workloads: warm-up, measured runs in alternation, statistics.
+import type { BenchContext, BenchEntry, Target, Workload } from "./entry.js";
+import { measureCommand } from "./measure/command.js";
+import { callsForSample, measureFunction } from "./measure/function.js";
+import { describeRequirement, unmetRequirements } from "./requirements.js";
+import type { ComparisonSummary, CurvePoint, EntryResult, RatioResult, Sample, SideResult, WorkloadResult } from "./results.js";
+import { alternationSchedule, geometricMean, summarize, summarizeRatios } from "./stats.js";
+
+/** How many runs, and who hears about progress. */
+export interface RunOptions {
+  /** Measured runs per side (per mode and x for curves). */
+  readonly runs: number;
+  /** Warm-up runs per side, thrown away. */
+  readonly warmup: number;
+  /** Called before every run. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** Where a bench run is. */
+export interface Progress {
+  readonly entry: string;
+  readonly workload: string;
+  /** Label of the side about to run (with "@x" for curves). */
+  readonly side: string;
+  readonly warmup: boolean;
+  /** Runs done so far in this workload, and its total. */
+  readonly done: number;
+  readonly total: number;
+}
+
+/** A run failed (non-zero exit, missing output): the workload is reported failed with this message. */
+export class RunFailure extends Error {
+  override readonly name = "RunFailure";
+}
+
+const DEFAULT_MIN_SAMPLE_MS = 100;
+
+/** A side being measured: prepared once, then run step after step. */
+interface PreparedSide {
+  readonly target: Target;
+  readonly label: string;
+  calls: number;
+  readonly warmup: Sample[];
+  readonly samples: Sample[];
+}
+
+async function prepare(target: Target, label: string): Promise<PreparedSide> {
+  const side: PreparedSide = { target, label, calls: 1, warmup: [], samples: [] };
+  if (target.kind === "function") {
+    await target.setup?.();
+    // Calibrate how many calls make a sample last minSampleMs: grow the count until two
+    // samples in a row with the same count do. The first call runs cold (unoptimized
+    // code, lazy set-up) and only warms up; V8 may need a few more calls to tier up,
+    // which the "two in a row" rule waits for.
+    const minMs = target.minSampleMs ?? DEFAULT_MIN_SAMPLE_MS;
+    await measureFunction(target.run, 1);
+    let longEnough = false;
+    for (let tries = 0; tries < 30; tries++) {
+      const s = await measureFunction(target.run, side.calls);
+      if (s.wallMs >= minMs) {
+        if (longEnough) break;
+        longEnough = true;
+      } else {
+        longEnough = false;
+        side.calls = callsForSample(s.wallMs / side.calls, minMs * 1.1, side.calls);
+      }
+    }
+  }
+  return side;
+}
+
+async function runOnce(side: PreparedSide): Promise<Sample> {
+  const t = side.target;
+  if (t.kind === "function") {
+    const s = await measureFunction(t.run, side.calls);
+    return { wallMs: s.wallMs, cpuMs: s.cpuMs, rssBytes: s.rssBytes, units: s.units };
+  }
+  const s = await measureCommand(t);
+  const cmd = t.argv.join(" ");
+  if (s.exitCode !== 0) {
+    const how = s.signal !== null ? `killed by ${s.signal}` : `exit status ${s.exitCode}`;
+    const tail = s.stderrTail.trim().split("\n").slice(-3).join(" | ");
+    throw new RunFailure(`${cmd}: ${how}${tail ? `: ${tail}` : ""}`);
+  }
+  if (t.expectStdout !== undefined && !s.stdoutTail.includes(t.expectStdout)) {
+    throw new RunFailure(`${cmd}: output lacks ${JSON.stringify(t.expectStdout)}`);
+  }
+  return { wallMs: s.wallMs, cpuMs: s.cpuMs, rssBytes: s.peakRssBytes, units: null };
+}
+
+/** Time per unit of a sample: the quantity ratios compare. */
+function costOf(s: Sample): number {
+  return s.units !== null && s.units > 0 ? s.wallMs / s.units : s.wallMs;
+}
+
+function nonNull(xs: readonly (number | null)[]): number[] | null {
+  const out: number[] = [];
+  for (const x of xs) {
+    if (x === null) return null;
+    out.push(x);
+  }
+  return out.length > 0 ? out : null;
+}
+
+function sideResult(p: PreparedSide): SideResult {
+  const t = p.target;
+  const cpu = nonNull(p.samples.map((s) => s.cpuMs));
+  const rss = nonNull(p.samples.map((s) => s.rssBytes));
+  const throughput = t.kind === "function" ? p.samples.map((s) => ((s.units ?? 0) * 1000) / s.wallMs) : null;
+  return {
+    label: p.label,
+    kind: t.kind,
+    ...(t.kind === "command" ? { command: [...t.argv] } : { unit: t.unit }),
+    warmup: p.warmup,
+    samples: p.samples,
+    wall: summarize(p.samples.map((s) => s.wallMs)),
+    cpu: cpu ? summarize(cpu) : null,
+    rss: rss ? summarize(rss) : null,
+    throughput: throughput ? summarize(throughput) : null,
+  };
+}
+
+function ratioOf(baseline: PreparedSide, candidate: PreparedSide): RatioResult {
+  const a = baseline.samples.map(costOf);
+  const b = candidate.samples.map(costOf);
+  return {
+    baseline: baseline.label,
+    candidate: candidate.label,
+    pairs: a.map((x, i) => b[i]! / x),
+    summary: summarizeRatios(a, b),
+  };
+}
+
+/** Runs `sides` in alternation: warm-up rounds then measured rounds, each side once per round. */
+async function alternate(
+  sides: PreparedSide[],
+  opts: RunOptions,
+  where: { entry: string; workload: string },
+  counter: { done: number; total: number },
+): Promise<void> {
+  for (const step of alternationSchedule(sides.length, opts.warmup, opts.runs)) {
+    const side = sides[step.side]!;
+    opts.onProgress?.({ ...where, side: side.label, warmup: step.warmup, done: counter.done, total: counter.total });
+    const sample = await runOnce(side);
+    (step.warmup ? side.warmup : side.samples).push(sample);
+    counter.done++;
+  }
+}
+
+/** Measures one workload whose requirements hold. */
+export async function runWorkload(w: Workload, entry: string, opts: RunOptions): Promise<WorkloadResult> {
+  const where = { entry, workload: w.name };
+  const perSide = opts.warmup + opts.runs;
+  const base = { name: w.name, description: w.description, kind: w.kind };
+  switch (w.kind) {
+    case "single": {
+      const side = await prepare(w.target, w.target.label);
+      await alternate([side], opts, where, { done: 0, total: perSide });
+      return { ...base, status: "ok", sides: [sideResult(side)] };
+    }
+    case "compare": {
+      const sides = [await prepare(w.baseline, w.baseline.label), await prepare(w.candidate, w.candidate.label)];
+      await alternate(sides, opts, where, { done: 0, total: 2 * perSide });
+      return {
+        ...base,
+        status: "ok",
+        sides: sides.map(sideResult),
+        comparison: w.comparison,
+        ratio: ratioOf(sides[0]!, sides[1]!),
+      };
+    }
+    case "curve": {
+      const counter = { done: 0, total: w.xs.length * w.modes.length * perSide };
+      const points: CurvePoint[] = [];
+      for (const x of w.xs) {
+        const sides: PreparedSide[] = [];
+        for (const m of w.modes) sides.push(await prepare(m.target(x), `${m.label}@${x}`));
+        await alternate(sides, opts, where, counter);
+        points.push({ x, sides: sides.map(sideResult), ratios: sides.slice(1).map((s) => ratioOf(sides[0]!, s)) });
+      }
+      return { ...base, status: "ok", sides: [], curve: { xLabel: w.xLabel, modes: w.modes.map((m) => m.label), points } };
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs one entry: checks its requirements (absent, with the reasons, if one fails),
+ * builds its workloads and runs each whose own requirements hold. A failing workload
+ * is recorded as failed and the others still run.
+ */
+export async function runEntry(entry: BenchEntry, ctx: BenchContext, opts: RunOptions): Promise<EntryResult> {
+  const base = { name: entry.name, description: entry.description, requires: entry.requires.map(describeRequirement) };
+  const unmet = await unmetRequirements(entry.requires, ctx);
+  if (unmet.length > 0) return { ...base, status: "absent", reason: unmet.join("; "), workloads: [] };
+  let workloads: readonly Workload[];
+  try {
+    workloads = await entry.workloads(ctx);
+  } catch (err) {
+    return { ...base, status: "failed", reason: `cannot build workloads: ${message(err)}`, workloads: [] };
+  }
+  const results: WorkloadResult[] = [];
+  for (const w of workloads) {
+    const wBase = { name: w.name, description: w.description, kind: w.kind, sides: [] };
+    const wUnmet = await unmetRequirements(w.requires ?? [], ctx);
+    if (wUnmet.length > 0) {
+      results.push({ ...wBase, status: "absent", reason: wUnmet.join("; ") });
+      continue;
+    }
+    try {
+      results.push(await runWorkload(w, entry.name, opts));
+    } catch (err) {
+      results.push({ ...wBase, status: "failed", reason: message(err) });
+    }
+  }
+  const failed = results.filter((r) => r.status === "failed");
+  return failed.length > 0
+    ? { ...base, status: "failed", reason: `${failed.length} workload(s) failed`, workloads: results }
+    : { ...base, status: "ok", workloads: results };
+}
+
+/** Geometric mean of the median ratios, per comparison, over the compare workloads that ran. */
+export function summarizeComparisons(entries: readonly EntryResult[]): ComparisonSummary[] {
+  const by = new Map<string, { workloads: string[]; ratios: number[] }>();
+  for (const e of entries)
+    for (const w of e.workloads) {
+      if (w.status !== "ok" || w.comparison === undefined || w.ratio === undefined) continue;
+      const g = by.get(w.comparison) ?? { workloads: [], ratios: [] };
+      g.workloads.push(`${e.name}/${w.name}`);
+      g.ratios.push(w.ratio.summary.median);
+      by.set(w.comparison, g);
+    }
+  return [...by].map(([comparison, g]) => ({ comparison, workloads: g.workloads, geomean: geometricMean(g.ratios) }));
+}

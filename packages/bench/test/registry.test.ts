@@ -1,0 +1,134 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runBench } from "../src/cli.js";
+import type { BenchContext, BenchEntry } from "../src/entry.js";
+import { ENTRIES } from "../src/entries/index.js";
+import { guestPackagesOf } from "../src/guests/fetch.js";
+import { readGuestPackages } from "../src/guests/manifest.js";
+import { checkRequirement, findOnPath } from "../src/requirements.js";
+import type { BenchResults } from "../src/results.js";
+import { runEntry } from "../src/runner.js";
+
+function context(): BenchContext {
+  const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
+  return { repoRoot: "/nonexistent", cacheDir, sysroot: join(cacheDir, "sysroot") };
+}
+
+function capture(): { write(s: string): boolean; text: string; isTTY: false } {
+  return {
+    text: "",
+    isTTY: false,
+    write(s: string) {
+      this.text += s;
+      return true;
+    },
+  };
+}
+
+const tiny = (name: string, extra: Partial<BenchEntry> = {}): BenchEntry => ({
+  name,
+  description: `entry ${name}`,
+  requires: [],
+  workloads: () => [{ kind: "single", name: "one", description: "a function", target: { kind: "function", label: "f", unit: "op", minSampleMs: 1, run: () => 1 } }],
+  ...extra,
+});
+
+describe("the registry", () => {
+  it("has uniquely named entries, smoke among them", () => {
+    const names = ENTRIES.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain("smoke");
+  });
+
+  it("reports an entry whose requirement is absent, with the reason, instead of dropping it", async () => {
+    const entry = tiny("needs-qemu", { requires: [{ kind: "command", command: "no-such-program-xyz", install: "apt-get install xyz" }] });
+    const r = await runEntry(entry, context(), { runs: 1, warmup: 0 });
+    expect(r).toMatchObject({ name: "needs-qemu", status: "absent", workloads: [] });
+    expect(r.reason).toBe("no-such-program-xyz not found on PATH (apt-get install xyz)");
+  });
+
+  it("reports an absent workload and a failing one, and still runs the others", async () => {
+    const entry = tiny("mixed", {
+      workloads: () => [
+        { kind: "single", name: "absent", description: "", requires: [{ kind: "guest-packages", packages: ["lua5.4"] }], target: { kind: "command", label: "x", argv: ["true"] } },
+        { kind: "single", name: "fails", description: "", target: { kind: "command", label: "x", argv: ["sh", "-c", "echo oops >&2; exit 4"] } },
+        { kind: "single", name: "wrong-output", description: "", target: { kind: "command", label: "x", argv: ["echo", "no"], expectStdout: "yes" } },
+        { kind: "single", name: "fine", description: "", target: { kind: "command", label: "x", argv: ["true"] } },
+      ],
+    });
+    const r = await runEntry(entry, context(), { runs: 2, warmup: 1 });
+    expect(r.status).toBe("failed");
+    expect(r.workloads.map((w) => w.status)).toEqual(["absent", "failed", "failed", "ok"]);
+    expect(r.workloads[0]!.reason).toMatch(/lua5\.4 not in .* \(run: pnpm bench fetch\)/);
+    expect(r.workloads[1]!.reason).toBe("sh -c echo oops >&2; exit 4: exit status 4: oops");
+    expect(r.workloads[2]!.reason).toContain('output lacks "yes"');
+    expect(r.workloads[3]!.sides[0]!.samples).toHaveLength(2);
+    expect(r.workloads[3]!.sides[0]!.warmup).toHaveLength(1);
+  });
+
+  it("runs the sides of a comparison in alternation", async () => {
+    const order: string[] = [];
+    const fn = (label: string) => ({ kind: "function" as const, label, unit: "op", minSampleMs: 0, run: () => (order.push(label), 1) });
+    const entry = tiny("alt", { workloads: () => [{ kind: "compare", name: "ab", description: "", comparison: "b/a", baseline: fn("a"), candidate: fn("b") }] });
+    const r = await runEntry(entry, context(), { runs: 3, warmup: 1 });
+    // Three calibration calls each (a cold one, then two samples), then warm-up and measured rounds alternate.
+    expect(order.join("")).toBe("aaabbb" + "abababab");
+    expect(r.workloads[0]!.ratio!.pairs).toHaveLength(3);
+  });
+});
+
+describe("requirements", () => {
+  it("finds programs on PATH", () => {
+    expect(findOnPath("sh")).toMatch(/\/sh$/);
+    expect(findOnPath("no-such-program-xyz")).toBeNull();
+    expect(findOnPath("/bin/sh")).toBe("/bin/sh");
+  });
+  it("reads the guest cache's package list", async () => {
+    const ctx = context();
+    writeFileSync(join(ctx.cacheDir, "packages.tsv"), "busybox-static\t1:1.37.0-6\triscv64\tbusybox-static_1.deb\n");
+    expect(readGuestPackages(ctx.cacheDir)).toEqual([{ name: "busybox-static", version: "1:1.37.0-6", architecture: "riscv64", file: "busybox-static_1.deb" }]);
+    expect(await checkRequirement({ kind: "guest-packages", packages: ["busybox-static"] }, ctx)).toBeNull();
+    mkdirSync(join(ctx.sysroot, "usr", "bin"), { recursive: true });
+    writeFileSync(join(ctx.sysroot, "usr", "bin", "busybox"), "");
+    expect(await checkRequirement({ kind: "file", path: "usr/bin/busybox", hint: "fetch" }, ctx)).toBeNull();
+    expect(await checkRequirement({ kind: "file", path: "usr/bin/lua", hint: "fetch it" }, ctx)).toMatch(/usr\/bin\/lua not found \(fetch it\)/);
+    expect(await checkRequirement({ kind: "check", what: "thing", check: () => Promise.reject(new Error("boom")) }, ctx)).toBe("thing: boom");
+  });
+  it("gathers the guest packages the entries need, with the base set", () => {
+    const e = tiny("lua", { requires: [{ kind: "guest-packages", packages: ["lua5.4", "libc6"] }] });
+    expect(guestPackagesOf([e])).toEqual(["busybox-static", "libc6", "lua5.4"]);
+  });
+});
+
+describe("the command line", () => {
+  it("prints usage, refuses unknown entries and bad counts", async () => {
+    const out = capture();
+    const err = capture();
+    expect(await runBench(["-h"], { stdout: out, stderr: err })).toBe(0);
+    expect(out.text).toContain("Usage: wasmu-bench");
+    expect(await runBench(["nope"], { stdout: out, stderr: err, entries: [tiny("a")] })).toBe(2);
+    expect(err.text).toContain("no entry named nope; entries: a");
+    expect(await runBench(["--runs", "0"], { stdout: out, stderr: err })).toBe(2);
+    expect(await runBench(["--bogus"], { stdout: out, stderr: err })).toBe(2);
+  });
+  it("lists the entries with their availability", async () => {
+    const out = capture();
+    const entries = [tiny("a"), tiny("b", { requires: [{ kind: "command", command: "no-such-program-xyz" }] })];
+    expect(await runBench(["--list"], { stdout: out, stderr: capture(), entries, context: context() })).toBe(0);
+    expect(out.text).toContain("a\n  entry a");
+    expect(out.text).toContain("b  [absent]");
+    expect(out.text).toContain("absent: no-such-program-xyz not found on PATH");
+  });
+  it("prints JSON on --json, with the table on standard error", async () => {
+    const out = capture();
+    const err = capture();
+    const dir = mkdtempSync(join(tmpdir(), "bench-out-"));
+    const code = await runBench(["--json", "--runs", "1", "--warmup", "0", "--out", dir], { stdout: out, stderr: err, entries: [tiny("a")], context: context() });
+    expect(code).toBe(0);
+    const json = JSON.parse(out.text) as BenchResults;
+    expect(json.entries[0]!.workloads[0]!.sides[0]!.samples).toHaveLength(1);
+    expect(err.text).toContain("a/one");
+  });
+});

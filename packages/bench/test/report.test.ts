@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderMarkdown, writeReport } from "../src/report/markdown.js";
+import { lineChart, ratioBarChart, xmlEscape } from "../src/report/svg.js";
+import { renderResultsTable } from "../src/report/table.js";
+import type { BenchResults } from "../src/results.js";
+import { sampleResults } from "./sample-results.js";
+import { allElements, parseXml } from "./xml.js";
+
+describe("the JSON file", () => {
+  it("holds every sample, the machine, the guests and the comparators", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+    writeReport(dir, sampleResults());
+    const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as BenchResults;
+    expect(json.schema).toBe("wasmu-bench/1");
+    expect(Object.keys(json.machine).sort()).toEqual(["commit", "cores", "cpuModel", "dirty", "memoryBytes", "node", "os", "v8"]);
+    expect(json.guests.packages[0]).toMatchObject({ name: "busybox-static", version: "1:1.37.0-6" });
+    const compare = json.entries[0]!.workloads[1]!;
+    expect(compare.sides.map((s) => s.samples.length)).toEqual([3, 3]);
+    expect(compare.sides[0]!.samples[0]).toEqual({ wallMs: 100, cpuMs: 90, rssBytes: 30 << 20, units: null });
+    expect(compare.ratio!.pairs).toEqual([2, 2.18, 2.5]);
+    expect(json.entries[0]!.workloads[2]!.curve!.points).toHaveLength(3);
+    expect(json.entries[1]).toMatchObject({ status: "absent", reason: expect.stringContaining("vmlinuz") as unknown });
+    expect(json).toEqual(sampleResults());
+  });
+});
+
+describe("the Markdown report", () => {
+  const { markdown, charts } = renderMarkdown(sampleResults());
+  it("describes the machine and the method", () => {
+    expect(markdown).toContain("# wasmu benchmarks");
+    expect(markdown).toContain("Test CPU <fast> & cheap");
+    expect(markdown).toContain("0123456789ab (with uncommitted changes)");
+    expect(markdown).toContain("median of the pairwise ratios");
+  });
+  it("has a table per workload, the ratio, and the geometric mean", () => {
+    expect(markdown).toContain("#### demo/vs-qemu");
+    expect(markdown).toContain("| wasmu / qemu | **2.18×** (2.00–2.50) |");
+    expect(markdown).toContain("| wasmu/qemu | 1 | 2.18× |");
+    expect(markdown).toContain("50.0 Minsn/s");
+  });
+  it("reports absent and failed things with their reasons", () => {
+    expect(markdown).toContain("**Absent:** vmlinuz not found (run: pnpm bench fetch)");
+    expect(markdown).toContain("**Failed:** exit status 3");
+    expect(markdown).toContain("absent (apt-get install qemu-system-misc)");
+  });
+  it("lists the guest packages with their versions", () => {
+    expect(markdown).toContain("| busybox-static | 1:1.37.0-6 | riscv64 |");
+  });
+  it("links one bar chart per comparison and one line chart per curve, and shows the ASCII chart", () => {
+    expect(charts.map((c) => c.file)).toEqual(["ratios-wasmu-qemu.svg", "demo-boot.svg"]);
+    for (const c of charts) expect(markdown).toContain(`](${c.file})`);
+    expect(markdown).toContain("tb-lock=on ***A***");
+  });
+  it("writes the report and its charts to the folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+    const written = writeReport(join(dir, "nested", "out"), sampleResults());
+    expect(written).toHaveLength(4);
+    expect(readdirSync(join(dir, "nested", "out")).sort()).toEqual(["demo-boot.svg", "ratios-wasmu-qemu.svg", "report.md", "results.json"]);
+  });
+});
+
+describe("the terminal table", () => {
+  it("shows sides, ratios, absent entries with reasons and the geometric mean", () => {
+    const t = renderResultsTable(sampleResults());
+    expect(t).toMatch(/demo\/vs-qemu\s+ratio wasmu\/qemu\s+2\.18×\s+2\.00–2\.50/);
+    expect(t).toMatch(/demo\/boot\s+tb-lock=off@4/);
+    expect(t).toContain("linux-boot: absent: vmlinuz not found");
+    expect(t).toContain("demo/broken: failed: exit status 3");
+    expect(t).toContain("geometric mean of wasmu/qemu over 1 workload(s): 2.18×");
+    expect(t).toContain("comparator absent: qemu-system-riscv64");
+  });
+});
+
+describe("the SVG charts", () => {
+  it("bars: well-formed, one bar per ratio, labels escaped", () => {
+    const svg = ratioBarChart("a <b> & c", [
+      { label: "x<y", median: 2, min: 1.5, max: 3 },
+      { label: "z", median: 0.5, min: 0.4, max: 0.6 },
+    ]);
+    const root = parseXml(svg);
+    expect(root.name).toBe("svg");
+    expect(root.attributes.xmlns).toBe("http://www.w3.org/2000/svg");
+    const els = allElements(root);
+    expect(els.filter((e) => e.name === "rect")).toHaveLength(3); // background + 2 bars
+    expect(els.find((e) => e.name === "title")!.text).toBe(xmlEscape("a <b> & c"));
+    expect(els.some((e) => e.name === "text" && e.text === "x&lt;y")).toBe(true);
+  });
+  it("lines: well-formed, one polyline per series with a point per x", () => {
+    const svg = lineChart(
+      "boot",
+      [
+        { label: "on", points: [{ x: 1, y: 2 }, { x: 2, y: 3, min: 2.5, max: 3.5 }, { x: 4, y: 5 }] },
+        { label: "off", points: [{ x: 1, y: 1.5 }, { x: 2, y: 1.7 }, { x: 4, y: 2 }] },
+      ],
+      "Guest CPUs",
+      "seconds",
+    );
+    const els = allElements(parseXml(svg));
+    const lines = els.filter((e) => e.name === "polyline");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.attributes.points!.split(" ")).toHaveLength(3);
+    expect(els.filter((e) => e.name === "circle")).toHaveLength(6);
+    for (const e of els) for (const v of Object.values(e.attributes)) expect(v).not.toMatch(/NaN|Infinity|undefined/);
+  });
+  it("the report's charts parse", () => {
+    for (const c of renderMarkdown(sampleResults()).charts) expect(() => parseXml(c.svg)).not.toThrow();
+  });
+  it("the checker itself rejects broken XML", () => {
+    expect(() => parseXml("<svg><g></svg>")).toThrow();
+    expect(() => parseXml('<svg a="1" a="2"/>')).toThrow();
+    expect(() => parseXml("<svg>a & b</svg>")).toThrow();
+    expect(() => parseXml("<svg/><svg/>")).toThrow();
+  });
+});

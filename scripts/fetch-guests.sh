@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# fetch-guests.sh DIR PKG...
+#
+# Download Debian sid riscv64 packages with a private apt state (nothing of the
+# host's apt set-up is read or changed) and extract them into DIR/sysroot.
+# See ../shared/design/oracles.md ("Real riscv64 programs").
+#
+#   DIR/apt/        private apt state: sources.list, lists, status, archives
+#   DIR/debs/       the downloaded .deb files (one per package; kept as the cache)
+#   DIR/sysroot/    the extracted packages, with lib, bin and sbin -> usr/* links
+#   DIR/packages.tsv  one line per package present: name, version, architecture, file
+#
+# Idempotent: a package whose .deb is already in DIR/debs is neither downloaded nor
+# extracted again; the package index is fetched once (set FETCH_GUESTS_UPDATE=1 to
+# refresh it, which also lets newer versions of new packages be chosen).
+# Packages are named explicitly; dependencies are not resolved (list them, or find
+# them with `apt-cache depends` under the same options, printed by FETCH_GUESTS_PRINT_APTOPTS=1).
+#
+# Needs apt-get and dpkg-deb (any Debian or Ubuntu host) and network access to
+# deb.debian.org. Exit status: 0 when every package is present, 1 otherwise.
+set -euo pipefail
+
+if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+
+dir=$1
+shift
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+for tool in apt-get dpkg-deb; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "fetch-guests: $tool not found (a Debian or Ubuntu host is needed)" >&2
+    exit 1
+  fi
+done
+
+mirror=${FETCH_GUESTS_MIRROR:-http://deb.debian.org/debian}
+apt=$dir/apt
+mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$dir/debs" "$dir/sysroot"
+echo "deb [arch=riscv64 trusted=yes] $mirror sid main" >"$apt/sources.list"
+touch "$apt/status"
+
+aptopts=(
+  -o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+  -o "Dir::State::Lists=$apt/lists" -o "Dir::State::status=$apt/status"
+  -o "APT::Architecture=riscv64" -o "APT::Architectures::=riscv64"
+  -o "Dir::Cache::Archives=$apt/archives" -o "Debug::NoLocking=1"
+)
+# As root, apt drops to the _apt user for downloads, which cannot write to DIR.
+if [[ $(id -u) == 0 ]]; then aptopts+=(-o "APT::Sandbox::User=root"); fi
+if [[ ${FETCH_GUESTS_PRINT_APTOPTS:-0} == 1 ]]; then
+  printf '%q ' "${aptopts[@]}"
+  echo
+  exit 0
+fi
+
+# The package index: once, or again on request.
+if [[ ${FETCH_GUESTS_UPDATE:-0} == 1 ]] || ! compgen -G "$apt/lists/*_Packages*" >/dev/null; then
+  echo "fetch-guests: apt-get update (Debian sid riscv64)" >&2
+  apt-get "${aptopts[@]}" -q update >&2
+fi
+
+status=0
+for pkg in "$@"; do
+  existing=$(compgen -G "$dir/debs/${pkg}_*.deb" | head -n 1 || true)
+  if [[ -z $existing ]]; then
+    echo "fetch-guests: downloading $pkg" >&2
+    if ! (cd "$dir/debs" && apt-get "${aptopts[@]}" -q download "$pkg" >&2); then
+      echo "fetch-guests: could not download $pkg" >&2
+      status=1
+      continue
+    fi
+    existing=$(compgen -G "$dir/debs/${pkg}_*.deb" | head -n 1 || true)
+    if [[ -z $existing ]]; then
+      echo "fetch-guests: $pkg downloaded under an unexpected file name" >&2
+      status=1
+      continue
+    fi
+  fi
+  stamp=$dir/sysroot/.extracted/$(basename "$existing")
+  if [[ ! -e $stamp ]]; then
+    dpkg-deb -x "$existing" "$dir/sysroot"
+    mkdir -p "$dir/sysroot/.extracted"
+    touch "$stamp"
+  fi
+done
+
+# Merged-/usr links, as on a real riscv64 Debian.
+for d in lib bin sbin; do
+  if [[ ! -e $dir/sysroot/$d && ! -L $dir/sysroot/$d ]]; then
+    ln -s "usr/$d" "$dir/sysroot/$d"
+  fi
+done
+
+# The versions of everything in the cache, for reports.
+tmp=$dir/packages.tsv.tmp
+: >"$tmp"
+for f in "$dir"/debs/*.deb; do
+  [[ -e $f ]] || continue
+  printf '%s\t%s\t%s\t%s\n' \
+    "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" "$(dpkg-deb -f "$f" Architecture)" "$(basename "$f")" >>"$tmp"
+done
+sort -o "$tmp" "$tmp"
+mv "$tmp" "$dir/packages.tsv"
+
+exit $status
