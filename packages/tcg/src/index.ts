@@ -21,3 +21,9 @@ export { evalValueOp, VALUE_OPS } from "./ir/eval.js";
 export { printIr, parseIr, IrParseError, type PrintOptions, type ParseOptions } from "./ir/text.js";
 export { verifyIr, assertValidIr, type VerifyError } from "./ir/verify.js";
 export { interpretIr, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
+
+// ---- Optimizer (src/opt)
+export { optimize, runPasses, PASSES, isPassName, type PassName } from "./opt/optimize.js";
+export { simplify, SIMPLIFY_RULES } from "./opt/simplify.js";
+export { eliminateDeadCode } from "./opt/dce.js";
+export { removeUnreachable } from "./opt/unreachable.js";

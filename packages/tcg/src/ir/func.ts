@@ -77,9 +77,14 @@ export class IrFunc {
     return t as Temp<T>;
   }
 
-  /** The global temp named `name`, if declared. */
-  global(name: string): Temp | undefined {
-    return this.globalMap.get(name);
+  /**
+   * The global temp named `name`, if declared. With `type`, also checks the global
+   * has that type (and returns it typed), throwing otherwise.
+   */
+  global<T extends IrType = IrType>(name: string, type?: T): Temp<T> | undefined {
+    const g = this.globalMap.get(name);
+    if (g !== undefined && type !== undefined && g.type !== type) throw new TypeError(`global '${name}' has type ${g.type}, not ${type}`);
+    return g as Temp<T> | undefined;
   }
 
   /** A new, not yet placed label. */

@@ -1,0 +1,45 @@
+/**
+ * The optimizer pipeline: simplify, clean up control flow, simplify again if that
+ * merged blocks, then delete dead code.
+ *
+ * @module
+ */
+import type { IrFunc } from "../ir/func.js";
+import { eliminateDeadCode } from "./dce.js";
+import { simplify } from "./simplify.js";
+import { removeUnreachable } from "./unreachable.js";
+
+/** The optimizer passes, by the names filetests use. */
+export const PASSES = {
+  /** Copy/constant propagation, folding, identities, branches, idioms, known bits. */
+  simplify,
+  /** Unreachable code, jumps to the next op, unused labels. */
+  unreachable: removeUnreachable,
+  /** Dead-code elimination with liveness. */
+  dce: eliminateDeadCode,
+} as const satisfies Record<string, (f: IrFunc) => boolean>;
+
+/** Name of an optimizer pass. */
+export type PassName = keyof typeof PASSES;
+
+/** Whether `s` names an optimizer pass. */
+export function isPassName(s: string): s is PassName {
+  return Object.prototype.hasOwnProperty.call(PASSES, s);
+}
+
+/** Rounds of simplify + cleanup before DCE; a second round catches what merged labels expose. */
+const MAX_ROUNDS = 2;
+
+/** Optimize `func` in place with the full pipeline. */
+export function optimize(func: IrFunc): void {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    simplify(func);
+    if (!removeUnreachable(func)) break;
+  }
+  eliminateDeadCode(func);
+}
+
+/** Run the named passes in order (for filetests and experiments). */
+export function runPasses(func: IrFunc, passes: readonly PassName[]): void {
+  for (const p of passes) PASSES[p](func);
+}

@@ -1,0 +1,103 @@
+/**
+ * The forward simplifier: one walk over the ops that propagates copies and constants
+ * into operands, then applies the rewrite rules until none fires, then records what
+ * the op's outputs are known to hold.
+ *
+ * Facts flow only forward along straight-line code: a `set_label` (where control
+ * flow merges) forgets everything; a `brcond` keeps everything (its fall-through has
+ * a single predecessor); a helper call that may write globals forgets the globals.
+ * Writes to a hardwired-zero global (RISC-V x0) are deleted, or redirected to a
+ * scratch temp if the op must stay for its side effects (a load that may fault).
+ *
+ * @module
+ */
+import { HELPER_NO_WRITE_GLOBALS } from "../ir/helper.js";
+import type { IrFunc } from "../ir/func.js";
+import type { Op } from "../ir/op.js";
+import { CALL } from "../ir/opcodes.js";
+import { canonicalOrder, identities } from "./algebraic.js";
+import { foldBrcond, foldMovcond, foldSetcond } from "./branches.js";
+import { foldConstants } from "./fold-constants.js";
+import { idioms } from "./idioms.js";
+import { knownBitsRule, outputBits } from "./known-bits.js";
+import { isRemovable, type Rule, type RuleCtx } from "./rewrite.js";
+import { TempState } from "./temp-state.js";
+
+/** The rules, in the order they are tried. */
+export const SIMPLIFY_RULES: readonly Rule[] = [
+  foldConstants, canonicalOrder, identities, foldBrcond, foldSetcond, foldMovcond, idioms, knownBitsRule,
+];
+
+/** Upper bound on rule rewrites of one op (each rewrite makes the op simpler; this is a safety net). */
+const MAX_REWRITES_PER_OP = 16;
+
+/** Run the forward simplifier over `func`; returns whether anything changed. */
+export function simplify(func: IrFunc): boolean {
+  const st = new TempState(func);
+  const ctx: RuleCtx = { func, st };
+  const kept: Op[] = [];
+  let changed = false;
+  for (const op of func.ops) {
+    if (op.opc === "set_label") {
+      st.forgetAll();
+      kept.push(op);
+      continue;
+    }
+    for (let i = 0; i < op.ins.length; i++) {
+      const t = op.ins[i];
+      if (t === undefined) continue;
+      const r = st.resolve(t);
+      if (r !== t) {
+        op.ins[i] = r;
+        changed = true;
+      }
+    }
+    const out = op.outs[0];
+    if (out?.global?.hardwiredZero === true) {
+      changed = true;
+      if (isRemovable(func, op)) continue;
+      op.outs[0] = func.newTemp(out.type, "bb");
+    }
+    let deleted = false;
+    for (let n = 0; n < MAX_REWRITES_PER_OP; n++) {
+      let fired = false;
+      for (const rule of SIMPLIFY_RULES) {
+        const r = rule(ctx, op);
+        if (r === undefined) continue;
+        changed = true;
+        if (r === "deleted") deleted = true;
+        fired = true;
+        break;
+      }
+      if (!fired || deleted) break;
+    }
+    if (deleted) continue;
+    if (op.opc === "mov") {
+      const [d] = op.outs;
+      const [s] = op.ins;
+      if (d !== undefined && s !== undefined) {
+        if (st.resolve(d) === s || d === s) {
+          changed = true;
+          continue;
+        }
+        st.copied(d, s);
+      }
+      kept.push(op);
+      continue;
+    }
+    if (op.outs.length > 0) {
+      const bits = outputBits(st, op);
+      for (const o of op.outs) {
+        st.written(o, bits.z, bits.s);
+        st.setDef(o, op);
+      }
+    }
+    if ((op.def.flags & CALL) !== 0) {
+      const h = func.helpers[op.consts[0] ?? -1];
+      if (h === undefined || (h.flags & HELPER_NO_WRITE_GLOBALS) === 0) st.forgetGlobals();
+    }
+    kept.push(op);
+  }
+  func.ops = kept;
+  return changed;
+}
