@@ -22,7 +22,8 @@ export interface Progress {
   readonly workload: string;
   /** Label of the side about to run (with "@x" for curves). */
   readonly side: string;
-  readonly warmup: boolean;
+  /** Calibrating the calls per sample of a function, a warm-up run, or a measured run. */
+  readonly phase: "calibrating" | "warm-up" | "measured";
   /** Runs done so far in this workload, and its total. */
   readonly done: number;
   readonly total: number;
@@ -44,9 +45,10 @@ interface PreparedSide {
   readonly samples: Sample[];
 }
 
-async function prepare(target: Target, label: string): Promise<PreparedSide> {
+async function prepare(target: Target, label: string, announce: (side: string) => void): Promise<PreparedSide> {
   const side: PreparedSide = { target, label, calls: 1, warmup: [], samples: [] };
   if (target.kind === "function") {
+    announce(label);
     await target.setup?.();
     // Calibrate how many calls make a sample last minSampleMs: grow the count until two
     // samples in a row with the same count do. The first call runs cold (unoptimized
@@ -140,7 +142,7 @@ async function alternate(
 ): Promise<void> {
   for (const step of alternationSchedule(sides.length, opts.warmup, opts.runs)) {
     const side = sides[step.side]!;
-    opts.onProgress?.({ ...where, side: side.label, warmup: step.warmup, done: counter.done, total: counter.total });
+    opts.onProgress?.({ ...where, side: side.label, phase: step.warmup ? "warm-up" : "measured", done: counter.done, total: counter.total });
     const sample = await runOnce(side);
     (step.warmup ? side.warmup : side.samples).push(sample);
     counter.done++;
@@ -151,16 +153,22 @@ async function alternate(
 export async function runWorkload(w: Workload, entry: string, opts: RunOptions): Promise<WorkloadResult> {
   const where = { entry, workload: w.name };
   const perSide = opts.warmup + opts.runs;
+  const announce =
+    (counter: { done: number; total: number }) =>
+    (side: string): void =>
+      opts.onProgress?.({ ...where, side, phase: "calibrating", done: counter.done, total: counter.total });
   const base = { name: w.name, description: w.description, kind: w.kind };
   switch (w.kind) {
     case "single": {
-      const side = await prepare(w.target, w.target.label);
-      await alternate([side], opts, where, { done: 0, total: perSide });
+      const counter = { done: 0, total: perSide };
+      const side = await prepare(w.target, w.target.label, announce(counter));
+      await alternate([side], opts, where, counter);
       return { ...base, status: "ok", sides: [sideResult(side)] };
     }
     case "compare": {
-      const sides = [await prepare(w.baseline, w.baseline.label), await prepare(w.candidate, w.candidate.label)];
-      await alternate(sides, opts, where, { done: 0, total: 2 * perSide });
+      const counter = { done: 0, total: 2 * perSide };
+      const sides = [await prepare(w.baseline, w.baseline.label, announce(counter)), await prepare(w.candidate, w.candidate.label, announce(counter))];
+      await alternate(sides, opts, where, counter);
       return {
         ...base,
         status: "ok",
@@ -174,7 +182,7 @@ export async function runWorkload(w: Workload, entry: string, opts: RunOptions):
       const points: CurvePoint[] = [];
       for (const x of w.xs) {
         const sides: PreparedSide[] = [];
-        for (const m of w.modes) sides.push(await prepare(m.target(x), `${m.label}@${x}`));
+        for (const m of w.modes) sides.push(await prepare(m.target(x), `${m.label}@${x}`, announce(counter)));
         await alternate(sides, opts, where, counter);
         points.push({ x, sides: sides.map(sideResult), ratios: sides.slice(1).map((s) => ratioOf(sides[0]!, s)) });
       }

@@ -45,3 +45,11 @@ export function formatRatio(r: number): string {
 export function formatSummary(s: Summary, f: (x: number) => string): string {
   return `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 }
+
+/**
+ * CPU time of a side: a command's is counted in clock ticks of 10 ms, so less than one
+ * tick shows as "< 10 ms" rather than a misleading 0.
+ */
+export function formatCpu(ms: number, kind: "command" | "function"): string {
+  return kind === "command" && ms < 10 ? "< 10 ms" : formatMs(ms);
+}

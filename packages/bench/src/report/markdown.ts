@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
 import { asciiPlot, type PlotSeries } from "./ascii-plot.js";
-import { formatBytes, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
+import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
 import { lineChart, ratioBarChart, type LineSeries } from "./svg.js";
 
 /** A file name made of letters, digits, dots and dashes. */
@@ -42,23 +42,24 @@ function mdTable(header: readonly string[], rows: readonly (readonly string[])[]
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
 }
 
-function sideCells(s: SideResult): string[] {
+function sideCells(workload: string, s: SideResult): string[] {
   const main =
     s.throughput !== null
       ? `${formatRate(s.throughput.median, s.unit ?? "op")} (${formatRate(s.throughput.min, s.unit ?? "op")}–${formatRate(s.throughput.max, s.unit ?? "op")})`
       : `${formatMs(s.wall.median)} (${formatMs(s.wall.min)}–${formatMs(s.wall.max)})`;
   return [
+    workload,
     s.label,
     main,
-    s.cpu ? formatMs(s.cpu.median) : "–",
+    s.cpu ? formatCpu(s.cpu.median, s.kind) : "–",
     s.rss ? formatBytes(s.rss.median) : "–",
     String(s.wall.n),
-    s.command ? `\`${s.command.join(" ")}\`` : `in-process (${s.unit ?? ""})`,
+    s.command ? `\`${s.command.map((a) => a.replace(/\s+/g, " ").trim()).map((a) => (a.length > 60 ? `${a.slice(0, 57)}…` : a)).join(" ")}\`` : `in-process (${s.unit ?? ""})`,
   ];
 }
 
-function ratioCells(label: string, r: { median: number; min: number; max: number; n: number }): string[] {
-  return [label, `**${formatRatio(r.median)}** (${sig3(r.min)}–${sig3(r.max)})`, "", "", String(r.n), "median of pairwise ratios"];
+function ratioCells(workload: string, label: string, r: { median: number; min: number; max: number; n: number }): string[] {
+  return [workload, label, `**${formatRatio(r.median)}** (${sig3(r.min)}–${sig3(r.max)})`, "", "", String(r.n), "median of pairwise ratios"];
 }
 
 interface Chart {
@@ -66,32 +67,39 @@ interface Chart {
   readonly svg: string;
 }
 
+/** One entry: what it is, one table of all its workloads, the reasons of the absent and failed ones, the curves. */
 function entrySection(e: EntryResult, charts: Chart[]): string[] {
   const out = [`### ${e.name}`, "", e.description, ""];
   if (e.requires.length > 0) out.push(`Needs: ${e.requires.join("; ")}.`, "");
   if (e.status === "absent") return [...out, `**Absent:** ${e.reason ?? ""}`, ""];
   if (e.status === "failed" && e.workloads.length === 0) return [...out, `**Failed:** ${e.reason ?? ""}`, ""];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const curves: string[] = [];
   for (const w of e.workloads) {
-    out.push(`#### ${e.name}/${w.name}`, "", w.description, "");
     if (w.status !== "ok") {
-      out.push(`**${w.status === "absent" ? "Absent" : "Failed"}:** ${w.reason ?? ""}`, "");
+      rows.push([w.name, "", w.status, "", "", "", w.description]);
+      notes.push(`- ${w.name}: **${w.status === "absent" ? "absent" : "failed"}**: ${w.reason ?? ""}`);
       continue;
     }
-    const rows: string[][] = w.sides.map(sideCells);
-    if (w.ratio) rows.push(ratioCells(`${w.ratio.candidate} / ${w.ratio.baseline}`, w.ratio.summary));
+    rows.push(...w.sides.map((s) => sideCells(w.name, s)));
+    if (w.ratio) rows.push(ratioCells(w.name, `${w.ratio.candidate} / ${w.ratio.baseline}`, w.ratio.summary));
     for (const p of w.curve?.points ?? []) {
-      rows.push(...p.sides.map(sideCells));
-      for (const r of p.ratios) rows.push(ratioCells(`${r.candidate} / ${r.baseline}`, r.summary));
+      rows.push(...p.sides.map((s) => sideCells(w.name, s)));
+      for (const r of p.ratios) rows.push(ratioCells(w.name, `${r.candidate} / ${r.baseline}`, r.summary));
     }
-    out.push(...mdTable(["side", "median (min–max)", "CPU", "peak RSS", "n", "what"], rows), "");
     if (w.curve) {
       const { unit, series } = curveSeries(w);
       const file = `${slug(e.name)}-${slug(w.name)}.svg`;
       charts.push({ file, svg: lineChart(`${e.name}/${w.name}`, series, w.curve.xLabel, unit === "s" ? "seconds" : "milliseconds") });
-      out.push(`![${e.name}/${w.name}](${file})`, "", "```", asciiCurve(e.name, w), "```", "");
+      curves.push(`#### ${e.name}/${w.name}`, "", w.description, "", `![${e.name}/${w.name}](${file})`, "", "```", asciiCurve(e.name, w), "```", "");
     }
   }
-  return out;
+  out.push(...mdTable(["workload", "side", "median (min–max)", "CPU", "peak RSS", "n", "what"], rows), "");
+  if (notes.length > 0) out.push(...notes, "");
+  const described = e.workloads.filter((w) => w.status === "ok" && !w.curve);
+  if (described.length > 0) out.push(...described.map((w) => `- ${w.name}: ${w.description}`), "");
+  return [...out, ...curves];
 }
 
 /** The Markdown report and the SVG charts it links to. */

@@ -18,7 +18,7 @@ export class ProgressLine {
   update(p: Progress): void {
     const where = `${p.entry}/${p.workload}`;
     if (this.stream.isTTY) {
-      const line = `[${p.done + 1}/${p.total}] ${where}  ${p.side}${p.warmup ? " (warm-up)" : ""}`;
+      const line = `[${p.done + 1}/${p.total}] ${where}  ${p.side}${p.phase === "measured" ? "" : ` (${p.phase})`}`;
       this.stream.write(`\r\x1b[2K${line}`);
       this.shown = true;
     } else if (where !== this.last) {

@@ -91,7 +91,9 @@ export function lineChart(title: string, series: readonly LineSeries[], xLabel: 
   const xHi = xsAll[xsAll.length - 1] ?? 1;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
-  const xOf = (x: number): number => (xHi === xLo ? left + plotW / 2 : left + ((x - xLo) / (xHi - xLo)) * plotW);
+  // Points stay off the frame, so that their whiskers show.
+  const pad = 24;
+  const xOf = (x: number): number => (xHi === xLo ? left + plotW / 2 : left + pad + ((x - xLo) / (xHi - xLo)) * (plotW - 2 * pad));
   const yOf = (y: number): number => top + plotH - (y / yMax) * plotH;
   const body: string[] = [];
   const yLabels = tickLabels(yTicks);
@@ -111,7 +113,12 @@ export function lineChart(title: string, series: readonly LineSeries[], xLabel: 
     body.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${sorted.map((p) => `${n(xOf(p.x))},${n(yOf(p.y))}`).join(" ")}"/>`);
     for (const p of sorted) {
       if (p.min !== undefined && p.max !== undefined)
-        body.push(`<line x1="${n(xOf(p.x))}" y1="${n(yOf(p.min))}" x2="${n(xOf(p.x))}" y2="${n(yOf(p.max))}" stroke="${color}"/>`);
+        for (const [x1, y1, x2, y2] of [
+          [xOf(p.x), yOf(p.min), xOf(p.x), yOf(p.max)],
+          [xOf(p.x) - 4, yOf(p.min), xOf(p.x) + 4, yOf(p.min)],
+          [xOf(p.x) - 4, yOf(p.max), xOf(p.x) + 4, yOf(p.max)],
+        ])
+          body.push(`<line x1="${n(x1!)}" y1="${n(y1!)}" x2="${n(x2!)}" y2="${n(y2!)}" stroke="${color}"/>`);
       body.push(`<circle cx="${n(xOf(p.x))}" cy="${n(yOf(p.y))}" r="3.5" fill="${color}"/>`);
     }
     const ky = top + 10 + i * 20;

@@ -1,6 +1,6 @@
 // The terminal table of a bench run.
 import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
-import { formatBytes, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
+import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
 
 /** Renders rows as an aligned text table; `right[i]` right-aligns column i. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[] = []): string {
@@ -25,7 +25,7 @@ function sideRow(name: string, s: SideResult): string[] {
     name,
     s.label,
     ...main,
-    s.cpu ? formatMs(s.cpu.median) : "–",
+    s.cpu ? formatCpu(s.cpu.median, s.kind) : "–",
     s.rss ? formatBytes(s.rss.median) : "–",
     String(s.wall.n),
   ];
