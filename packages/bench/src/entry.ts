@@ -93,6 +93,15 @@ export interface CurveWorkload extends WorkloadBase {
 /** A workload of an entry. */
 export type Workload = SingleWorkload | CompareWorkload | CurveWorkload;
 
+/** A program compared against: looked up on PATH. */
+export interface Comparator {
+  readonly command: string;
+  /** What it stands for ("native x86-64 lua5.4"). */
+  readonly role: string;
+  /** How to install it ("apt-get install lua5.4"). */
+  readonly install?: string;
+}
+
 /** A benchmark entry: registered once in src/entries/index.ts. */
 export interface BenchEntry {
   /** Name used on the command line (`pnpm bench NAME`). */
@@ -101,6 +110,11 @@ export interface BenchEntry {
   readonly description: string;
   /** Needs of the whole entry; if one is absent, the entry is reported absent with the reason. */
   readonly requires: readonly Requirement[];
+  /**
+   * Programs the entry's workloads compare against (native x86-64 tools, QEMU), listed in
+   * the report as found or absent; each workload still requires what it uses.
+   */
+  readonly comparators?: readonly Comparator[];
   /** Builds the workloads, once the requirements hold. */
   readonly workloads: (ctx: BenchContext) => readonly Workload[] | Promise<readonly Workload[]>;
 }

@@ -5,6 +5,7 @@ export type {
   BenchContext,
   BenchEntry,
   CommandTarget,
+  Comparator,
   CompareWorkload,
   CurveWorkload,
   FunctionTarget,

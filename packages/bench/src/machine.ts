@@ -63,15 +63,16 @@ function versionOf(path: string): string | null {
 }
 
 /**
- * The comparators: QEMU (always listed) and every program the entries require on PATH
- * (native x86-64 equivalents of workloads), each found (path, version) or absent.
+ * The comparators: QEMU (always listed), the entries' declared comparators (native
+ * x86-64 equivalents of workloads) and the programs they require on PATH, each found
+ * (path, version) or absent.
  */
 export function findComparators(entries: readonly BenchEntry[]): ComparatorInfo[] {
   const wanted = new Map<string, { role: string; install: string | undefined }>();
   for (const k of KNOWN_COMPARATORS) wanted.set(k.name, { role: k.role, install: k.install });
   for (const e of entries) {
-    const reqs = [...e.requires];
-    for (const r of reqs)
+    for (const c of e.comparators ?? []) if (!wanted.has(c.command)) wanted.set(c.command, { role: c.role, install: c.install });
+    for (const r of e.requires)
       if (r.kind === "command" && !wanted.has(r.command)) wanted.set(r.command, { role: `needed by ${e.name}`, install: r.install });
   }
   return [...wanted].map(([name, w]) => {

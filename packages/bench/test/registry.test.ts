@@ -132,3 +132,12 @@ describe("the command line", () => {
     expect(err.text).toContain("a/one");
   });
 });
+
+describe("the qemu-user entry", () => {
+  it("is absent, with how to get what it needs, when the guest cache is empty", async () => {
+    const { qemuUserEntry } = await import("../src/entries/qemu-user.js");
+    const r = await runEntry(qemuUserEntry, context(), { runs: 1, warmup: 0 });
+    expect(r.status).toBe("absent");
+    expect(r.reason).toMatch(/busybox-static not in .* \(run: pnpm bench fetch\)/);
+  });
+});

@@ -2,7 +2,8 @@
 // BenchEntry, and add it here (see the package README).
 import type { BenchEntry } from "../entry.js";
 import { isaEntry } from "./isa.js";
+import { qemuUserEntry } from "./qemu-user.js";
 import { smokeEntry } from "./smoke.js";
 
 /** Every registered entry, in the order `pnpm bench` runs them. */
-export const ENTRIES: readonly BenchEntry[] = [isaEntry, smokeEntry];
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, qemuUserEntry, smokeEntry];
