@@ -22,6 +22,38 @@ export { printIr, parseIr, IrParseError, type PrintOptions, type ParseOptions } 
 export { verifyIr, assertValidIr, type VerifyError } from "./ir/verify.js";
 export { interpretIr, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
 
+// ---- WebAssembly module builder (src/backend/wasm)
+export { LEB_MAX_BYTES_32, LEB_MAX_BYTES_64, writeULeb32, writeULeb32Padded, writeSLeb32, writeSLeb64, uLeb32Size, readULeb32, readSLeb32, readSLeb64, type LebRead } from "./backend/wasm/leb.js";
+export {
+  ValType as WasmValType, BLOCK_EMPTY as WASM_BLOCK_EMPTY, SectionId as WasmSectionId, ExternalKind as WasmExternalKind,
+  Op as WasmOp, MiscOp as WasmMiscOp, AtomicOp as WasmAtomicOp, AtomicRmw as WasmAtomicRmw, AtomicWidth as WasmAtomicWidth,
+} from "./backend/wasm/opcodes.js";
+export { ByteWriter } from "./backend/wasm/byte-writer.js";
+export { FunctionBuilder, WasmLocal, type BlockType as WasmBlockType } from "./backend/wasm/function-builder.js";
+export { ModuleBuilder, type SharedMemoryLimits, type MemoryLimits, type TableLimits, type FuncSig, type ElemOffset } from "./backend/wasm/module-builder.js";
+
+// ---- Synchronisation over shared memory (src/sync)
+export { LockClass, LockChecker, LockOrderError, type MemoryLockKind } from "./sync/lock-checker.js";
+export { type SyncThread, type SyncThreadOptions, createSyncThread, MAX_THREAD_INDEX } from "./sync/sync-thread.js";
+export { spinLock, spinTryLock, spinUnlock, spinOwner, SPIN_BEFORE_SLEEP, SPIN_SLEEP_MS } from "./sync/spinlock.js";
+export { mutexLock, mutexTryLock, mutexUnlock, mutexOwner, mutexLockAsync, condWait, condBroadcast, condSignal, MUTEX_WAITERS, MUTEX_SPINS } from "./sync/mutex.js";
+export { seqWriteBegin, seqWriteEnd, seqReadBegin, seqReadRetry } from "./sync/seqlock.js";
+
+// ---- Translation-block machinery in shared memory (src/tb)
+export { TB_WORDS, TbField, TB_STATE_ALLOCATED, TB_STATE_INVALID, NO_PAGE, encodeTbLink, linkTb, linkSlot, type TbInit, TbStore } from "./tb/tb-desc.js";
+export { TbHashTable, tbHash, tbHashWords, BUCKET_ENTRIES, BUCKET_WORDS, QHT_FULL, QHT_INSERTED } from "./tb/tb-hash.js";
+export { JmpCaches, jmpCacheHash } from "./tb/jmp-cache.js";
+export { RegionAllocator, type TbAllocation } from "./tb/region.js";
+export { PageTable, PAGE_WORDS, SMC_BITMAP_USE_THRESHOLD } from "./tb/page-desc.js";
+export { PageCollection } from "./tb/page-collection.js";
+export { ExclusiveState } from "./tb/exclusive.js";
+export { type TbParams, type TbLayout, type TbShared, TbHeader, TbContext, tbLayout, tbArenaBytes, createTbShared, attachTbContext } from "./tb/tb-context.js";
+export { jmpLock, jmpUnlock, tbAddJump, tbJmpTarget, tbRemoveFromJmpList, tbJmpUnlink, tbIncomingJumps } from "./tb/tb-jmp.js";
+export {
+  TB_BUFFER_FULL, type TbCreated, tbLookup, tbLinkPage, tbCreate, tbPhysInvalidateLocked, tbPhysInvalidate,
+  tbInvalidatePhysPageRangeLocked, tbInvalidatePhysRange, tbInvalidatePhysPageFast, doTbFlush, tbFlush,
+} from "./tb/tb-maint.js";
+
 // ---- Optimizer (src/opt)
 export { optimize, runPasses, PASSES, isPassName, type PassName } from "./opt/optimize.js";
 export { simplify, SIMPLIFY_RULES } from "./opt/simplify.js";

@@ -1,0 +1,124 @@
+// Stress tests of the shared TB machinery: many worker_threads hammer one TB arena.
+// Workers run dist/tb/testing/tb-stress.js (build first). The lock checker is on unless
+// WASMU_DEBUG_TCG=0. After the workers finish, the main thread checks the arena's
+// invariants (tb-invariants.ts): hash table, page lists and jump lists agree.
+import { describe, expect, it } from "vitest";
+import { createSyncThread } from "../src/sync/sync-thread.js";
+import { attachTbContext, createTbShared, type TbShared } from "../src/tb/tb-context.js";
+import { checkTbInvariants } from "../src/tb/testing/tb-invariants.js";
+import type { TbMixResult } from "../src/tb/testing/tb-stress.js";
+import { DEBUG_TCG, distModule, runInWorker, runWorkers } from "./sync-workers.js";
+
+const stress = distModule("tb/testing/tb-stress.js");
+const PAGES = 32;
+const KEYS = 600;
+
+function arena(extra: { tbLockMode?: boolean; userMode?: boolean; maxTbs?: number; regions?: number } = {}): TbShared {
+  return createTbShared({ maxTbs: extra.maxTbs ?? 65536, codeBytes: extra.maxTbs === undefined ? 1 << 22 : 1 << 16, regions: extra.regions ?? 32, vcpus: 8, guestPages: PAGES, ...extra });
+}
+
+function sum(rs: TbMixResult[], k: Exclude<keyof TbMixResult, "firstTorn">): number {
+  return rs.reduce((s, r) => s + r[k], 0);
+}
+
+function invariants(shared: TbShared): string[] {
+  return checkTbInvariants(attachTbContext(shared, createSyncThread(100, { debug: true }), -1));
+}
+
+describe.each([
+  { mode: "tb-lock=off", tbLockMode: false, userMode: false },
+  { mode: "tb-lock=on", tbLockMode: true, userMode: false },
+  { mode: "user mode (mmap_lock)", tbLockMode: false, userMode: true },
+])("TB machinery under concurrency, $mode", ({ tbLockMode, userMode }) => {
+  it("4 writers (lookup/create, chain, invalidate TBs and ranges) + 2 lock-free readers keep every structure consistent", async () => {
+    const shared = arena({ tbLockMode, userMode });
+    const stop = new SharedArrayBuffer(4);
+    const readers = [4, 5].map((vcpu) =>
+      runInWorker<{ lookups: number; hits: number; torn: number }>(stress, "readerWorker", { shared, vcpu, seed: 99 + vcpu, keys: KEYS, pages: PAGES, stop }),
+    );
+    const writers = await runWorkers<TbMixResult>(stress, "tbMixWorker", 4, (vcpu) => ({
+      shared,
+      vcpu,
+      debug: DEBUG_TCG,
+      seed: 1 + vcpu * 7919,
+      ops: 12_000,
+      keys: KEYS,
+      pages: PAGES,
+      pct: { chain: 25, invalidate: 6, invalidateRange: 2 },
+    }));
+    Atomics.store(new Int32Array(stop), 0, 1);
+    const rs = await Promise.all(readers);
+    expect(writers.map((w) => w.firstTorn ?? "")).toEqual(["", "", "", ""]);
+    expect(sum(writers, "torn")).toBe(0);
+    expect(sum(writers, "full")).toBe(0);
+    for (const r of rs) expect(r.torn).toBe(0);
+    expect(sum(writers, "created")).toBeGreaterThan(KEYS / 2);
+    expect(sum(writers, "chained")).toBeGreaterThan(100);
+    expect(sum(writers, "invalidated")).toBeGreaterThan(100);
+    expect(rs[0]!.lookups).toBeGreaterThan(1000);
+    expect(invariants(shared)).toEqual([]);
+  });
+});
+
+describe("page_collection_lock under concurrency", () => {
+  it("random overlapping ranges: exclusive ownership, no deadlock, while two-page TBs come and go", async () => {
+    const shared = arena();
+    const marks = new SharedArrayBuffer(4 * (PAGES + 1));
+    const collectors = runWorkers<{ collections: number; retries: number; violations: number }>(stress, "pageLockWorker", 3, (vcpu) => ({
+      shared,
+      vcpu,
+      debug: DEBUG_TCG,
+      seed: 31 + vcpu,
+      ops: 6000,
+      keys: KEYS,
+      pages: PAGES,
+      pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
+      marks,
+    }));
+    const churn = runInWorker<TbMixResult>(stress, "tbMixWorker", {
+      shared,
+      vcpu: 3,
+      debug: DEBUG_TCG,
+      seed: 5,
+      ops: 8000,
+      keys: KEYS,
+      pages: PAGES,
+      pct: { chain: 10, invalidate: 20, invalidateRange: 20 },
+    });
+    const [res, mix] = await Promise.all([collectors, churn]);
+    for (const r of res) {
+      expect(r.violations).toBe(0);
+      expect(r.collections).toBeGreaterThan(1000);
+    }
+    expect(mix.torn).toBe(0);
+    expect(invariants(shared)).toEqual([]);
+  });
+});
+
+describe("exclusive work and tb_flush", () => {
+  it("4 vCPUs fill a small buffer and flush it as safe work; no vCPU runs during a section", async () => {
+    const shared = arena({ maxTbs: 256, regions: 8 });
+    const marks = new SharedArrayBuffer(4 * 16);
+    const res = await runWorkers<{ tbs: number; flushes: number; sections: number; r: TbMixResult }>(stress, "vcpuWorker", 4, (vcpu) => ({
+      shared,
+      vcpu,
+      debug: DEBUG_TCG,
+      seed: 77 + vcpu,
+      ops: 15_000,
+      keys: KEYS,
+      pages: PAGES,
+      pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
+      marks,
+      flushPerMille: 1,
+    }));
+    const m = new Int32Array(marks);
+    expect(m[1]).toBe(0); // violations: progress or running vCPUs seen during a section
+    const flushes = res.reduce((s, r) => s + r.flushes, 0);
+    expect(flushes).toBeGreaterThan(2);
+    expect(m[2]).toBe(res.reduce((s, r) => s + r.sections, 0));
+    const ctx = attachTbContext(shared, createSyncThread(100), -1);
+    expect(ctx.flushCount).toBe(flushes);
+    for (const r of res) expect(r.r.torn).toBe(0);
+    expect(invariants(shared)).toEqual([]);
+  });
+});
