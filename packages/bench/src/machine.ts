@@ -1,7 +1,7 @@
 // The machine description recorded with every result, and the comparators found on it.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, release, totalmem, type } from "node:os";
+import { availableParallelism, cpus, loadavg, release, totalmem, type } from "node:os";
 import type { BenchEntry } from "./entry.js";
 import { findOnPath } from "./requirements.js";
 import type { ComparatorInfo, MachineInfo } from "./results.js";
@@ -33,6 +33,7 @@ export function describeMachine(repoRoot: string): MachineInfo {
     cores: availableParallelism(),
     memoryBytes: totalmem(),
     os: `${type()} ${release()}`,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     node: process.version,
     v8: process.versions.v8,
     commit,

@@ -83,6 +83,8 @@ export interface MachineInfo {
   readonly cores: number;
   readonly memoryBytes: number;
   readonly os: string;
+  /** 1, 5 and 15-minute load averages when the run started: a busy machine shows here. */
+  readonly loadAverage: readonly number[];
   readonly node: string;
   readonly v8: string;
   /** `git rev-parse HEAD` of the wasmu checkout, null outside git. */

@@ -15,7 +15,7 @@ describe("the JSON file", () => {
     writeReport(dir, sampleResults());
     const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as BenchResults;
     expect(json.schema).toBe("wasmu-bench/1");
-    expect(Object.keys(json.machine).sort()).toEqual(["commit", "cores", "cpuModel", "dirty", "memoryBytes", "node", "os", "v8"]);
+    expect(Object.keys(json.machine).sort()).toEqual(["commit", "cores", "cpuModel", "dirty", "loadAverage", "memoryBytes", "node", "os", "v8"]);
     expect(json.guests.packages[0]).toMatchObject({ name: "busybox-static", version: "1:1.37.0-6" });
     const compare = json.entries[0]!.workloads[1]!;
     expect(compare.sides.map((s) => s.samples.length)).toEqual([3, 3]);

@@ -42,6 +42,7 @@ export function sampleResults(): BenchResults {
       cores: 2,
       memoryBytes: 8 * 2 ** 30,
       os: "Linux 6.1",
+      loadAverage: [0.5, 0.25, 0.1],
       node: "v20.0.0",
       v8: "11.3",
       commit: "0123456789abcdef0123456789abcdef01234567",

@@ -119,8 +119,8 @@ export function renderMarkdown(results: BenchResults): { markdown: string; chart
     "## Machine",
     "",
     ...mdTable(
-      ["CPU", "cores", "memory", "OS", "Node", "V8", "wasmu commit"],
-      [[m.cpuModel, String(m.cores), formatBytes(m.memoryBytes), m.os, m.node, m.v8, m.commit === null ? "unknown" : `${m.commit.slice(0, 12)}${m.dirty ? " (with uncommitted changes)" : ""}`]],
+      ["CPU", "cores", "memory", "OS", "load (1, 5, 15 min)", "Node", "V8", "wasmu commit"],
+      [[m.cpuModel, String(m.cores), formatBytes(m.memoryBytes), m.os, m.loadAverage.join(", "), m.node, m.v8, m.commit === null ? "unknown" : `${m.commit.slice(0, 12)}${m.dirty ? " (with uncommitted changes)" : ""}`]],
     ),
     "",
   ];
