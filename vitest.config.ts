@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 // their TypeScript sources, so tests never run against a stale dist/.
 // Each run also writes test-results.json, which .ci/run sums into one closing line.
 export const sharedConfig = defineConfig({
-  resolve: { conditions: ["@wasmu/source"] },
+  resolve: { conditions: ["@wasmu/source", "module", "node", "import", "default"] },
+  ssr: { resolve: { conditions: ["@wasmu/source", "node", "import", "default"], externalConditions: ["@wasmu/source"] } },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 60_000,

@@ -132,7 +132,6 @@ function disassembleSection(elf: ElfFile, table: SymbolTable, section: ElfSectio
   let sym = first?.symbol;
   let place = first?.place ?? 0;
   let offset = 0;
-  dis.reset();
   while (offset < stop) {
     const addr = section.addr + BigInt(offset);
     out.push(`\n${addrWithSym(section, sym, addr, addr.toString(16).padStart(16, "0"), linked)}:\n`);

@@ -34,6 +34,8 @@ export interface DisSymbol {
   readonly flags: number;
   /** st_size, 0 for synthetic symbols. */
   readonly size: bigint;
+  /** The value relative to its section's address (BFD's `asymbol.value`). */
+  readonly sectionOffset: bigint;
   readonly version?: SymbolVersion | undefined;
 }
 
@@ -98,7 +100,8 @@ function toDisSymbol(elf: ElfFile, s: ElfSymbol): DisSymbol {
       flags |= SymFlag.OBJECT;
       break;
   }
-  return { name, value: s.value, section, sectionIndex, flags, size: s.size, version: s.version };
+  const base = sectionIndex >= 0 ? elf.sections[sectionIndex]!.addr : 0n;
+  return { name, value: s.value, section, sectionIndex, flags, size: s.size, sectionOffset: s.value - base, version: s.version };
 }
 
 /** True for the names riscv-dis.c never prints (mapping symbols and the assembler's fake label). */
@@ -198,14 +201,17 @@ export class SymbolTable {
     if (relplt.link !== dynsym.index || relplt.type !== SectionType.RELA) return [];
     const out: DisSymbol[] = [];
     elf.relocations(relplt).forEach((rel, i) => {
-      const target = dynView[rel.symbolIndex - 1];
-      const name = target ? target.name : "";
-      let flags = (target?.flags ?? 0) | SymFlag.SYNTHETIC;
+      // A relocation without a symbol (R_RISCV_IRELATIVE) refers to BFD's *ABS* section symbol.
+      const target = rel.symbolIndex > 0 ? dynView[rel.symbolIndex - 1] : undefined;
+      const name = target ? target.name : "*ABS*";
+      let flags = (target?.flags ?? SymFlag.SECTION_SYM) | SymFlag.SYNTHETIC;
       if ((flags & SymFlag.LOCAL) === 0) flags |= SymFlag.GLOBAL;
       const addend = rel.addend !== 0n ? `+0x${BigInt.asUintN(64, rel.addend).toString(16)}` : "";
+      const value = plt.addr + PLT_HEADER_SIZE + BigInt(i) * PLT_ENTRY_SIZE;
       out.push({
         name: `${name}${addend}@plt`,
-        value: plt.addr + PLT_HEADER_SIZE + BigInt(i) * PLT_ENTRY_SIZE,
+        value,
+        sectionOffset: value - plt.addr,
         section: plt.name,
         sectionIndex: plt.index,
         flags,
@@ -296,7 +302,9 @@ export function findSymbolForAddress(table: SymbolTable, vma: bigint, section: E
   }
   const found = syms[place]!;
   const rels = table.dynRelocs;
-  if (!wantSection && found.value !== vma && rels.length > 0 && rels[0]!.address <= vma && rels[rels.length - 1]!.address >= vma && (found.flags & SymFlag.SYNTHETIC) === 0) {
+  // binutils compares the section-relative value with the address here, so for any symbol
+  // of a section that does not start at 0 a relocation at `vma` wins even on an exact match.
+  if (!wantSection && found.sectionOffset !== vma && rels.length > 0 && rels[0]!.address <= vma && rels[rels.length - 1]!.address >= vma && (found.flags & SymFlag.SYNTHETIC) === 0) {
     let lo = 0;
     let hi = rels.length - 1;
     while (lo <= hi) {

@@ -20,7 +20,10 @@ export function parseArch(arch: string): ReadonlySet<Extension> {
   }
   for (const part of parts.slice(1)) {
     const name = part.replace(/\d+(p\d+)?$/, "");
-    if (name === "zba" || name === "zbb" || name === "zbs" || name === "zicond") set.add(name);
+    // ELF attributes spell every single-letter extension as its own part: rv64i2p1_m2p0_c2p0.
+    if (name.length === 1 && "imafdc".includes(name)) set.add(name as Extension);
+    else if (name === "g") ["m", "a", "f", "d"].forEach((e) => set.add(e as Extension));
+    else if (name === "zba" || name === "zbb" || name === "zbs" || name === "zicond") set.add(name);
   }
   return set;
 }
