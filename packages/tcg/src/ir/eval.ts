@@ -134,7 +134,7 @@ export function evalValueOp(opc: OpName, type: IrType, a: readonly bigint[], c: 
     case "extu_i32_i64": return BigInt.asUintN(32, x);
     case "extrl_i64_i32": return BigInt.asIntN(32, x);
     case "extrh_i64_i32": return BigInt.asIntN(32, x >> 32n);
-    case "extract": return BigInt.asUintN(c[1] ?? 1, unsigned(type, x) >> BigInt(c[0] ?? 0));
+    case "extract": return r(BigInt.asUintN(c[1] ?? 1, unsigned(type, x) >> BigInt(c[0] ?? 0)));
     case "sextract": return BigInt.asIntN(c[1] ?? 1, unsigned(type, x) >> BigInt(c[0] ?? 0));
     case "deposit": {
       const pos = BigInt(c[0] ?? 0);
