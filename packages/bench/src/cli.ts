@@ -36,7 +36,7 @@ Options:
   -o, --out DIR     report folder (default ./bench-report)
       --list        list the entries, their needs and whether they are available
       --json        print the results as JSON on standard output (the table goes to standard error)
-      --cache DIR   guest cache (default $WASMU_CACHE, else <repo>/.cache/guests)
+      --cache DIR   guest cache (default $WASMU_CACHE or $WASMU_GUESTS, else <repo>/.cache/guests)
   -h, --help        this text
 
 fetch: download Debian sid riscv64 packages into the guest cache once (with

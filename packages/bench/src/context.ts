@@ -18,9 +18,13 @@ export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): st
   }
 }
 
-/** The context handed to entries: $WASMU_CACHE or <repo>/.cache/guests as the guest cache. */
+/**
+ * The context handed to entries. The guest cache is, in order: `cacheDir`, $WASMU_CACHE,
+ * $WASMU_GUESTS (the name .ci/run exports for the same directory), <repo>/.cache/guests.
+ */
 export function makeContext(options: { repoRoot?: string; cacheDir?: string } = {}): BenchContext {
   const repoRoot = options.repoRoot ?? findRepoRoot();
-  const cacheDir = resolve(options.cacheDir ?? process.env.WASMU_CACHE ?? join(repoRoot, ".cache", "guests"));
+  const fromEnv = process.env.WASMU_CACHE || process.env.WASMU_GUESTS || undefined;
+  const cacheDir = resolve(options.cacheDir ?? fromEnv ?? join(repoRoot, ".cache", "guests"));
   return { repoRoot, cacheDir, sysroot: join(cacheDir, "sysroot") };
 }

@@ -18,7 +18,7 @@ export type Requirement =
 export interface BenchContext {
   /** Root of the wasmu repository (holds scripts/fetch-guests.sh). */
   readonly repoRoot: string;
-  /** The guest cache: $WASMU_CACHE, else <repoRoot>/.cache/guests. */
+  /** The guest cache: --cache, $WASMU_CACHE, $WASMU_GUESTS, else <repoRoot>/.cache/guests. */
   readonly cacheDir: string;
   /** <cacheDir>/sysroot: the extracted Debian riscv64 packages. */
   readonly sysroot: string;
@@ -29,7 +29,10 @@ export interface CommandTarget extends CommandSpec {
   readonly kind: "command";
   /** Short name shown in tables and legends ("wasmu", "qemu", "native"). */
   readonly label: string;
-  /** When set, the run fails unless standard output contains this text. */
+  /**
+   * When set, the run fails unless the last 4 KiB of standard output contain this text.
+   * (Output flows through the harness: send large output to /dev/null through `sh -c`.)
+   */
   readonly expectStdout?: string;
 }
 

@@ -80,7 +80,7 @@ async function runOnce(side: PreparedSide): Promise<Sample> {
   const s = await measureCommand(t);
   const cmd = t.argv.join(" ");
   if (s.exitCode !== 0) {
-    const how = s.signal !== null ? `killed by ${s.signal}` : `exit status ${s.exitCode}`;
+    const how = s.timedOut ? `timed out after ${t.timeoutMs ?? "the default"} ms` : s.signal !== null ? `killed by ${s.signal}` : `exit status ${s.exitCode}`;
     const tail = s.stderrTail.trim().split("\n").slice(-3).join(" | ");
     throw new RunFailure(`${cmd}: ${how}${tail ? `: ${tail}` : ""}`);
   }

@@ -42,7 +42,7 @@ describe.skipIf(!procAvailable())("measuring a process tree", () => {
 
   it("reports the exit status, the signal and the output", async () => {
     const s = await measureCommand({ argv: ["sh", "-c", "echo out; echo err >&2; exit 3"] });
-    expect(s).toMatchObject({ exitCode: 3, signal: null, stdoutTail: "out\n", stderrTail: "err\n" });
+    expect(s).toMatchObject({ exitCode: 3, signal: null, timedOut: false, stdoutTail: "out\n", stderrTail: "err\n" });
     const k = await measureCommand({ argv: ["sh", "-c", "kill -TERM $$"] });
     expect(k).toMatchObject({ exitCode: null, signal: "SIGTERM" });
   });
@@ -58,7 +58,14 @@ describe.skipIf(!procAvailable())("measuring a process tree", () => {
 
   it("kills the tree after the timeout", async () => {
     const s = await measureCommand({ argv: ["sleep", "30"], timeoutMs: 200 });
-    expect(s.signal).toBe("SIGKILL");
+    expect(s).toMatchObject({ signal: "SIGKILL", timedOut: true });
+  });
+
+  it("voids the CPU figure of commands measured at the same time", async () => {
+    const [a, b] = await Promise.all([measureCommand({ argv: ["sleep", "0.2"] }), measureCommand({ argv: ["sleep", "0.1"] })]);
+    expect(a.cpuMs).toBeNull();
+    expect(b.cpuMs).toBeNull();
+    expect((await measureCommand({ argv: ["true"] })).cpuMs).not.toBeNull();
   });
 });
 

@@ -141,3 +141,25 @@ describe("the qemu-user entry", () => {
     expect(r.reason).toMatch(/busybox-static not in .* \(run: pnpm bench fetch\)/);
   });
 });
+
+describe("the context", () => {
+  it("takes the guest cache from --cache, $WASMU_CACHE, $WASMU_GUESTS, else the repository", async () => {
+    const { makeContext } = await import("../src/context.js");
+    const saved = { c: process.env.WASMU_CACHE, g: process.env.WASMU_GUESTS };
+    try {
+      delete process.env.WASMU_CACHE;
+      delete process.env.WASMU_GUESTS;
+      expect(makeContext({ repoRoot: "/r" }).cacheDir).toBe("/r/.cache/guests");
+      process.env.WASMU_GUESTS = "/g";
+      expect(makeContext({ repoRoot: "/r" })).toEqual({ repoRoot: "/r", cacheDir: "/g", sysroot: "/g/sysroot" });
+      process.env.WASMU_CACHE = "/c";
+      expect(makeContext({ repoRoot: "/r" }).cacheDir).toBe("/c");
+      expect(makeContext({ repoRoot: "/r", cacheDir: "/x" }).cacheDir).toBe("/x");
+    } finally {
+      if (saved.c === undefined) delete process.env.WASMU_CACHE;
+      else process.env.WASMU_CACHE = saved.c;
+      if (saved.g === undefined) delete process.env.WASMU_GUESTS;
+      else process.env.WASMU_GUESTS = saved.g;
+    }
+  });
+});

@@ -7,7 +7,8 @@
 //   that of every descendant it waited for are added to the waiting process's "children"
 //   times (cutime/cstime in /proc/self/stat, what getrusage(RUSAGE_CHILDREN) returns).
 //   The harness runs one command at a time, so the change of its own cutime + cstime
-//   across the run is exactly the CPU time of the tree. Resolution: one clock tick (10 ms).
+//   across the run is exactly the CPU time of the tree (two commands measured at once
+//   void each other's CPU figure). Resolution: one clock tick (10 ms).
 //   Not counted: a descendant that outlives its parent (re-parented to init and waited
 //   for by init), which a benchmark should not do anyway.
 // - Peak resident memory: /proc is polled while the command runs (every 5 ms at first,
@@ -41,7 +42,10 @@ export interface CommandSpec {
 export interface CommandSample {
   /** Elapsed time from spawn to exit, in milliseconds. */
   readonly wallMs: number;
-  /** User + system CPU time of the process tree, in milliseconds; null without /proc. */
+  /**
+   * User + system CPU time of the process tree, in milliseconds; null without /proc, or
+   * when another measured command ended during this one (its time cannot be told apart).
+   */
   readonly cpuMs: number | null;
   /** Peak resident memory of the process tree in bytes (see above); null without /proc. */
   readonly peakRssBytes: number | null;
@@ -51,6 +55,8 @@ export interface CommandSample {
   readonly exitCode: number | null;
   /** The signal that ended the command, if one did. */
   readonly signal: string | null;
+  /** True when the timeout killed it. */
+  readonly timedOut: boolean;
   /** The last 4 KiB of standard output and of standard error. */
   readonly stdoutTail: string;
   readonly stderrTail: string;
@@ -60,6 +66,9 @@ const TAIL_BYTES = 4096;
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 50;
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** Measurements under way; each records whether another one overlapped it. */
+const active = new Set<{ overlapped: boolean }>();
 
 function appendTail(tail: string, chunk: Buffer): string {
   const s = tail + chunk.toString("utf8");
@@ -74,6 +83,11 @@ export function measureCommand(spec: CommandSpec): Promise<CommandSample> {
   const [file, ...args] = spec.argv;
   if (file === undefined) return Promise.reject(new Error("empty command"));
   return new Promise((resolve, reject) => {
+    // The children-CPU counter is per harness process: commands measured at the same
+    // time would mix, so an overlap voids the CPU figure of both.
+    const me = { overlapped: active.size > 0 };
+    for (const other of active) other.overlapped = true;
+    active.add(me);
     const cpuBefore = waitedChildrenCpuMs();
     const start = process.hrtime.bigint();
     const child = spawn(file, args, {
@@ -110,8 +124,10 @@ export function measureCommand(spec: CommandSpec): Promise<CommandSample> {
       pollMs = Math.min(MAX_POLL_MS, pollMs * 1.25);
       timer = setTimeout(poll, pollMs);
     };
+    let timedOut = false;
     const killer = setTimeout(() => {
-      const pids = scanner?.scan() ?? [];
+      timedOut = true;
+      const pids = scanner?.scan() ?? (child.pid !== undefined ? [child.pid] : []);
       for (const pid of pids.reverse()) {
         try {
           process.kill(pid, "SIGKILL");
@@ -137,12 +153,16 @@ export function measureCommand(spec: CommandSpec): Promise<CommandSample> {
     child.on("error", (err) => {
       clearTimeout(timer);
       clearTimeout(killer);
+      active.delete(me);
       reject(new Error(`cannot run ${spec.argv.join(" ")}: ${err.message}`));
     });
     child.on("close", (code, signal) => {
       const cpuAfter = waitedChildrenCpuMs();
+      active.delete(me);
       const cpuMs =
-        cpuBefore !== null && cpuAfter !== null ? cpuAfter.userMs + cpuAfter.sysMs - cpuBefore.userMs - cpuBefore.sysMs : null;
+        cpuBefore !== null && cpuAfter !== null && !me.overlapped
+          ? cpuAfter.userMs + cpuAfter.sysMs - cpuBefore.userMs - cpuBefore.sysMs
+          : null;
       resolve({
         wallMs,
         cpuMs,
@@ -150,6 +170,7 @@ export function measureCommand(spec: CommandSpec): Promise<CommandSample> {
         processes: seen.size,
         exitCode: code,
         signal,
+        timedOut,
         stdoutTail,
         stderrTail,
       });
