@@ -82,7 +82,9 @@ export interface CompareWorkload extends WorkloadBase {
 
 /**
  * Time against a parameter (guest CPUs), one curve per mode: at each x the modes run
- * in alternation, and each mode's ratio to the first mode is taken pair by pair.
+ * in alternation, and each mode's ratio to the first mode is taken pair by pair. The
+ * charts plot wall time, so the targets are commands (a function's sample time is set
+ * by its calibration, not by x).
  */
 export interface CurveWorkload extends WorkloadBase {
   readonly kind: "curve";

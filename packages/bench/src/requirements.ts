@@ -64,7 +64,7 @@ export async function checkRequirement(req: Requirement, ctx: BenchContext): Pro
   }
 }
 
-/** The reasons the first failing requirements of `reqs` fail (empty when all hold). */
+/** Why each unmet requirement of `reqs` is unmet (empty when all hold). */
 export async function unmetRequirements(reqs: readonly Requirement[], ctx: BenchContext): Promise<string[]> {
   const reasons: string[] = [];
   for (const req of reqs) {

@@ -52,6 +52,11 @@ describe.skipIf(!procAvailable())("measuring a process tree", () => {
     expect(s.stdoutTail).toBe("in\nv\n");
   });
 
+  it("survives a command that exits without reading its input", async () => {
+    const s = await measureCommand({ argv: ["true"], stdin: "x".repeat(1 << 20) });
+    expect(s.exitCode).toBe(0);
+  });
+
   it("rejects a command that cannot start", async () => {
     await expect(measureCommand({ argv: ["/nonexistent/program"] })).rejects.toThrow(/cannot run/);
   });

@@ -78,6 +78,8 @@ interface Binary {
   readonly name: string;
   readonly path: (ctx: BenchContext) => string;
   readonly requires: Workload["requires"];
+  /** How to get the file when it is missing. */
+  readonly hint: string;
 }
 
 const BINARIES: readonly Binary[] = [
@@ -85,16 +87,19 @@ const BINARIES: readonly Binary[] = [
     name: "busybox",
     path: (ctx) => join(ctx.sysroot, "usr/bin/busybox"),
     requires: [{ kind: "guest-packages", packages: ["busybox-static"] }],
+    hint: "run: pnpm bench fetch",
   },
   {
     name: "libc",
     path: (ctx) => join(ctx.sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6"),
     requires: [{ kind: "guest-packages", packages: ["libc6"] }],
+    hint: "run: pnpm bench fetch",
   },
   {
     name: "hello",
     path: (ctx) => join(ctx.repoRoot, "packages/cli/fixtures/hello"),
     requires: [],
+    hint: "the CLI's bundled fixture (packages/cli/fixtures/build.sh)",
   },
 ];
 
@@ -121,7 +126,7 @@ export const isaEntry: BenchEntry = {
     const out: Workload[] = [];
     for (const b of BINARIES) {
       const path = b.path(ctx);
-      const requires = [...(b.requires ?? []), { kind: "file" as const, path, hint: "run: pnpm bench fetch" }];
+      const requires = [...(b.requires ?? []), { kind: "file" as const, path, hint: b.hint }];
       // The .text is read in setup, once the workload's requirements hold.
       let text: { bytes: Uint8Array; address: bigint } | null = null;
       const load = (): void => {

@@ -99,7 +99,11 @@ export function measureCommand(spec: CommandSpec): Promise<CommandSample> {
     let stderrTail = "";
     child.stdout?.on("data", (c: Buffer) => (stdoutTail = appendTail(stdoutTail, c)));
     child.stderr?.on("data", (c: Buffer) => (stderrTail = appendTail(stderrTail, c)));
-    if (spec.stdin !== undefined && child.stdin) child.stdin.end(spec.stdin);
+    if (spec.stdin !== undefined && child.stdin) {
+      // A command that exits without reading its input must not crash the harness (EPIPE).
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(spec.stdin);
+    }
 
     let maxHwm = 0;
     let maxTreeRss = 0;
