@@ -23,7 +23,7 @@ export { verifyIr, assertValidIr, type VerifyError } from "./ir/verify.js";
 export { interpretIr, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
 
 // ---- WebAssembly module builder (src/backend/wasm)
-export { LEB_MAX_BYTES_32, LEB_MAX_BYTES_64, writeULeb32, writeULeb32Padded, writeSLeb32, writeSLeb64, uLeb32Size, readULeb32, readSLeb32, readSLeb64, type LebRead } from "./backend/wasm/leb.js";
+export { LEB_MAX_BYTES_32, LEB_MAX_BYTES_64, writeULeb32, writeULeb32Padded, writeSLeb32, writeSLeb64, writeSLeb64Halves, uLeb32Size, readULeb32, readSLeb32, readSLeb64, type LebRead } from "./backend/wasm/leb.js";
 export {
   ValType as WasmValType, BLOCK_EMPTY as WASM_BLOCK_EMPTY, SectionId as WasmSectionId, ExternalKind as WasmExternalKind,
   Op as WasmOp, MiscOp as WasmMiscOp, AtomicOp as WasmAtomicOp, AtomicRmw as WasmAtomicRmw, AtomicWidth as WasmAtomicWidth,

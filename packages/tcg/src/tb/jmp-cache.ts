@@ -51,12 +51,14 @@ export class JmpCaches {
     if (t < 0) return -1;
     const w = this.tbs.words;
     const d = this.tbs.base + t * TB_WORDS;
+    // Plain reads after the atomic load of the entry: the key is immutable while the TB
+    // is published, and a stale INVALID bit only delays a miss by one lookup.
     if (
-      Atomics.load(w, d + TbField.PC_LO) !== (pcLo | 0) ||
-      Atomics.load(w, d + TbField.PC_HI) !== (pcHi | 0) ||
-      Atomics.load(w, d + TbField.FLAGS) !== (flags | 0) ||
-      Atomics.load(w, d + TbField.CFLAGS) !== (cflags | 0) ||
-      (Atomics.load(w, d + TbField.STATE) & TB_STATE_INVALID) !== 0
+      w[d + TbField.PC_LO] !== (pcLo | 0) ||
+      w[d + TbField.PC_HI] !== (pcHi | 0) ||
+      w[d + TbField.FLAGS] !== (flags | 0) ||
+      w[d + TbField.CFLAGS] !== (cflags | 0) ||
+      (w[d + TbField.STATE]! & TB_STATE_INVALID) !== 0
     ) {
       return -1;
     }

@@ -15,9 +15,11 @@
  *
  * Protection: every entry, NEXT link and overflow bucket of a chain is written only with
  * the head bucket's LOCK held, inside SEQ write sections. Lookups take no lock: they read
- * the chain with `Atomics` loads and validate with SEQ. A hit is confirmed against the
- * TB descriptor's key (immutable while the TB is published), so even a torn hash/TB pair
- * could only return a TB with exactly the requested key.
+ * the chain and validate with SEQ. The TB word of an entry is read with `Atomics.load`
+ * (it pairs with the insert's `Atomics.store`, so the descriptor's key, written before,
+ * is visible); hash words and descriptor keys are plain reads (hash words are only a
+ * filter, keys are immutable while published). A hit is confirmed against the key, so
+ * even a torn hash/TB pair could only return a TB with exactly the requested key.
  *
  * Lock order: page locks (held by tb_link_page / tbPhysInvalidate) < bucket lock. A
  * thread holds at most one bucket lock and takes no other lock inside it.
@@ -115,16 +117,19 @@ export class TbHashTable {
       let b = head;
       for (;;) {
         for (let i = 0; i < BUCKET_ENTRIES; i++) {
-          if (Atomics.load(w, b + B_HASH + i) !== hash) continue;
+          // The hash word is only a filter: a plain read is enough (and ~10x cheaper than
+          // Atomics.load on V8 11). The TB word is read atomically: it is the publication
+          // point, so the descriptor reads after it see the key written before insert.
+          if (w[b + B_HASH + i] !== hash) continue;
           const t = Atomics.load(w, b + B_TB + i) - 1;
           if (t < 0) continue;
           const d = tbBase + t * TB_WORDS;
           if (
-            Atomics.load(tbw, d + TbField.PC_LO) === pcLo &&
-            Atomics.load(tbw, d + TbField.PC_HI) === pcHi &&
-            Atomics.load(tbw, d + TbField.FLAGS) === flags &&
-            Atomics.load(tbw, d + TbField.CFLAGS) === cflags &&
-            Atomics.load(tbw, d + TbField.PHYS_PAGE0) === physPage
+            tbw[d + TbField.PC_LO] === pcLo &&
+            tbw[d + TbField.PC_HI] === pcHi &&
+            tbw[d + TbField.FLAGS] === flags &&
+            tbw[d + TbField.CFLAGS] === cflags &&
+            tbw[d + TbField.PHYS_PAGE0] === physPage
           ) {
             return t;
           }

@@ -38,7 +38,7 @@ export interface TbCreated {
  */
 export function tbLookup(ctx: TbContext, vcpu: number, pcLo: number, pcHi: number, flags: number, cflags: number, physPage: number): number {
   const cached = ctx.jmpCache.lookup(vcpu, pcLo, pcHi, flags, cflags);
-  if (cached >= 0 && ctx.tbs.get(cached, TbField.PHYS_PAGE0) === (physPage | 0)) return cached;
+  if (cached >= 0 && ctx.words[ctx.tbs.at(cached, TbField.PHYS_PAGE0)] === (physPage | 0)) return cached;
   const tb = ctx.hash.lookup(tbHash(pcLo, pcHi, flags, cflags, physPage), pcLo, pcHi, flags, cflags, physPage);
   if (tb >= 0) ctx.jmpCache.set(vcpu, pcLo, tb);
   return tb;

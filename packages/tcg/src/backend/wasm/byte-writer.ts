@@ -2,7 +2,7 @@
  * A growable little-endian byte buffer with LEB128 helpers: the storage underneath the
  * function and module builders. Reused across modules (`reset` keeps the allocation).
  */
-import { writeSLeb32, writeSLeb64, writeULeb32, writeULeb32Padded } from "./leb.js";
+import { writeSLeb32, writeSLeb64, writeSLeb64Halves, writeULeb32, writeULeb32Padded } from "./leb.js";
 
 const scratch = new ArrayBuffer(8);
 const scratchF32 = new Float32Array(scratch);
@@ -71,6 +71,12 @@ export class ByteWriter {
   sleb64(v: bigint | number): void {
     if (this.pos + 10 > this.buf.length) this.grow(10);
     this.pos = writeSLeb64(this.buf, this.pos, v);
+  }
+
+  /** Appends the signed 64-bit LEB128 of `hi * 2^32 + lo` (no bigint). */
+  sleb64Halves(lo: number, hi: number): void {
+    if (this.pos + 10 > this.buf.length) this.grow(10);
+    this.pos = writeSLeb64Halves(this.buf, this.pos, lo, hi);
   }
 
   /** Reserves a 5-byte padded LEB128 slot; fill it later with {@link patchPadded}. */

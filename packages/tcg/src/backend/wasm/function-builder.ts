@@ -42,6 +42,7 @@ export class FunctionBuilder extends ByteWriter {
   private inUse: boolean[] = [];
   private free: WasmLocal[][] = [];
   private depth = 0;
+  private readonly decl = new ByteWriter(64);
 
   /** Starts a new body with the given parameter types (they become locals 0..n-1). */
   begin(params: readonly ValType[]): void {
@@ -108,7 +109,8 @@ export class FunctionBuilder extends ByteWriter {
     // Runs of equal type after the parameters.
     let runs = 0;
     for (let i = this.paramCount; i < types.length; i++) if (i === this.paramCount || types[i] !== types[i - 1]) runs++;
-    const decl = new ByteWriter(8 + runs * 6);
+    const decl = this.decl;
+    decl.reset();
     decl.uleb(runs);
     let i = this.paramCount;
     while (i < types.length) {
@@ -263,10 +265,7 @@ export class FunctionBuilder extends ByteWriter {
   /** `i64.const` from two 32-bit halves (no bigint on the fast path) */
   i64ConstHalves(lo: number, hi: number): void {
     this.u8(Op.i64Const);
-    const l = lo | 0;
-    const h = hi | 0;
-    if ((h === 0 && l >= 0) || (h === -1 && l < 0)) this.sleb32(l);
-    else this.sleb64((BigInt(hi | 0) << 32n) | BigInt(lo >>> 0));
+    this.sleb64Halves(lo, hi);
   }
   /** `f32.const` from a number */
   f32Const(v: number): void { this.u8(Op.f32Const); this.f32(v); }

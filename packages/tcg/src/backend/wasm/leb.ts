@@ -69,29 +69,27 @@ export function writeSLeb32(buf: Uint8Array, offset: number, value: number): num
  */
 export function writeSLeb64(buf: Uint8Array, offset: number, value: bigint | number): number {
   if (typeof value === "number") {
-    if (value >= -0x80000000 && value <= 0x7fffffff && Number.isInteger(value)) {
-      return writeSLeb32(buf, offset, value);
-    }
+    if ((value | 0) === value) return writeSLeb32(buf, offset, value);
     if (!Number.isSafeInteger(value)) throw new RangeError(`writeSLeb64: ${value} is not a safe integer`);
-    // Safe integers: peel 7 bits at a time with floor division (exact below 2^53).
-    let v = value;
-    let o = offset;
-    for (;;) {
-      const byte = ((v % 128) + 128) % 128;
-      v = (v - byte) / 128;
-      if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-        buf[o++] = byte;
-        return o;
-      }
-      buf[o++] = byte | 0x80;
-    }
+    return writeSLeb64Halves(buf, offset, value >>> 0, Math.floor(value / 4294967296) | 0);
   }
-  let v = BigInt.asIntN(64, value);
+  return writeSLeb64Halves(buf, offset, Number(BigInt.asUintN(32, value)), Number(BigInt.asIntN(32, value >> 32n)));
+}
+
+/**
+ * Writes the signed 64-bit value `hi * 2^32 + lo` (`hi` taken as signed 32-bit, `lo` as
+ * unsigned 32-bit) as signed LEB128, with 32-bit integer arithmetic only.
+ * @returns the offset after the last byte written.
+ */
+export function writeSLeb64Halves(buf: Uint8Array, offset: number, lo: number, hi: number): number {
+  let l = lo | 0;
+  let h = hi | 0;
   let o = offset;
   for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0)) {
+    const byte = l & 0x7f;
+    l = (l >>> 7) | (h << 25);
+    h >>= 7;
+    if ((h === 0 && l === 0 && (byte & 0x40) === 0) || (h === -1 && l === -1 && (byte & 0x40) !== 0)) {
       buf[o++] = byte;
       return o;
     }
