@@ -21,6 +21,29 @@ export class Label {
 /** Name pattern of globals and helpers in the text form. */
 export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/** Global lists already checked (the front end passes the same array for every TB). */
+const CHECKED_GLOBALS = new WeakSet<readonly GlobalDef[]>();
+
+function checkGlobals(globals: readonly GlobalDef[]): void {
+  if (CHECKED_GLOBALS.has(globals)) return;
+  const names = new Set<string>();
+  const spans = globals
+    .map((g) => [g.offset, g.offset + (g.type === "i32" ? 4 : 8), g.name] as const)
+    .sort((a, b) => a[0] - b[0]);
+  for (const g of globals) {
+    if (!NAME_RE.test(g.name)) throw new Error(`invalid global name '${g.name}'`);
+    if (names.has(g.name)) throw new Error(`duplicate global '${g.name}'`);
+    names.add(g.name);
+  }
+  for (let i = 1; i < spans.length; i++) {
+    const prev = spans[i - 1];
+    const cur = spans[i];
+    if (prev !== undefined && cur !== undefined && cur[0] < prev[1]) throw new Error(`global '${cur[2]}' overlaps '${prev[2]}'`);
+  }
+  CHECKED_GLOBALS.add(globals);
+}
+
+
 /** The temps, labels, helpers and ops of one translation block. */
 export class IrFunc {
   /** Every temp, indexed by `Temp.id`. */
@@ -33,7 +56,8 @@ export class IrFunc {
   readonly helpers: HelperDef[] = [];
   /** The op list, in execution order. Passes may replace the array. */
   ops: Op[] = [];
-  private readonly constMap = new Map<string, Temp>();
+  private readonly consts32 = new Map<bigint, Temp>();
+  private readonly consts64 = new Map<bigint, Temp>();
   private readonly globalMap = new Map<string, Temp>();
 
   /**
@@ -41,15 +65,8 @@ export class IrFunc {
    *   and the fields must not overlap.
    */
   constructor(globals: readonly GlobalDef[] = []) {
-    const spans: [number, number, string][] = [];
+    checkGlobals(globals);
     for (const g of globals) {
-      if (!NAME_RE.test(g.name)) throw new Error(`invalid global name '${g.name}'`);
-      if (this.globalMap.has(g.name)) throw new Error(`duplicate global '${g.name}'`);
-      const end = g.offset + (g.type === "i32" ? 4 : 8);
-      for (const [s, e, n] of spans) {
-        if (g.offset < e && s < end) throw new Error(`global '${g.name}' overlaps '${n}'`);
-      }
-      spans.push([g.offset, end, g.name]);
       const t = new Temp(this.temps.length, g.type, "global", 0n, g);
       this.temps.push(t);
       this.globalMap.set(g.name, t);
@@ -66,13 +83,13 @@ export class IrFunc {
 
   /** The interned constant temp of `type` with value `v` (brought to canonical form). */
   constant<T extends IrType>(type: T, v: bigint | number): Temp<T> {
-    const value = canon(type, BigInt(v));
-    const key = `${type}:${value}`;
-    let t = this.constMap.get(key);
+    const value = canon(type, typeof v === "bigint" ? v : BigInt(v));
+    const map = type === "i32" ? this.consts32 : this.consts64;
+    let t = map.get(value);
     if (t === undefined) {
       t = new Temp(this.temps.length, type, "const", value);
       this.temps.push(t);
-      this.constMap.set(key, t);
+      map.set(value, t);
     }
     return t as Temp<T>;
   }

@@ -27,9 +27,16 @@ export class Op {
     public consts: number[],
   ) {}
 
+  private cachedOpc: OpName | undefined;
+  private cachedDef: OpDef | undefined;
+
   /** The op's row in the op table. */
   get def(): OpDef {
-    return OPS[this.opc];
+    if (this.cachedOpc !== this.opc || this.cachedDef === undefined) {
+      this.cachedOpc = this.opc;
+      this.cachedDef = OPS[this.opc];
+    }
+    return this.cachedDef;
   }
 
   /** The text mnemonic, e.g. `add_i64`. */
