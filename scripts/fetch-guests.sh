@@ -13,8 +13,9 @@
 # Idempotent: a package whose .deb is already in DIR/debs is neither downloaded nor
 # extracted again; the package index is fetched once (set FETCH_GUESTS_UPDATE=1 to
 # refresh it, which also lets newer versions of new packages be chosen).
-# Packages are named explicitly; dependencies are not resolved (list them, or find
-# them with `apt-cache depends` under the same options, printed by FETCH_GUESTS_PRINT_APTOPTS=1).
+# Packages are named explicitly; with FETCH_GUESTS_DEPS=1 their dependencies (Depends
+# and Pre-Depends, recursively) are fetched too. FETCH_GUESTS_PRINT_APTOPTS=1 prints the
+# apt options of the private state, for other apt-get and apt-cache commands.
 #
 # Needs apt-get and dpkg-deb (any Debian or Ubuntu host) and network access to
 # deb.debian.org. Exit status: 0 when every package is present, 1 otherwise.
@@ -63,8 +64,16 @@ if [[ ${FETCH_GUESTS_UPDATE:-0} == 1 ]] || ! compgen -G "$apt/lists/*_Packages*"
   apt-get "${aptopts[@]}" -q update >&2
 fi
 
+packages=("$@")
+if [[ ${FETCH_GUESTS_DEPS:-0} == 1 && ${#packages[@]} -gt 0 ]]; then
+  # Virtual packages print as <name> and have no .deb of their own: left out.
+  mapfile -t packages < <(apt-cache "${aptopts[@]}" depends --recurse --no-recommends --no-suggests \
+    --no-conflicts --no-breaks --no-replaces --no-enhances "${packages[@]}" | grep -v '^ ' | grep -v '^<' | sort -u)
+  echo "fetch-guests: with dependencies: ${packages[*]}" >&2
+fi
+
 status=0
-for pkg in "$@"; do
+for pkg in "${packages[@]}"; do
   existing=$(compgen -G "$dir/debs/${pkg}_*.deb" | head -n 1 || true)
   if [[ -z $existing ]]; then
     echo "fetch-guests: downloading $pkg" >&2

@@ -25,7 +25,7 @@ export interface BenchIO {
 }
 
 export const USAGE = `Usage: wasmu-bench [options] [entry...]     (pnpm bench [options] [entry...])
-       wasmu-bench fetch [--cache DIR] [--update] [package...]
+       wasmu-bench fetch [--cache DIR] [--update] [--deps] [package...]
 
 Runs the benchmark entries (all of them, or those named), prints a table and the
 seed-style charts, and writes results.json, report.md and SVG charts to --out.
@@ -41,7 +41,8 @@ Options:
 
 fetch: download Debian sid riscv64 packages into the guest cache once (with
 scripts/fetch-guests.sh); without names, the packages every entry needs plus
-busybox-static and libc6. --update refreshes the package index first.
+busybox-static and libc6. --update refreshes the package index first; --deps
+fetches the packages' dependencies too.
 `;
 
 function count(value: string | undefined, name: string, min: number, fallback: number): number {
@@ -82,6 +83,7 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
         json: { type: "boolean" },
         cache: { type: "string" },
         update: { type: "boolean" },
+        deps: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -99,7 +101,7 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
   if (positionals[0] === "fetch") {
     const packages = positionals.length > 1 ? positionals.slice(1) : guestPackagesOf(entries);
     io.stderr.write(`fetching ${packages.join(" ")} into ${ctx.cacheDir}\n`);
-    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, values.update === true);
+    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps: values.deps === true });
     for (const p of readGuestPackages(ctx.cacheDir)) io.stdout.write(`${p.name}\t${p.version}\t${p.architecture}\n`);
     return status === 0 ? 0 : 1;
   }

@@ -21,7 +21,7 @@ export { measureFunction, type FunctionSample, type MicroFunction } from "./meas
 export { runEntry, runWorkload, summarizeComparisons, RunFailure, type Progress, type RunOptions } from "./runner.js";
 export { checkRequirement, findOnPath } from "./requirements.js";
 export { describeMachine, findComparators } from "./machine.js";
-export { BASE_GUEST_PACKAGES, fetchGuests, fetchScriptPath, guestPackagesOf } from "./guests/fetch.js";
+export { BASE_GUEST_PACKAGES, fetchGuests, fetchScriptPath, guestPackagesOf, type FetchOptions } from "./guests/fetch.js";
 export { readGuestPackages, type GuestPackage } from "./guests/manifest.js";
 export { asciiPlot, type AsciiPlotOptions, type PlotSeries } from "./report/ascii-plot.js";
 export { lineChart, ratioBarChart, xmlEscape, type LineSeries, type RatioBar } from "./report/svg.js";

@@ -19,15 +19,26 @@ export function fetchScriptPath(repoRoot: string): string {
   return join(repoRoot, "scripts", "fetch-guests.sh");
 }
 
+/** How to fetch. */
+export interface FetchOptions {
+  /** Refresh the package index first (FETCH_GUESTS_UPDATE=1). */
+  readonly update?: boolean;
+  /** Fetch the packages' dependencies too, recursively (FETCH_GUESTS_DEPS=1). */
+  readonly deps?: boolean;
+}
+
 /**
  * Runs scripts/fetch-guests.sh CACHEDIR PKG... with its output passed through to
  * standard error; resolves to its exit status (0 when every package is present).
  */
-export function fetchGuests(repoRoot: string, cacheDir: string, packages: readonly string[], update = false): Promise<number> {
+export function fetchGuests(repoRoot: string, cacheDir: string, packages: readonly string[], options: FetchOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    if (options.update) env.FETCH_GUESTS_UPDATE = "1";
+    if (options.deps) env.FETCH_GUESTS_DEPS = "1";
     const child = spawn("bash", [fetchScriptPath(repoRoot), cacheDir, ...packages], {
       stdio: ["ignore", process.stderr, process.stderr],
-      env: update ? { ...process.env, FETCH_GUESTS_UPDATE: "1" } : process.env,
+      env,
     });
     child.on("error", reject);
     child.on("close", (code) => resolve(code ?? 1));
