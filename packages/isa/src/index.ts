@@ -17,3 +17,13 @@ export type { Decoded, IllegalInstruction, IllegalReason, Instruction } from "./
 export { decode, decodeAt, instructionLength } from "./decoder/decode.js";
 export { Disassembler, type DisassembledInsn, type DisassemblerOptions } from "./disasm/disassembler.js";
 export { parseArch } from "./disasm/arch.js";
+export { encode, compress, type EncodeFields, type EncodeResult } from "./asm/encode.js";
+export {
+  assemble,
+  assembleProgram,
+  type AsmError,
+  type AssembleOptions,
+  type AssembleResult,
+  type ProgramOptions,
+  type ProgramResult,
+} from "./asm/assembler.js";
