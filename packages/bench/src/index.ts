@@ -24,7 +24,7 @@ export { describeMachine, findComparators } from "./machine.js";
 export { BASE_GUEST_PACKAGES, fetchGuests, fetchScriptPath, guestPackagesOf, type FetchOptions } from "./guests/fetch.js";
 export { readGuestPackages, type GuestPackage } from "./guests/manifest.js";
 export { asciiPlot, type AsciiPlotOptions, type PlotSeries } from "./report/ascii-plot.js";
-export { lineChart, ratioBarChart, xmlEscape, type LineSeries, type RatioBar } from "./report/svg.js";
+export { barChart, lineChart, ratioBarChart, xmlEscape, type Bar, type BarChartOptions, type LineSeries, type RatioBar } from "./report/svg.js";
 export { renderMarkdown, writeReport } from "./report/markdown.js";
 export { renderResultsTable } from "./report/table.js";
 export type * from "./results.js";

@@ -50,15 +50,15 @@ describe("the Markdown report", () => {
     expect(markdown).toContain("| busybox-static | 1:1.37.0-6 | riscv64 |");
   });
   it("links one bar chart per comparison and one line chart per curve, and shows the ASCII chart", () => {
-    expect(charts.map((c) => c.file)).toEqual(["ratios-wasmu-qemu.svg", "demo-boot.svg"]);
+    expect(charts.map((c) => c.file)).toEqual(["ratios-wasmu-qemu.svg", "demo-boot.svg", "demo-throughput-insn.svg"]);
     for (const c of charts) expect(markdown).toContain(`](${c.file})`);
     expect(markdown).toContain("tb-lock=on ***A***");
   });
   it("writes the report and its charts to the folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
     const written = writeReport(join(dir, "nested", "out"), sampleResults());
-    expect(written).toHaveLength(4);
-    expect(readdirSync(join(dir, "nested", "out")).sort()).toEqual(["demo-boot.svg", "ratios-wasmu-qemu.svg", "report.md", "results.json"]);
+    expect(written).toHaveLength(5);
+    expect(readdirSync(join(dir, "nested", "out")).sort()).toEqual(["demo-boot.svg", "demo-throughput-insn.svg", "ratios-wasmu-qemu.svg", "report.md", "results.json"]);
   });
 });
 

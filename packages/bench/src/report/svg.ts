@@ -28,23 +28,36 @@ function svgDocument(width: number, height: number, title: string, body: string[
   ].join("\n");
 }
 
-/** One bar: a ratio and its range. */
-export interface RatioBar {
+/** One bar: a value (median) and its range. */
+export interface Bar {
   readonly label: string;
   readonly median: number;
   readonly min: number;
   readonly max: number;
 }
 
-/** Horizontal bars of ratios from 0, with a whisker for min–max and a dashed line at 1×. */
-export function ratioBarChart(title: string, bars: readonly RatioBar[], xLabel = "ratio (× of baseline)"): string {
-  const labelWidth = Math.min(260, 12 + 7 * Math.max(4, ...bars.map((b) => b.label.length)));
+/** A bar of a ratio chart. */
+export type RatioBar = Bar;
+
+/** How a bar chart labels its values and whether it draws a reference line. */
+export interface BarChartOptions {
+  /** Label under the value axis. */
+  readonly xLabel: string;
+  /** Text of a bar's value ("2.18×", "13.5 M"). */
+  readonly format: (v: number) => string;
+  /** A dashed line at this value (1 for ratios). */
+  readonly reference?: number;
+}
+
+/** Horizontal bars from 0, with a whisker for min–max and an optional dashed reference line. */
+export function barChart(title: string, bars: readonly Bar[], options: BarChartOptions): string {
+  const labelWidth = Math.min(300, 20 + 7.5 * Math.max(4, ...bars.map((b) => b.label.length)));
   const plotWidth = 420;
   const barHeight = 22;
   const top = 36;
-  const width = labelWidth + plotWidth + 70;
+  const width = labelWidth + plotWidth + 90;
   const height = top + bars.length * (barHeight + 8) + 50;
-  const ticks = niceTicks(0, Math.max(1, ...bars.map((b) => b.max)), 5);
+  const ticks = niceTicks(0, Math.max(options.reference ?? 0, ...bars.map((b) => b.max)) || 1, 5);
   const xMax = ticks[ticks.length - 1]!;
   const xOf = (v: number): number => labelWidth + (v / xMax) * plotWidth;
   const bottom = top + bars.length * (barHeight + 8);
@@ -54,7 +67,7 @@ export function ratioBarChart(title: string, bars: readonly RatioBar[], xLabel =
     body.push(`<line x1="${n(xOf(t))}" y1="${top}" x2="${n(xOf(t))}" y2="${bottom}" stroke="#ddd"/>`);
     body.push(`<text x="${n(xOf(t))}" y="${bottom + 16}" text-anchor="middle" ${FONT}>${labels[i]!}</text>`);
   });
-  body.push(`<text x="${n(labelWidth + plotWidth / 2)}" y="${bottom + 34}" text-anchor="middle" ${FONT}>${xmlEscape(xLabel)}</text>`);
+  body.push(`<text x="${n(labelWidth + plotWidth / 2)}" y="${bottom + 34}" text-anchor="middle" ${FONT}>${xmlEscape(options.xLabel)}</text>`);
   bars.forEach((b, i) => {
     const y = top + i * (barHeight + 8) + 4;
     const mid = y + barHeight / 2;
@@ -62,11 +75,17 @@ export function ratioBarChart(title: string, bars: readonly RatioBar[], xLabel =
     body.push(`<rect x="${labelWidth}" y="${y}" width="${n(xOf(b.median) - labelWidth)}" height="${barHeight}" fill="${PALETTE[0]!}"/>`);
     body.push(`<line x1="${n(xOf(b.min))}" y1="${n(mid)}" x2="${n(xOf(b.max))}" y2="${n(mid)}" stroke="black"/>`);
     for (const v of [b.min, b.max]) body.push(`<line x1="${n(xOf(v))}" y1="${n(mid - 5)}" x2="${n(xOf(v))}" y2="${n(mid + 5)}" stroke="black"/>`);
-    body.push(`<text x="${n(xOf(Math.max(b.max, b.median)) + 6)}" y="${n(mid + 4)}" ${FONT}>${xmlEscape(`${b.median.toPrecision(3)}×`)}</text>`);
+    body.push(`<text x="${n(xOf(Math.max(b.max, b.median)) + 6)}" y="${n(mid + 4)}" ${FONT}>${xmlEscape(options.format(b.median))}</text>`);
   });
-  body.push(`<line x1="${n(xOf(1))}" y1="${top - 4}" x2="${n(xOf(1))}" y2="${bottom}" stroke="black" stroke-dasharray="4 3"/>`);
+  if (options.reference !== undefined)
+    body.push(`<line x1="${n(xOf(options.reference))}" y1="${top - 4}" x2="${n(xOf(options.reference))}" y2="${bottom}" stroke="black" stroke-dasharray="4 3"/>`);
   body.push(`<line x1="${labelWidth}" y1="${top}" x2="${labelWidth}" y2="${bottom}" stroke="black"/>`);
   return svgDocument(width, height, title, body);
+}
+
+/** Bars of ratios, with a dashed line at 1×. */
+export function ratioBarChart(title: string, bars: readonly RatioBar[], xLabel = "ratio (× of baseline)"): string {
+  return barChart(title, bars, { xLabel, format: (v) => `${v.toPrecision(3)}×`, reference: 1 });
 }
 
 /** One curve of a line chart. */
