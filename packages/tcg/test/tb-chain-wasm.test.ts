@@ -11,7 +11,7 @@ import { NO_PAGE, TbField } from "../src/tb/tb-desc.js";
 import { tbAddJump } from "../src/tb/tb-jmp.js";
 import { TB_BUFFER_FULL, tbCreate, tbPhysInvalidate } from "../src/tb/tb-maint.js";
 
-const { i32, i64 } = ValType;
+const { i32 } = ValType;
 const ENV = 0; // CPU state: [0] i64 executed-TB counter, [8] i64 budget
 const ARENA = 1 << 20;
 const EXIT_REQUESTED = -1;

@@ -127,6 +127,27 @@ export class ByteWriter {
 
   /** Appends a name: its UTF-8 length as LEB128, then its UTF-8 bytes. */
   name(s: string): void {
+    const n = s.length;
+    if (n < 0x80) {
+      // ASCII fast path: length byte, then the characters, no temporary array.
+      this.ensure(n + 1);
+      const buf = this.buf;
+      let p = this.pos;
+      buf[p++] = n;
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          ascii = false;
+          break;
+        }
+        buf[p++] = c;
+      }
+      if (ascii) {
+        this.pos = p;
+        return;
+      }
+    }
     const enc = utf8(s);
     this.uleb(enc.length);
     this.bytes(enc);
