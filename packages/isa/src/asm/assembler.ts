@@ -1,7 +1,7 @@
 import { ImmKind } from "../decoder/compiled-row.js";
 import { csrNumber } from "../spec/csr-names.js";
 import { FENCE_SETS, ROUNDING_MODES, fprNumber, gprNumber } from "../spec/registers.js";
-import { compress, encodeCompressedRow, encodeRow, type EncodeFields } from "./encode.js";
+import { checkImmediate, compress, encodeCompressedRow, encodeRow, type EncodeFields } from "./encode.js";
 import { spellingsOf, type Spelling } from "./spellings.js";
 
 /** An assembler error, with a 1-based line and column. */
@@ -101,6 +101,12 @@ function target(op: Operand, ctx: Context): number {
   return Number(BigInt.asIntN(64, addr - ctx.pc));
 }
 
+function rangeCheck(s: Spelling, imm: number, op: Operand): void {
+  if (s.compressed !== undefined) return;
+  const err = checkImmediate(s.row, imm);
+  if (err !== undefined) throw new OperandError(err, op.column);
+}
+
 /** Fills `fields` from the operands following `template`; throws OperandError. */
 function parseOperands(s: Spelling, ops: Operand[], ctx: Context, fields: EncodeFields, lineColumn: number): void {
   const groups = s.template === "" ? [] : s.template.split(",");
@@ -140,16 +146,18 @@ function parseOperands(s: Spelling, ops: Operand[], ctx: Context, fields: Encode
         break;
       case "imm": {
         const v = integer(op);
-        fields.imm = s.row.imm === ImmKind.U ? v * 4096 : v;
         if (s.row.imm === ImmKind.U && (v < 0 || v > 0xfffff)) throw new OperandError(`upper immediate ${op.text} out of range 0..0xfffff`, op.column);
-        if (s.row.imm === ImmKind.U) fields.imm = (v << 12) | 0;
+        fields.imm = s.row.imm === ImmKind.U ? (v << 12) | 0 : v;
+        rangeCheck(s, fields.imm, op);
         break;
       }
       case "zimm":
         fields.imm = integer(op);
+        rangeCheck(s, fields.imm, op);
         break;
       case "target":
         fields.imm = target(op, ctx);
+        rangeCheck(s, fields.imm, op);
         break;
       case "csr": {
         const n = csrNumber(op.text) ?? parseNumber(op.text);
@@ -257,7 +265,7 @@ export function assemble(text: string, options: AssembleOptions = {}): AssembleR
       continue;
     }
     if (options.compress === true) {
-      const c = compress(s.row.name, fields);
+      const c = compress(s.row.name, fields, mnemonic !== "add");
       if (c !== undefined) return { ok: true, bytes: bytesOf(c, 2), length: 2 };
     }
     return { ok: true, bytes: bytesOf(r.value, 4), length: 4 };
@@ -325,6 +333,7 @@ export function assembleProgram(source: string, baseAddress = 0n, options: Progr
     }
     if (text.trim() === "") continue;
     column += text.length - text.trimStart().length;
+    text = text.trimStart();
     const dm = /^\s*\.(word|half|byte|2byte|4byte)\s+(\S+)\s*$/.exec(text);
     if (dm !== null) {
       const width = dm[1] === "word" || dm[1] === "4byte" ? 4 : dm[1] === "byte" ? 1 : 2;

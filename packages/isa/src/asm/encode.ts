@@ -174,10 +174,11 @@ export function encodeCompressedRow(c: CompiledCompressedRow, f: EncodeFields): 
 /**
  * The 16-bit encoding of a 32-bit instruction when RV64C has one, else undefined. Where
  * several RVC forms fit, the choice is GNU as's: the first row of the table (c.addi before
- * c.addi16sp), and `addi rd,rs,0` becomes `c.mv`.
+ * c.addi16sp), and `addi rd,rs,0` becomes `c.mv` unless `mvForZeroAddi` is false (GNU as
+ * keeps `add rd,rd,0`, objdump's spelling of the c.addi HINT, as c.addi).
  */
-export function compress(name: Mnemonic, f: EncodeFields): number | undefined {
-  if (name === "addi" && (f.imm ?? 0) === 0 && (f.rs1 ?? 0) !== 0 && (f.rd ?? 0) !== 0) {
+export function compress(name: Mnemonic, f: EncodeFields, mvForZeroAddi = true): number | undefined {
+  if (mvForZeroAddi && name === "addi" && (f.imm ?? 0) === 0 && (f.rs1 ?? 0) !== 0 && (f.rd ?? 0) !== 0) {
     const mv = compress("add", { rd: f.rd ?? 0, rs1: 0, rs2: f.rs1 ?? 0 });
     if (mv !== undefined) return mv;
   }
