@@ -71,7 +71,7 @@ describe("round trip", () => {
     const regs = [0, 31, 1, 30];
     const bad: string[] = [];
     for (const spec of INSTRUCTIONS) {
-      const name = spec.name as Mnemonic;
+      const name: Mnemonic = spec.name;
       const imms: Record<string, number[]> = {
         I: [-2048, 2047, 0, -1],
         S: [-2048, 2047, 0, -1],
