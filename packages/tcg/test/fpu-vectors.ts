@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { FP_OPS, FpStatus, execFpOp, isRoundingMode } from "../src/index.js";
+import { FP_OPS, FpStatus, execFpOp, f32FromBits, f32ToBits, f64FromBits, f64ToBits, isRoundingMode } from "../src/index.js";
 
 /** One vector: op rm a b c (register images). */
 export interface Vector {
@@ -220,6 +220,19 @@ export function constructedVectors(): Vector[] {
   return v;
 }
 
+/** An addend close to -(a*b) (or +(a*b)): massive cancellation in fused multiply-add. */
+export function nearProduct(r: Rng, a: bigint, b: bigint, single: boolean): bigint {
+  if (single) {
+    const p = Math.fround(f32FromBits(Number(a & 0xffffffffn)) * f32FromBits(Number(b & 0xffffffffn)));
+    if (!Number.isFinite(p)) return a;
+    const bits = BigInt(f32ToBits(r.int(2) === 0 ? -p : p)) + BigInt(r.int(5) - 2);
+    return BOX | BigInt.asUintN(32, bits);
+  }
+  const p = f64FromBits(a) * f64FromBits(b);
+  if (!Number.isFinite(p)) return a;
+  return BigInt.asUintN(64, f64ToBits(r.int(2) === 0 ? -p : p) + BigInt(r.int(5) - 2));
+}
+
 /** Every op, every valid rm, `perOp` seeded random vectors for each (op, rm). */
 export function randomVectors(seed: number, perOp: number): Vector[] {
   const r = new Rng(seed);
@@ -232,7 +245,8 @@ export function randomVectors(seed: number, perOp: number): Vector[] {
         const k = op.operands;
         const a = operand(r, k[0]!, single);
         const b = k.length > 1 ? operand(r, k[1]!, single) : 0n;
-        const c = k.length > 2 ? operand(r, k[2]!, single) : 0n;
+        let c = k.length > 2 ? operand(r, k[2]!, single) : 0n;
+        if (k.length > 2 && r.int(3) === 0) c = nearProduct(r, a, b, single);
         v.push({ op: op.name, rm, a, b, c });
       }
     }

@@ -4,7 +4,7 @@
 // raises NV, two NaNs give the canonical NaN. feq signals only on signaling NaNs, flt/fle
 // on any NaN.
 
-import { F32_CANONICAL_NAN, F64_CANONICAL_NAN, f32FromBits, f32IsNaN, f32IsSignalingNaN, f64FromBits, f64IsNaN, f64IsSignalingNaN } from "./bits.js";
+import { F32_CANONICAL_NAN, F64, F64_CANONICAL_NAN, U32, U64, f32FromBits, f32IsNaN, f32IsSignalingNaN } from "./bits.js";
 import { FFLAG_NV, type FpStatus } from "./status.js";
 
 function minMax32(a: number, b: number, max: boolean, st: FpStatus): number {
@@ -35,18 +35,30 @@ export function f32Max(a: number, b: number, st: FpStatus): number {
   return minMax32(a, b, true, st);
 }
 
+/**
+ * Loads a binary64 into the scratch and classifies its NaN-ness from the high word:
+ * 0 = not a NaN, 1 = quiet NaN, 2 = signaling NaN. The value stays in F64[0].
+ */
+function nanKind64(a: bigint): number {
+  U64[0] = a;
+  const hi = U32[1]! & 0x7fffffff;
+  if (hi < 0x7ff00000) return 0;
+  if (hi >= 0x7ff80000) return 1;
+  return hi > 0x7ff00000 || U32[0] !== 0 ? 2 : 0;
+}
+
 function minMax64(a: bigint, b: bigint, max: boolean, st: FpStatus): bigint {
-  const na = f64IsNaN(a);
-  const nb = f64IsNaN(b);
-  if (na || nb) {
-    if (f64IsSignalingNaN(a) || f64IsSignalingNaN(b)) st.flags |= FFLAG_NV;
-    if (na && nb) return F64_CANONICAL_NAN;
-    return na ? b : a;
+  const ka = nanKind64(a);
+  const x = F64[0]!;
+  const kb = nanKind64(b);
+  const y = F64[0]!;
+  if (ka !== 0 || kb !== 0) {
+    if (ka === 2 || kb === 2) st.flags |= FFLAG_NV;
+    if (ka !== 0 && kb !== 0) return F64_CANONICAL_NAN;
+    return ka !== 0 ? b : a;
   }
-  const x = f64FromBits(a);
-  const y = f64FromBits(b);
   if (x === y) {
-    const aNeg = a >> 63n === 1n;
+    const aNeg = Object.is(x, -0) || x < 0;
     return aNeg !== max ? a : b;
   }
   return x < y !== max ? a : b;
@@ -91,29 +103,38 @@ export function f32Le(a: number, b: number, st: FpStatus): number {
 
 /** feq.d: 1 when equal (quiet: NV only for signaling NaNs), else 0. */
 export function f64Eq(a: bigint, b: bigint, st: FpStatus): number {
-  if (f64IsNaN(a) || f64IsNaN(b)) {
-    if (f64IsSignalingNaN(a) || f64IsSignalingNaN(b)) st.flags |= FFLAG_NV;
+  const ka = nanKind64(a);
+  const x = F64[0]!;
+  const kb = nanKind64(b);
+  if (ka !== 0 || kb !== 0) {
+    if (ka === 2 || kb === 2) st.flags |= FFLAG_NV;
     return 0;
   }
-  return f64FromBits(a) === f64FromBits(b) ? 1 : 0;
+  return x === F64[0]! ? 1 : 0;
 }
 
 /** flt.d: 1 when a < b (signaling: NV on any NaN), else 0. */
 export function f64Lt(a: bigint, b: bigint, st: FpStatus): number {
-  if (f64IsNaN(a) || f64IsNaN(b)) {
+  const ka = nanKind64(a);
+  const x = F64[0]!;
+  const kb = nanKind64(b);
+  if (ka !== 0 || kb !== 0) {
     st.flags |= FFLAG_NV;
     return 0;
   }
-  return f64FromBits(a) < f64FromBits(b) ? 1 : 0;
+  return x < F64[0]! ? 1 : 0;
 }
 
 /** fle.d: 1 when a <= b (signaling: NV on any NaN), else 0. */
 export function f64Le(a: bigint, b: bigint, st: FpStatus): number {
-  if (f64IsNaN(a) || f64IsNaN(b)) {
+  const ka = nanKind64(a);
+  const x = F64[0]!;
+  const kb = nanKind64(b);
+  if (ka !== 0 || kb !== 0) {
     st.flags |= FFLAG_NV;
     return 0;
   }
-  return f64FromBits(a) <= f64FromBits(b) ? 1 : 0;
+  return x <= F64[0]! ? 1 : 0;
 }
 
 /**
@@ -140,10 +161,10 @@ export function f32Class(a: number): number {
 
 /** fclass.d: the one-hot class mask (bit 0 -inf ... bit 9 quiet NaN). */
 export function f64Class(a: bigint): number {
-  const hi = Number(a >> 32n);
-  const lo = Number(a & 0xffffffffn);
+  U64[0] = a;
+  const hi = U32[1]!;
   const e = (hi >>> 20) & 0x7ff;
-  return classify(hi >>> 31 === 1, e === 0x7ff, e === 0, (hi & 0xfffff) === 0 && lo === 0, (hi & 0x80000) !== 0);
+  return classify(hi >>> 31 === 1, e === 0x7ff, e === 0, (hi & 0xfffff) === 0 && U32[0] === 0, (hi & 0x80000) !== 0);
 }
 
 /** fsgnj.s: a's magnitude with b's sign. No flags. */

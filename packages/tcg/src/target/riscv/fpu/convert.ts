@@ -7,7 +7,7 @@
 // i.e. already sign-extended the way RV64 writes them to x registers (fcvt.wu too);
 // 64-bit results are bigints: fcvt.l signed, fcvt.lu in [0, 2^64).
 
-import { F32_CANONICAL_NAN, F64, F64_CANONICAL_NAN, U64, f32FromBits, f32IsSignalingNaN, f64IsNaN, f64IsSignalingNaN } from "./bits.js";
+import { F32_CANONICAL_NAN, F64, F64_CANONICAL_NAN, U32, U64, f32FromBits, f32IsSignalingNaN } from "./bits.js";
 import { BINARY64, exactFromInt } from "./exact.js";
 import { roundF64ToF32 } from "./f32.js";
 import { FFLAG_NV, FFLAG_NX, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP, type FpStatus, type RoundingMode } from "./status.js";
@@ -30,12 +30,12 @@ export function f32ToF64(a: number, st: FpStatus): bigint {
 
 /** fcvt.s.d: narrow with rounding mode rm; a NaN gives the canonical NaN (NV if signaling). */
 export function f64ToF32(a: bigint, rm: RoundingMode, st: FpStatus): number {
-  if (f64IsNaN(a)) {
-    if (f64IsSignalingNaN(a)) st.flags |= FFLAG_NV;
-    return F32_CANONICAL_NAN;
-  }
   U64[0] = a;
   const x = F64[0]!;
+  if (x !== x) {
+    if ((U32[1]! & 0x00080000) === 0) st.flags |= FFLAG_NV;
+    return F32_CANONICAL_NAN;
+  }
   if (x === 0) return Object.is(x, -0) ? 0x80000000 : 0;
   if (x === Infinity) return 0x7f800000;
   if (x === -Infinity) return 0xff800000;

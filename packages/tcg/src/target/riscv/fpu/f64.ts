@@ -7,8 +7,8 @@
 // points that way; RMM differs from RNE only on exact ties, detected from the exact error.
 // Operands and results must stay in a range where those transformations are exact and the
 // result is not near the underflow threshold; everything else (NaN, infinities, operands
-// beyond 2^±480 for mul/div, sqrt beyond 2^±960, inexact results below 2^-1021, fused
-// multiply-add) takes the exact path in exact.ts.
+// beyond 2^±480 for mul/div/fma, sqrt beyond 2^±960, inexact results below 2^-1021,
+// results that overflow) takes the exact path in exact.ts.
 
 import { F64, F64_MIN_NORMAL, U32, U64 } from "./bits.js";
 import { BINARY64, exactAdd, exactDiv, exactMul, exactMulAdd, exactSqrt, exactSub } from "./exact.js";
@@ -180,28 +180,76 @@ export function f64Sqrt(a: bigint, rm: RoundingMode, st: FpStatus): bigint {
 
 /**
  * Fused multiply-add family on binary64 with a single rounding:
- * (-1)^negProd * a * b + (-1)^negAdd * c (exact path).
+ * (-1)^negProd * a * b + (-1)^negAdd * c.
+ *
+ * Fast path (Boldo and Melquiond's emulation through rounding to odd): p + pe = a*b
+ * exactly (TwoProduct), th + tl = c + p exactly (TwoSum), v = tl + pe rounded to odd, and
+ * th + v rounded once in mode rm equals the rounding of the exact result. (Either c + p is
+ * exact and v is too, or |v| is far below ulp(th) and v's odd last bit acts as a sticky bit.)
  */
 export function f64MulAdd(a: bigint, b: bigint, c: bigint, negProd: boolean, negAdd: boolean, rm: RoundingMode, st: FpStatus): bigint {
+  U64[0] = a;
+  const ea = (U32[1]! >>> 20) & 0x7ff;
+  let x = F64[0]!;
+  U64[0] = b;
+  const eb = (U32[1]! >>> 20) & 0x7ff;
+  const y = F64[0]!;
+  U64[0] = c;
+  const ec = (U32[1]! >>> 20) & 0x7ff;
+  let z = F64[0]!;
+  if (ea >= E_LO && ea <= E_HI && eb >= E_LO && eb <= E_HI && ec !== 0x7ff) {
+    if (negProd) x = -x;
+    if (negAdd) z = -z;
+    const p = x * y;
+    let k = SPLIT * x;
+    const xh = k - (k - x);
+    const xl = x - xh;
+    k = SPLIT * y;
+    const yh = k - (k - y);
+    const yl = y - yh;
+    const pe = xh * yh - p + xh * yl + xl * yh + xl * yl;
+    // TwoSum(z, p)
+    const th = z + p;
+    let bb = th - z;
+    const tl = z - (th - bb) + (p - bb);
+    // v = RO(tl + pe)
+    let v = tl + pe;
+    bb = v - tl;
+    const ve = tl - (v - bb) + (pe - bb);
+    if (ve !== 0) {
+      F64[0] = v;
+      if ((U32[0]! & 1) === 0) v = stepMag(v, ve > 0 === v > 0);
+    }
+    const s = th + v;
+    if (s === 0) {
+      // c + a*b is exactly zero (v is then exact): +0, or -0 when rounding down.
+      return rm === RM_RDN ? SIGN : 0n;
+    }
+    if (s !== Infinity && s !== -Infinity) {
+      bb = s - th;
+      const e = th - (s - bb) + (v - bb);
+      if (e === 0 || Math.abs(s) >= TINY_GUARD) return finish(s, e, false, rm, st);
+    }
+  }
   return exactMulAdd(BINARY64, a, b, c, negProd, negAdd, rm, st);
 }
 
 /** fmadd.d: a * b + c. */
 export function f64Madd(a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus): bigint {
-  return exactMulAdd(BINARY64, a, b, c, false, false, rm, st);
+  return f64MulAdd(a, b, c, false, false, rm, st);
 }
 
 /** fmsub.d: a * b - c. */
 export function f64Msub(a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus): bigint {
-  return exactMulAdd(BINARY64, a, b, c, false, true, rm, st);
+  return f64MulAdd(a, b, c, false, true, rm, st);
 }
 
 /** fnmsub.d: -(a * b) + c. */
 export function f64Nmsub(a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus): bigint {
-  return exactMulAdd(BINARY64, a, b, c, true, false, rm, st);
+  return f64MulAdd(a, b, c, true, false, rm, st);
 }
 
 /** fnmadd.d: -(a * b) - c. */
 export function f64Nmadd(a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus): bigint {
-  return exactMulAdd(BINARY64, a, b, c, true, true, rm, st);
+  return f64MulAdd(a, b, c, true, true, rm, st);
 }

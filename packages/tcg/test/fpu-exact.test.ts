@@ -1,0 +1,107 @@
+// Fast paths against the exact BigInt path (itself checked against QEMU): many seeded random
+// operands per (op, rounding mode), including boundary values, near-cancelling fused
+// multiply-adds and the 2^±480 fast-path range limits. Bits and flags must agree.
+
+import { describe, expect, it } from "vitest";
+import {
+  BINARY32, BINARY64, FpStatus, exactAdd, exactDiv, exactMul, exactMulAdd, exactSqrt, exactSub, exactConvert,
+  f32Add, f32Div, f32MulAdd, f32Mul, f32Sqrt, f32Sub, f64Add, f64Div, f64MulAdd, f64Mul, f64Sqrt, f64Sub, f64ToF32,
+  type RoundingMode,
+} from "../src/index.js";
+import { Rng, nearProduct } from "./fpu-vectors.js";
+
+const COUNT = Number(process.env.WASMU_FPU_VECTORS ?? "0") > 0 ? Number(process.env.WASMU_FPU_VECTORS) * 20 : 4000;
+const RMS: RoundingMode[] = [0, 1, 2, 3, 4];
+
+function rand64(r: Rng): bigint {
+  const bits = r.u64();
+  const mant = bits & 0x800fffffffffffffn;
+  switch (r.int(5)) {
+    case 0:
+      return bits;
+    case 1:
+      return mant | (BigInt(1015 + r.int(16)) << 52n);
+    case 2:
+      return mant | (BigInt(r.pick([542, 543, 544, 1502, 1503, 1504, 62, 63, 1983, 1984, 1, 2, 2045, 2046])) << 52n);
+    case 3:
+      return (bits & 0x8000000000000000n) | (BigInt(1000 + r.int(50)) << 52n) | ((bits & 0xfn) << BigInt(r.int(49)));
+    default:
+      return mant | (BigInt(r.int(2047)) << 52n);
+  }
+}
+
+function rand32(r: Rng): number {
+  const bits = Number(r.u64() & 0xffffffffn);
+  switch (r.int(4)) {
+    case 0:
+      return bits >>> 0;
+    case 1:
+      return ((bits & 0x807fffff) | ((120 + r.int(16)) << 23)) >>> 0;
+    case 2:
+      return ((bits & 0x80000000) | ((100 + r.int(60)) << 23) | ((bits & 0xf) << r.int(20))) >>> 0;
+    default:
+      return ((bits & 0x807fffff) | (r.pick([0, 1, 2, 253, 254]) << 23)) >>> 0;
+  }
+}
+
+type Case64 = (a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus) => bigint;
+
+function check64(name: string, fast: Case64, exact: Case64, fma: boolean): void {
+  it(`${name} (binary64)`, () => {
+    const r = new Rng(name.length * 7919);
+    const bad: string[] = [];
+    for (let i = 0; i < COUNT && bad.length < 10; i++) {
+      const a = rand64(r);
+      const b = rand64(r);
+      const c = fma && r.int(2) === 0 ? nearProduct(r, a, b, false) : rand64(r);
+      for (const rm of RMS) {
+        const s1 = new FpStatus();
+        const s2 = new FpStatus();
+        const x = fast(a, b, c, rm, s1);
+        const y = exact(a, b, c, rm, s2);
+        if (x !== y || s1.flags !== s2.flags) bad.push(`${name} rm=${rm} ${a.toString(16)} ${b.toString(16)} ${c.toString(16)}: fast ${x.toString(16)}/${s1.flags} exact ${y.toString(16)}/${s2.flags}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+}
+
+type Case32 = (a: number, b: number, c: number, rm: RoundingMode, st: FpStatus) => number;
+
+function check32(name: string, fast: Case32, exact: (a: bigint, b: bigint, c: bigint, rm: RoundingMode, st: FpStatus) => bigint, fma: boolean): void {
+  it(`${name} (binary32)`, () => {
+    const r = new Rng(name.length * 104729);
+    const bad: string[] = [];
+    for (let i = 0; i < COUNT && bad.length < 10; i++) {
+      const a = rand32(r);
+      const b = rand32(r);
+      const c = fma && r.int(2) === 0 ? Number(nearProduct(r, BigInt(a), BigInt(b), true) & 0xffffffffn) : rand32(r);
+      for (const rm of RMS) {
+        const s1 = new FpStatus();
+        const s2 = new FpStatus();
+        const x = fast(a, b, c, rm, s1);
+        const y = Number(exact(BigInt(a), BigInt(b), BigInt(c), rm, s2));
+        if (x !== y || s1.flags !== s2.flags) bad.push(`${name} rm=${rm} ${a.toString(16)} ${b.toString(16)} ${c.toString(16)}: fast ${x.toString(16)}/${s1.flags} exact ${y.toString(16)}/${s2.flags}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+}
+
+describe("FPU fast paths agree with the exact path", () => {
+  check64("add", (a, b, _c, rm, st) => f64Add(a, b, rm, st), (a, b, _c, rm, st) => exactAdd(BINARY64, a, b, rm, st), false);
+  check64("sub", (a, b, _c, rm, st) => f64Sub(a, b, rm, st), (a, b, _c, rm, st) => exactSub(BINARY64, a, b, rm, st), false);
+  check64("mul", (a, b, _c, rm, st) => f64Mul(a, b, rm, st), (a, b, _c, rm, st) => exactMul(BINARY64, a, b, rm, st), false);
+  check64("div", (a, b, _c, rm, st) => f64Div(a, b, rm, st), (a, b, _c, rm, st) => exactDiv(BINARY64, a, b, rm, st), false);
+  check64("sqrt", (a, _b, _c, rm, st) => f64Sqrt(a, rm, st), (a, _b, _c, rm, st) => exactSqrt(BINARY64, a, rm, st), false);
+  check64("fmadd", (a, b, c, rm, st) => f64MulAdd(a, b, c, false, false, rm, st), (a, b, c, rm, st) => exactMulAdd(BINARY64, a, b, c, false, false, rm, st), true);
+  check64("fnmsub", (a, b, c, rm, st) => f64MulAdd(a, b, c, true, false, rm, st), (a, b, c, rm, st) => exactMulAdd(BINARY64, a, b, c, true, false, rm, st), true);
+  check64("fcvt.s.d", (a, _b, _c, rm, st) => BigInt(f64ToF32(a, rm, st)), (a, _b, _c, rm, st) => exactConvert(BINARY64, BINARY32, a, rm, st), false);
+  check32("add", (a, b, _c, rm, st) => f32Add(a, b, rm, st), (a, b, _c, rm, st) => exactAdd(BINARY32, a, b, rm, st), false);
+  check32("sub", (a, b, _c, rm, st) => f32Sub(a, b, rm, st), (a, b, _c, rm, st) => exactSub(BINARY32, a, b, rm, st), false);
+  check32("mul", (a, b, _c, rm, st) => f32Mul(a, b, rm, st), (a, b, _c, rm, st) => exactMul(BINARY32, a, b, rm, st), false);
+  check32("div", (a, b, _c, rm, st) => f32Div(a, b, rm, st), (a, b, _c, rm, st) => exactDiv(BINARY32, a, b, rm, st), false);
+  check32("sqrt", (a, _b, _c, rm, st) => f32Sqrt(a, rm, st), (a, _b, _c, rm, st) => exactSqrt(BINARY32, a, rm, st), false);
+  check32("fmadd", (a, b, c, rm, st) => f32MulAdd(a, b, c, false, false, rm, st), (a, b, c, rm, st) => exactMulAdd(BINARY32, a, b, c, false, false, rm, st), true);
+  check32("fmsub", (a, b, c, rm, st) => f32MulAdd(a, b, c, false, true, rm, st), (a, b, c, rm, st) => exactMulAdd(BINARY32, a, b, c, false, true, rm, st), true);
+});
