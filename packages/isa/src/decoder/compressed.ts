@@ -101,16 +101,25 @@ export const COMPILED_COMPRESSED_ROWS: readonly CompiledCompressedRow[] = COMPRE
   return { index, spec, mask, match, expansion, imm: spec.imm === undefined ? undefined : compressedImmediate(spec.imm) };
 });
 
-/** Marks in {@link COMPRESSED_TABLE} for parcels no row matches / that violate a row's constraint. */
+/** Result of {@link compressedRowIndex} for a parcel no row matches. */
 export const NO_ROW = -1;
 /** Parcel matches a row but is a reserved encoding of it. */
 export const RESERVED = -2;
 
-function rowFor(parcel: number): number {
+/** The rows, most specific (most fixed bits) first: the first match wins. */
+const BY_SPECIFICITY = [...COMPILED_COMPRESSED_ROWS].sort((a, b) => popcount(b.mask) - popcount(a.mask));
+
+/**
+ * Row index of a 16-bit parcel, or {@link NO_ROW} / {@link RESERVED}. The decoder calls it
+ * once per distinct parcel (it caches decoded parcels).
+ */
+export function compressedRowIndex(parcel: number): number {
   let best: CompiledCompressedRow | undefined;
-  for (const row of COMPILED_COMPRESSED_ROWS) {
-    if (((parcel ^ row.match) & row.mask) !== 0) continue;
-    if (best === undefined || popcount(row.mask) > popcount(best.mask)) best = row;
+  for (const row of BY_SPECIFICITY) {
+    if (((parcel ^ row.match) & row.mask) === 0) {
+      best = row;
+      break;
+    }
   }
   if (best === undefined) return NO_ROW;
   for (const operand of best.spec.nonzero ?? []) {
@@ -122,14 +131,3 @@ function rowFor(parcel: number): number {
   }
   return best.index;
 }
-
-/**
- * Row index (or {@link NO_ROW} / {@link RESERVED}) of every 16-bit parcel, computed
- * once at module load (about 49k parcels) so that decoding a compressed parcel is one
- * array read plus field extraction.
- */
-export const COMPRESSED_TABLE: Int8Array = (() => {
-  const table = new Int8Array(65536).fill(NO_ROW);
-  for (let p = 0; p < 65536; p++) if ((p & 3) !== 3) table[p] = rowFor(p);
-  return table;
-})();

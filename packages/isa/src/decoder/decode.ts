@@ -3,8 +3,8 @@ import type { CompressedSpec, InsnSpec } from "../spec/types.js";
 import { COMPILED_ROWS, ImmKind, type CompiledRow } from "./compiled-row.js";
 import {
   COMPILED_COMPRESSED_ROWS,
-  COMPRESSED_TABLE,
   RESERVED,
+  compressedRowIndex,
   extractImmediate,
   extractRegister,
 } from "./compressed.js";
@@ -55,7 +55,28 @@ export function instructionLength(low16: number): number {
   return 10 + 2 * ((low16 >>> 12) & 7);
 }
 
+/**
+ * Decoded results are immutable, so they are shared: every 16-bit parcel is decoded at
+ * most once, and 32-bit words go through a direct-mapped cache (real code repeats words:
+ * it avoids most of the allocation and tree walks).
+ */
+const CACHE16: (Decoded | undefined)[] = new Array<Decoded | undefined>(65536).fill(undefined);
+/** Entries of the 32-bit cache (a power of two); 8192 keeps its hit rate high on libc's .text. */
+const CACHE32_SIZE = 8192;
+const cache32Keys = new Int32Array(CACHE32_SIZE);
+const cache32Values: (Decoded | undefined)[] = new Array<Decoded | undefined>(CACHE32_SIZE).fill(undefined);
+
 function decodeWord(w: number): Decoded {
+  const slot = (w ^ (w >>> 13) ^ (w >>> 25)) & (CACHE32_SIZE - 1);
+  const hit = cache32Values[slot];
+  if (hit !== undefined && cache32Keys[slot] === w) return hit;
+  const d = decodeWordUncached(w);
+  cache32Keys[slot] = w;
+  cache32Values[slot] = d;
+  return d;
+}
+
+function decodeWordUncached(w: number): Decoded {
   const row = lookup(TREE, w);
   if (row === undefined) return illegal(w, 4, "unknown-encoding", `unknown instruction 0x${(w >>> 0).toString(16).padStart(8, "0")}`);
   return build32(row, w);
@@ -127,7 +148,13 @@ function build32(row: CompiledRow, w: number): Decoded {
 }
 
 function decodeParcel16(p: number): Decoded {
-  const index = COMPRESSED_TABLE[p]!;
+  let d = CACHE16[p];
+  if (d === undefined) CACHE16[p] = d = decodeParcel16Uncached(p);
+  return d;
+}
+
+function decodeParcel16Uncached(p: number): Decoded {
+  const index = compressedRowIndex(p);
   if (index < 0) {
     if (p === 0) return illegal(p, 2, "reserved-encoding", "the all-zero parcel is illegal");
     const hex = `0x${p.toString(16).padStart(4, "0")}`;
@@ -164,6 +191,7 @@ function decodeParcel16(p: number): Decoded {
  * already applied: for a compressed instruction (bits 1:0 != 11) only the low 16 bits are
  * used (higher bits are ignored, so a 32-bit read at the pc may be passed as is);
  * otherwise the 32-bit word. Encodings of 48 bits or more are illegal for wasmu.
+ * The result is immutable and may be shared between calls.
  */
 export function decode(parcel: number): Decoded {
   if ((parcel & 3) !== 3) return decodeParcel16(parcel & 0xffff);

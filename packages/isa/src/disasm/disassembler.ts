@@ -50,6 +50,17 @@ export interface DisassembledInsn {
 
 const MASK64 = (1n << 64n) - 1n;
 
+const tokenCache = new Map<string, readonly string[]>();
+/** A template split into operand names and the punctuation between them (cached). */
+function tokens(template: string): readonly string[] {
+  let t = tokenCache.get(template);
+  if (t === undefined) {
+    t = template.match(/[a-z0-9]+|[,()]/g) ?? [];
+    tokenCache.set(template, t);
+  }
+  return t;
+}
+
 /** Mutable per-register state objdump keeps across instructions (riscv-dis.c `hi_addr`). */
 interface AddressState {
   readonly hi: (bigint | undefined)[];
@@ -163,11 +174,7 @@ export class Disassembler {
     if (template === "") return name;
     const row = COMPILED_ROWS[insn.id]!;
     let out = "";
-    // Tokenize the template: operand names and the punctuation between them.
-    const re = /[a-z0-9]+|[,()]/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(template)) !== null) {
-      const tok = m[0];
+    for (const tok of tokens(template)) {
       switch (tok) {
         case ",":
         case "(":
