@@ -60,6 +60,27 @@ describe.each([
   });
 });
 
+describe("jump chains on a hot set of 24 TBs", () => {
+  it("concurrent tbAddJump / unlink / invalidate / re-create on the same TBs keep jump lists exact", async () => {
+    const shared = arena();
+    const writers = await runWorkers<TbMixResult>(stress, "tbMixWorker", 4, (vcpu) => ({
+      shared,
+      vcpu,
+      debug: DEBUG_TCG,
+      seed: 1000 + vcpu,
+      ops: 12_000,
+      keys: 24,
+      pages: 4,
+      pct: { chain: 60, invalidate: 15, invalidateRange: 3 },
+    }));
+    expect(writers.map((w) => w.firstTorn ?? "")).toEqual(["", "", "", ""]);
+    expect(sum(writers, "full")).toBe(0);
+    expect(sum(writers, "chained")).toBeGreaterThan(1000);
+    expect(sum(writers, "invalidated")).toBeGreaterThan(1000);
+    expect(invariants(shared)).toEqual([]);
+  });
+});
+
 describe("page_collection_lock under concurrency", () => {
   it("random overlapping ranges: exclusive ownership, no deadlock, while two-page TBs come and go", async () => {
     const shared = arena();
