@@ -40,9 +40,9 @@ Options:
   -h, --help        this text
 
 fetch: download Debian sid riscv64 packages into the guest cache once (with
-scripts/fetch-guests.sh); without names, the packages every entry needs plus
-busybox-static and libc6. --update refreshes the package index first; --deps
-fetches the packages' dependencies too.
+scripts/fetch-guests.sh); without names, busybox-static, libc6 and the packages
+the entries use, with their dependencies. --update refreshes the package index
+first; --deps fetches the dependencies of named packages too.
 `;
 
 function count(value: string | undefined, name: string, min: number, fallback: number): number {
@@ -99,9 +99,12 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
   const ctx = io.context ?? makeContext(values.cache !== undefined ? { cacheDir: values.cache } : {});
 
   if (positionals[0] === "fetch") {
-    const packages = positionals.length > 1 ? positionals.slice(1) : guestPackagesOf(entries);
-    io.stderr.write(`fetching ${packages.join(" ")} into ${ctx.cacheDir}\n`);
-    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps: values.deps === true });
+    // Without names: what the entries use, with dependencies, so that dynamic programs run.
+    const named = positionals.length > 1;
+    const packages = named ? positionals.slice(1) : guestPackagesOf(entries);
+    const deps = values.deps === true || !named;
+    io.stderr.write(`fetching ${packages.join(" ")}${deps ? " (with dependencies)" : ""} into ${ctx.cacheDir}\n`);
+    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps });
     for (const p of readGuestPackages(ctx.cacheDir)) io.stdout.write(`${p.name}\t${p.version}\t${p.architecture}\n`);
     return status === 0 ? 0 : 1;
   }

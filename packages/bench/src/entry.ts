@@ -116,6 +116,11 @@ export interface BenchEntry {
   /** Needs of the whole entry; if one is absent, the entry is reported absent with the reason. */
   readonly requires: readonly Requirement[];
   /**
+   * Debian riscv64 packages the entry's workloads use: `pnpm bench fetch` (without
+   * names) fetches them with their dependencies. A workload still requires what it uses.
+   */
+  readonly guestPackages?: readonly string[];
+  /**
    * Programs the entry's workloads compare against (native x86-64 tools, QEMU), listed in
    * the report as found or absent; each workload still requires what it uses.
    */

@@ -63,6 +63,12 @@ export interface WorkloadResult {
   /** compare only. */
   readonly comparison?: string;
   readonly ratio?: RatioResult;
+  /**
+   * compare only: the same pairwise ratio of CPU time (user + system of the tree), when
+   * every sample of the baseline has a non-zero CPU time. Steadier than wall time on a
+   * busy machine; differs from it when a side runs several threads at once.
+   */
+  readonly cpuRatio?: RatioResult;
   /** curve only. */
   readonly curve?: { readonly xLabel: string; readonly modes: readonly string[]; readonly points: readonly CurvePoint[] };
 }

@@ -122,6 +122,17 @@ function sideResult(p: PreparedSide): SideResult {
   };
 }
 
+/** Pairwise ratio of CPU time per unit, or undefined when some CPU time is missing or zero (under one tick). */
+function cpuRatioOf(baseline: PreparedSide, candidate: PreparedSide): RatioResult | undefined {
+  const cost = (s: Sample): number | null => (s.cpuMs === null ? null : s.units !== null && s.units > 0 ? s.cpuMs / s.units : s.cpuMs);
+  const a = baseline.samples.map(cost);
+  const b = candidate.samples.map(cost);
+  if (a.some((x) => x === null || x <= 0) || b.some((x) => x === null)) return undefined;
+  const an = a as number[];
+  const bn = b as number[];
+  return { baseline: baseline.label, candidate: candidate.label, pairs: an.map((x, i) => bn[i]! / x), summary: summarizeRatios(an, bn) };
+}
+
 function ratioOf(baseline: PreparedSide, candidate: PreparedSide): RatioResult {
   const a = baseline.samples.map(costOf);
   const b = candidate.samples.map(costOf);
@@ -175,6 +186,7 @@ export async function runWorkload(w: Workload, entry: string, opts: RunOptions):
         sides: sides.map(sideResult),
         comparison: w.comparison,
         ratio: ratioOf(sides[0]!, sides[1]!),
+        ...optional("cpuRatio", cpuRatioOf(sides[0]!, sides[1]!)),
       };
     }
     case "curve": {
@@ -189,6 +201,11 @@ export async function runWorkload(w: Workload, entry: string, opts: RunOptions):
       return { ...base, status: "ok", sides: [], curve: { xLabel: w.xLabel, modes: w.modes.map((m) => m.label), points } };
     }
   }
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
 function message(err: unknown): string {

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { measureCommand } from "../src/measure/command.js";
 import { callsForSample, measureFunction } from "../src/measure/function.js";
@@ -38,6 +41,22 @@ describe.skipIf(!procAvailable())("measuring a process tree", () => {
     expect(s.peakRssBytes!).toBeGreaterThan(200 * MiB);
     expect(s.processes).toBeGreaterThanOrEqual(2);
     expect(s.wallMs).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/time"))("agrees with GNU time (wait4's rusage) on the same run", async () => {
+    // GNU time reports the CPU time and peak RSS of the process it waits for, exactly.
+    const out = join(mkdtempSync(join(tmpdir(), "bench-time-")), "time.txt");
+    const program = `const b = Buffer.alloc(150 * 1024 * 1024, 1); const t = process.cpuUsage().user; while (process.cpuUsage().user - t < 300_000) b[0]++;`;
+    const s = await measureCommand({ argv: ["/usr/bin/time", "-f", "%U %S %M", "-o", out, process.execPath, "-e", program] });
+    expect(s.exitCode).toBe(0);
+    const [user, sys, maxKb] = readFileSync(out, "utf8").trim().split(/\s+/).slice(-3).map(Number);
+    const theirCpuMs = (user! + sys!) * 1000;
+    const theirRss = maxKb! * 1024;
+    // Ours adds GNU time's own (tiny) CPU and counts in 10 ms ticks.
+    expect(Math.abs(s.cpuMs! - theirCpuMs)).toBeLessThanOrEqual(50);
+    // Ours is the node process's VmHWM, or the tree's sum (node + time) at one poll.
+    expect(s.peakRssBytes!).toBeGreaterThanOrEqual(0.9 * theirRss);
+    expect(s.peakRssBytes!).toBeLessThanOrEqual(1.05 * theirRss + 8 * MiB);
   });
 
   it("reports the exit status, the signal and the output", async () => {

@@ -79,6 +79,29 @@ describe("the registry", () => {
   });
 });
 
+describe("ratios", () => {
+  it("are taken of wall time and of CPU time, pair by pair", async () => {
+    const burn = (label: string, ms: number) => ({
+      kind: "function" as const,
+      label,
+      unit: "op",
+      minSampleMs: 0,
+      run: () => {
+        const t = process.hrtime.bigint();
+        while (Number(process.hrtime.bigint() - t) < ms * 1e6);
+        return 1;
+      },
+    });
+    const entry = tiny("ratios", { workloads: () => [{ kind: "compare", name: "ab", description: "", comparison: "b/a", baseline: burn("a", 5), candidate: burn("b", 10) }] });
+    const w = (await runEntry(entry, context(), { runs: 3, warmup: 0 })).workloads[0]!;
+    const a = w.sides[0]!.samples;
+    const b = w.sides[1]!.samples;
+    expect(w.ratio!.pairs).toEqual(a.map((s, i) => b[i]!.wallMs / s.wallMs));
+    expect(w.cpuRatio!.pairs).toEqual(a.map((s, i) => b[i]!.cpuMs! / s.cpuMs!));
+    expect(w.cpuRatio!.summary.n).toBe(3);
+  });
+});
+
 describe("requirements", () => {
   it("finds programs on PATH", () => {
     expect(findOnPath("sh")).toMatch(/\/sh$/);

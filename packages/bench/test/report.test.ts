@@ -37,6 +37,7 @@ describe("the Markdown report", () => {
   });
   it("has a table per workload, the ratio, and the geometric mean", () => {
     expect(markdown).toContain("| vs-qemu | wasmu / qemu | **2.18×** (2.00–2.50) |");
+    expect(markdown).toContain("| vs-qemu | wasmu / qemu (CPU) | **3.00×** (3.00–3.00) |");
     expect(markdown).toContain("| vs-qemu | qemu | 110 ms (100 ms–120 ms) | 99.0 ms | 30.0 MiB | 3 | `qemu --flag` |");
     expect(markdown).toContain("| wasmu/qemu | 1 | 2.18× |");
     expect(markdown).toContain("50.0 Minsn/s");
@@ -66,6 +67,7 @@ describe("the terminal table", () => {
   it("shows sides, ratios, absent entries with reasons and the geometric mean", () => {
     const t = renderResultsTable(sampleResults());
     expect(t).toMatch(/demo\/vs-qemu\s+ratio wasmu\/qemu\s+2\.18×\s+2\.00–2\.50/);
+    expect(t).toMatch(/demo\/vs-qemu\s+CPU ratio wasmu\/qemu\s+3\.00×/);
     expect(t).toMatch(/demo\/boot\s+tb-lock=off@4/);
     expect(t).toContain("linux-boot: absent: vmlinuz not found");
     expect(t).toContain("demo/broken: failed: exit status 3");

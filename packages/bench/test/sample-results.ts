@@ -70,6 +70,7 @@ export function sampleResults(): BenchResults {
             sides: [side("qemu", [100, 110, 120]), side("wasmu", [200, 240, 300])],
             comparison: "wasmu/qemu",
             ratio: { baseline: "qemu", candidate: "wasmu", pairs: [2, 2.18, 2.5], summary: summarize([2, 2.18, 2.5]) },
+            cpuRatio: { baseline: "qemu", candidate: "wasmu", pairs: [3, 3, 3], summary: summarize([3, 3, 3]) },
           },
           {
             name: "boot",

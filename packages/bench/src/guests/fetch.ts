@@ -7,10 +7,13 @@ import type { BenchEntry } from "../entry.js";
 /** Packages every cache gets: the CLI's differential tests need them too. */
 export const BASE_GUEST_PACKAGES: readonly string[] = ["busybox-static", "libc6"];
 
-/** The packages the given entries need (their guest-packages requirements), with the base set. */
+/** The packages the given entries need (guestPackages and guest-packages requirements), with the base set. */
 export function guestPackagesOf(entries: readonly BenchEntry[]): string[] {
   const all = new Set(BASE_GUEST_PACKAGES);
-  for (const e of entries) for (const r of e.requires) if (r.kind === "guest-packages") for (const p of r.packages) all.add(p);
+  for (const e of entries) {
+    for (const p of e.guestPackages ?? []) all.add(p);
+    for (const r of e.requires) if (r.kind === "guest-packages") for (const p of r.packages) all.add(p);
+  }
   return [...all].sort();
 }
 

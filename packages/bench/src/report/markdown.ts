@@ -84,6 +84,7 @@ function entrySection(e: EntryResult, charts: Chart[]): string[] {
     }
     rows.push(...w.sides.map((s) => sideCells(w.name, s)));
     if (w.ratio) rows.push(ratioCells(w.name, `${w.ratio.candidate} / ${w.ratio.baseline}`, w.ratio.summary));
+    if (w.cpuRatio) rows.push(ratioCells(w.name, `${w.cpuRatio.candidate} / ${w.cpuRatio.baseline} (CPU)`, w.cpuRatio.summary));
     for (const p of w.curve?.points ?? []) {
       rows.push(...p.sides.map((s) => sideCells(w.name, s)));
       for (const r of p.ratios) rows.push(ratioCells(w.name, `${r.candidate} / ${r.baseline}`, r.summary));

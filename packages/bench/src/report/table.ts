@@ -40,6 +40,7 @@ function workloadRows(e: EntryResult, w: WorkloadResult): string[][] {
   if (w.status !== "ok") return [[name, w.status, "", "", "", "", ""]];
   const rows = w.sides.map((s) => sideRow(name, s));
   if (w.ratio) rows.push(ratioRow(name, `ratio ${w.ratio.candidate}/${w.ratio.baseline}`, w.ratio.summary));
+  if (w.cpuRatio) rows.push(ratioRow(name, `CPU ratio ${w.cpuRatio.candidate}/${w.cpuRatio.baseline}`, w.cpuRatio.summary));
   if (w.curve)
     for (const p of w.curve.points) {
       for (const s of p.sides) rows.push(sideRow(name, s));
