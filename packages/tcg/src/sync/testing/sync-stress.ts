@@ -141,3 +141,37 @@ export function pingPongWorker(a: PingPongArgs): number {
   }
   return taken;
 }
+
+/** Arguments of {@link lockThroughputWorker}. */
+export interface ThroughputArgs {
+  /** Words: [0] lock, [1] shared counter, [2] start barrier (threads arrived). */
+  readonly buffer: SharedArrayBuffer;
+  /** Thread index. */
+  readonly index: number;
+  /** Threads that take part (the barrier waits for all). */
+  readonly threads: number;
+  /** Critical sections to run. */
+  readonly iterations: number;
+  /** Which lock. */
+  readonly kind: "spin" | "mutex";
+}
+
+/**
+ * Waits until every thread has arrived, then runs `iterations` short critical sections
+ * (one shared-counter increment). Returns the elapsed milliseconds.
+ */
+export function lockThroughputWorker(a: ThroughputArgs): number {
+  const w = new Int32Array(a.buffer);
+  const t = createSyncThread(a.index);
+  Atomics.add(w, 2, 1);
+  while (Atomics.load(w, 2) < a.threads) Atomics.wait(w, 3, 0, 0.1);
+  const t0 = Date.now();
+  for (let i = 0; i < a.iterations; i++) {
+    if (a.kind === "spin") spinLock(w, 0, t.owner, true);
+    else mutexLock(w, 0, t.owner, true);
+    w[1] = w[1]! + 1;
+    if (a.kind === "spin") spinUnlock(w, 0);
+    else mutexUnlock(w, 0);
+  }
+  return Date.now() - t0;
+}
