@@ -92,6 +92,26 @@ describe.skipIf(!haveTools)("objdump differential", () => {
     expect(compare(bytes, 0n, lines, "rv64gc_zba_zbb_zbs").slice(0, 20)).toEqual([]);
   });
 
+  it("longer encodings (48, 64, 80-bit and reserved) consumed and printed like objdump", () => {
+    const bytes = new Uint8Array([
+      0x1f, 0, 1, 2, 3, 4, // 48-bit
+      0x3f, 0, 1, 2, 3, 4, 5, 6, // 64-bit
+      0x7f, 0, 1, 2, 3, 4, 5, 6, 7, 8, // 80-bit
+      0x7f, 0x70, // bits 14:12 = 111: objdump sizes it as 2 bytes
+      0x13, 0, 0, 0,
+    ]);
+    const lines = objdumpBytes(bytes);
+    expect(compare(bytes, 0n, lines, "rv64gc")).toEqual([]);
+    expect(lines.map((l) => l.address)).toEqual([0, 6, 14, 24, 26]);
+  });
+
+  it("every CSR number, read and written", () => {
+    const words: number[] = [];
+    for (let csr = 0; csr < 4096; csr++) words.push((csr << 20) | (11 << 15) | (2 << 12) | (10 << 7) | 0x73, (csr << 20) | (5 << 15) | (5 << 12) | 0x73);
+    const bytes = wordsToBytes(words, 4);
+    expect(compare(bytes, 0n, objdumpBytes(bytes), "rv64gc")).toEqual([]);
+  });
+
   it.skipIf(!haveGcc)("a C program compiled with -march=rv64gc_zba_zbb_zbs", () => {
     const dir = mkdtempSync(join(tmpdir(), "wasmu-gcc-"));
     try {

@@ -43,16 +43,18 @@ function illegal(raw: number, length: number, reason: IllegalReason, message: st
 
 /**
  * Length in bytes of the instruction starting with the 16-bit parcel `low16`, by the
- * standard length encoding: 2 (bits 1:0 != 11), 4 (bits 4:2 != 111), 6 (bits 5:0 = 011111),
- * 8 (bits 6:0 = 0111111), else 10 + 2 * bits 14:12 (up to 22; 24 for bits 14:12 = 111,
- * which is reserved). wasmu decodes only 2 and 4.
+ * standard length encoding as objdump 2.40 applies it: 2 (bits 1:0 != 11), 4 (bits 4:2
+ * != 111), 6 (bits 5:0 = 011111), 8 (bits 6:0 = 0111111), 10 + 2 * bits 14:12 for the
+ * longer formats, and 2 for bits 14:12 = 111 (reserved for 192 bits and more, which
+ * objdump does not size). wasmu decodes only 2 and 4.
  */
 export function instructionLength(low16: number): number {
   if ((low16 & 0x3) !== 0x3) return 2;
   if ((low16 & 0x1c) !== 0x1c) return 4;
   if ((low16 & 0x3f) === 0x1f) return 6;
   if ((low16 & 0x7f) === 0x3f) return 8;
-  return 10 + 2 * ((low16 >>> 12) & 7);
+  const nnn = (low16 >>> 12) & 7;
+  return nnn === 7 ? 2 : 10 + 2 * nnn;
 }
 
 /**
@@ -197,7 +199,8 @@ export function decode(parcel: number): Decoded {
   if ((parcel & 3) !== 3) return decodeParcel16(parcel & 0xffff);
   if ((parcel & 0x1c) === 0x1c) {
     const len = instructionLength(parcel & 0xffff);
-    return illegal(parcel & 0xffff, len, "long-encoding", `${len * 8}-bit instruction encodings are not supported`);
+    const what = len === 2 ? "reserved (192-bit and longer) instruction length encoding" : `${len * 8}-bit instruction encodings are not supported`;
+    return illegal(parcel & 0xffff, len, "long-encoding", what);
   }
   return decodeWord(parcel | 0);
 }

@@ -35,7 +35,8 @@ export interface DisassemblerOptions {
 export interface DisassembledInsn {
   /**
    * Bytes consumed: 2 or 4; for an unknown longer encoding its length (6, 8, 10, ...) as
-   * objdump consumes it; for truncated input, the bytes left.
+   * objdump consumes it; for truncated input, the bytes left (objdump then prints
+   * `Address 0x… is out of bounds.` and stops disassembling the section).
    */
   length: number;
   /**
@@ -106,7 +107,7 @@ export class Disassembler {
     const decoded = decodeAt(bytes, offset);
     if (decoded.illegal) {
       if (decoded.reason === "truncated") {
-        return { length: Math.max(decoded.length, 0), text: unknownEncodingText(bytes, offset, decoded.length), illegal: true };
+        return { length: Math.max(decoded.length, 0), text: `Address 0x${address.toString(16)} is out of bounds.`, illegal: true };
       }
       if (decoded.length === 2 && this.extensions.has("c")) {
         const text = reservedCompressedText(decoded.raw);
@@ -117,8 +118,10 @@ export class Disassembler {
         return { length: lenient.length, text: this.format(lenient, address), illegal: true };
       }
       const length = decoded.reason === "long-encoding" ? instructionLength(decoded.raw & 0xffff) : decoded.length;
-      const avail = Math.min(length, bytes.length - offset);
-      return { length: avail, text: unknownEncodingText(bytes, offset, avail), illegal: true };
+      if (length > bytes.length - offset) {
+        return { length: bytes.length - offset, text: `Address 0x${address.toString(16)} is out of bounds.`, illegal: true };
+      }
+      return { length, text: unknownEncodingText(bytes, offset, length), illegal: true };
     }
     if (!this.extensions.has(decoded.spec.ext) || (decoded.compressed !== undefined && !this.extensions.has("c"))) {
       return { length: decoded.length, text: unknownEncodingText(bytes, offset, decoded.length), illegal: false };
