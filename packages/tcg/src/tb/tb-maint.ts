@@ -159,7 +159,10 @@ export function tbInvalidatePhysPageRangeLocked(ctx: TbContext, pages: PageColle
   });
   let n = 0;
   for (const tb of victims) {
-    if (!pages.has(tbs.get(tb, TbField.PHYS_PAGE0))) throw new Error("page collection misses a page of a TB");
+    const page1 = tbs.get(tb, TbField.PHYS_PAGE1);
+    if (!pages.has(tbs.get(tb, TbField.PHYS_PAGE0)) || (page1 !== NO_PAGE && !pages.has(page1))) {
+      throw new Error(`page collection misses a page of tb ${tb}`); // a caller bug, not a race
+    }
     if (tbPhysInvalidateLocked(ctx, tb)) n++;
   }
   if (pt.firstTb(page) === 0) pt.dropBitmap(ctx.thread, page);
