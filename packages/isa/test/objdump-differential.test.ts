@@ -130,6 +130,38 @@ describe.skipIf(!haveTools)("objdump differential", () => {
     }
   });
 
+  it.skipIf(!haveGcc)("the same program linked statically (gp-relative annotations from __global_pointer$)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmu-gcc-"));
+    try {
+      writeFileSync(join(dir, "p.c"), readFileSync(new URL("./data/program.c", import.meta.url)));
+      const exe = join(dir, "p");
+      const cc = spawnSync("riscv64-linux-gnu-gcc", ["-O2", "-static", "-DWITH_MAIN", join(dir, "p.c"), "-o", exe], { encoding: "utf8" });
+      if (cc.status !== 0) {
+        console.warn(`[isa] riscv64-linux-gnu-gcc -static failed (no riscv64 libc?): skipping: ${cc.stderr.split("\n")[0]}`);
+        return;
+      }
+      const nm = spawnSync("riscv64-linux-gnu-nm", [exe], { encoding: "utf8" }).stdout;
+      const gp = /^([0-9a-f]+) \S __global_pointer\$$/m.exec(nm)?.[1];
+      expect(gp).toBeDefined();
+      const file = new Uint8Array(readFileSync(exe));
+      const lines = parseObjdump(spawnSync(OBJDUMP, ["-d", exe], { encoding: "utf8", maxBuffer: 1 << 30 }).stdout);
+      expect(lines.some((l) => /\(gp\) # /.test(l.text))).toBe(true);
+      const d = new Disassembler({ globalPointer: BigInt(`0x${gp}`) });
+      const bad: string[] = [];
+      for (const sec of executableSections(file)) {
+        const lo = Number(sec.address);
+        for (const l of lines) {
+          if (l.address < lo || l.address >= lo + sec.bytes.length) continue;
+          const ours = d.next(sec.bytes, l.address - lo, BigInt(l.address)).text;
+          if (normalize(ours) !== normalize(l.text) && bad.length < 20) bad.push(`${l.address.toString(16)}: objdump "${l.text}" wasmu "${ours}"`);
+        }
+      }
+      expect(bad).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!haveReal).each(REAL_BINARIES)("Debian riscv64 %s", (path) => {
     const file = new Uint8Array(readFileSync(path));
     const arch = spawnSync("riscv64-linux-gnu-readelf", ["-A", path], { encoding: "utf8" }).stdout.match(/Tag_RISCV_arch: "([^"]+)"/)?.[1] ?? "rv64gc";

@@ -40,3 +40,13 @@ long sum_table(void) {
   for (int i = 0; i < 64; i++) s += table[i] > 0 ? table[i] : -table[i];
   return s + (s < 0 ? 1 : 0) + __builtin_clzl((unsigned long)s | 1);
 }
+
+#ifdef WITH_MAIN
+#include <stdio.h>
+int main(int argc, char **argv) {
+  (void)argv;
+  table[argc] = mix(argc, 7);
+  printf("%s %ld %f %ld\n", name((unsigned)argc), sum_table(), dot(weights, argc), atomics(argc) + classify(argc));
+  return 0;
+}
+#endif
