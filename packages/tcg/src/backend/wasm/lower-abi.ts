@@ -1,0 +1,107 @@
+/**
+ * The contract between generated TB code and the execution loop (src/exec): the TB
+ * function's signature, the exit codes it returns, the per-vCPU control block it writes
+ * exit details into, and the names of the runtime imports.
+ *
+ * A vCPU block in the shared WebAssembly.Memory:
+ *
+ * | bytes from `env`          | content |
+ * |---------------------------|---------|
+ * | 0 .. {@link CTRL_BYTES}   | control block (below), owned by src/exec |
+ * | {@link CTRL_BYTES} ..     | the target's CPU state; IR globals and `ld`/`st` offsets are relative to it |
+ *
+ * Control block (little-endian):
+ *
+ * | offset | field | written by |
+ * |--------|-------|------------|
+ * | 0  | i32 EXIT_REQ_PTR: address of this vCPU's exit_request word (TB arena) | exec, once |
+ * | 4  | i32 FAULT_INFO: {@link FAULT_STORE} / {@link FAULT_MISALIGNED} / {@link FAULT_ATOMIC} bits | code, on a fault exit |
+ * | 8  | i64 FAULT_ADDR: the guest address of a faulting access | code, on a fault exit |
+ * | 16 | i64 EXIT_PC: the guest pc (last insn_start) of a fault, noreturn-helper or SMC exit | code |
+ *
+ * The TB function is `(env: i32, self: i32) -> i32`: `env` is the vCPU block, `self` the
+ * TB's descriptor index (also its index in the worker's funcref table). It returns
+ * `(tb << EXIT_KIND_BITS) | kind` where `tb` is the TB that exited (after chained hops,
+ * not necessarily the one the loop called).
+ *
+ * @module
+ */
+
+/** Bytes of the control block in front of the CPU state. */
+export const CTRL_BYTES = 64;
+/** Control block: i32 address of the vCPU's exit_request word. */
+export const CTRL_EXIT_REQ_PTR = 0;
+/** Control block: i32 fault details (FAULT_* bits). */
+export const CTRL_FAULT_INFO = 4;
+/** Control block: i64 faulting guest address. */
+export const CTRL_FAULT_ADDR = 8;
+/** Control block: i64 guest pc of the instruction that exited (fault, noreturn helper, SMC). */
+export const CTRL_EXIT_PC = 16;
+
+/** FAULT_INFO bit: the access was a store. */
+export const FAULT_STORE = 1;
+/** FAULT_INFO bit: the access was misaligned (else: out of the guest window). */
+export const FAULT_MISALIGNED = 2;
+/** FAULT_INFO bit: the access was an atomic read-modify-write. */
+export const FAULT_ATOMIC = 4;
+
+/** Bits of the exit code that hold the kind; the TB index is above them. */
+export const EXIT_KIND_BITS = 4;
+/** Mask of the kind in an exit code. */
+export const EXIT_KIND_MASK = (1 << EXIT_KIND_BITS) - 1;
+
+/**
+ * Exit kinds. 0..7 are the IR's `exit_tb` codes (0 and 1: "goto_tb slot n was not
+ * chained", the loop may chain it; 2..7: return to the loop without chaining).
+ */
+export const ExitKind = {
+  /** exit_tb 0: slot 0 was not chained. */
+  SLOT0: 0,
+  /** exit_tb 1: slot 1 was not chained. */
+  SLOT1: 1,
+  /** Highest exit_tb code that fits in an exit code. */
+  MAX_EXIT_TB: 7,
+  /** The exit_request word was set at the TB's entry; nothing of the TB ran. */
+  EXIT_REQUEST: 8,
+  /** A guest memory access faulted; details in the control block, state as before the instruction. */
+  FAULT: 9,
+  /** A noreturn helper returned (ecall, ebreak, illegal instruction...); EXIT_PC is its instruction. */
+  HELPER: 10,
+  /** lookup_and_goto_ptr found no TB for the pc in the CPU state. */
+  LOOKUP_MISS: 11,
+  /** Control fell off the end of the op list (IR without a final exit; tests). */
+  END: 12,
+  /** A store hit the code of the running TB: state as before the instruction, EXIT_PC is its pc. */
+  SMC: 13,
+  /** The table slot held no translated code yet (a stub): load the TB's module and retry. */
+  NOT_LOADED: 14,
+} as const;
+
+/** Module name of the runtime imports (memory, table, runtime functions). */
+export const IMPORT_MODULE = "rt";
+/** Module name of the helper imports (one function per HelperDef, by name). */
+export const HELPER_MODULE = "helpers";
+/** Import names in {@link IMPORT_MODULE}. */
+export const RtImport = {
+  memory: "memory",
+  table: "tbs",
+  /** `(env, self) -> tb + 1 | 0`: the TB for the pc in the CPU state (lookup_and_goto_ptr). */
+  lookup: "lookup",
+  /** `(env, self, waddr, bytes) -> i32`: a store hits a page with code; non-zero if the running TB was invalidated. */
+  notdirty: "notdirty",
+} as const;
+
+/** The exit code `(tb << EXIT_KIND_BITS) | kind`. */
+export function exitCode(tb: number, kind: number): number {
+  return (tb << EXIT_KIND_BITS) | kind;
+}
+
+/** The kind of an exit code. */
+export function exitKind(code: number): number {
+  return code & EXIT_KIND_MASK;
+}
+
+/** The TB of an exit code. */
+export function exitTb(code: number): number {
+  return code >>> EXIT_KIND_BITS;
+}

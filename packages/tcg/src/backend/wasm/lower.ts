@@ -1,0 +1,1018 @@
+/**
+ * Lowering one TB's IR ({@link IrFunc}) to the body of a WebAssembly function
+ * `(env: i32, self: i32) -> i32` (the ABI is in lower-abi.ts).
+ *
+ * - Temps: one wasm local per `bb`/`tb` temp, of the temp's type; constants are
+ *   immediates.
+ * - Globals: with `cacheGlobals` (the default), every global the TB touches is loaded
+ *   into a local after the entry check and written back, when dirty, at each exit, before
+ *   helpers that read or write globals, and on fault paths (which keep the main path's
+ *   dirty set). Branches are forward only, so the dirty set at a label is the union of the
+ *   sets at its branches and fall-through; locals are always valid. Without caching every
+ *   read is a load from the CPU state and every write a store.
+ * - Control flow: one `block` per placed label, opened at entry (the label placed last is
+ *   outermost); `set_label` is that block's `end`; br/brcond are br/br_if.
+ * - Guest memory: a guest window `[lo, lo + size)` mapped at wasm address `base`:
+ *   `off = addr - lo; if (off >u size - bytes || off & (align - 1)) fault; access(wrap(off))`
+ *   with `base` in the memarg offset. Stores can check the page descriptor's TB list and
+ *   call the runtime's notdirty function when a page holds code (self-modifying code).
+ * - Exits: `exit_tb c` returns `(self << 4) | c`; `goto_tb n` tail-calls (return_call_indirect
+ *   through the worker's table) the TB named by the JMP_TARGETn word of this TB's
+ *   descriptor when it is non-zero, else falls through; `lookup_and_goto_ptr` asks the
+ *   runtime for the TB of the current pc and tail-calls it.
+ * - Faults and noreturn helpers exit with the pc of the last `insn_start` in the control
+ *   block, so exceptions are precise without any run-time bookkeeping.
+ *
+ * @module
+ */
+import { condFromCode, type Cond } from "../../ir/cond.js";
+import type { IrFunc } from "../../ir/func.js";
+import { HELPER_NO_READ_GLOBALS, HELPER_NO_RETURN, HELPER_NO_WRITE_GLOBALS } from "../../ir/helper.js";
+import { memopFields } from "../../ir/memop.js";
+import type { Op } from "../../ir/op.js";
+import type { Temp } from "../../ir/temp.js";
+import type { IrType } from "../../ir/types.js";
+import type { FunctionBuilder, WasmLocal } from "./function-builder.js";
+import {
+  CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind,
+  FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_STORE,
+} from "./lower-abi.js";
+import { AtomicRmw, AtomicWidth, ValType } from "./opcodes.js";
+
+/** Where guest addresses live in the wasm memory (identity mapping with an offset). */
+export interface GuestWindow {
+  /** Lowest mapped guest address (a multiple of the page size). */
+  readonly lo: bigint;
+  /** Mapped bytes. */
+  readonly size: number;
+  /** Wasm address of guest address `lo`. */
+  readonly base: number;
+}
+
+/** The store-side code-page check (page descriptors in the TB arena). */
+export interface CodePageCheck {
+  /** Wasm address of page 0's FIRST_TB word; page p's is at `firstTbAddr + p * stride`. */
+  readonly firstTbAddr: number;
+  /** Bytes between page descriptors. */
+  readonly stride: number;
+  /** log2 of the page size. */
+  readonly pageBits: number;
+}
+
+/** What the lowering needs to know about the execution environment. */
+export interface LowerConfig {
+  /** The guest memory window. */
+  readonly window: GuestWindow;
+  /** Wasm address of TB descriptor 0's JMP_TARGET0 word. */
+  readonly jmpTarget0Addr: number;
+  /** Bytes per TB descriptor. */
+  readonly descBytes: number;
+  /** Check stores against pages holding code (omit to skip the check). */
+  readonly codePages?: CodePageCheck;
+  /** Cache globals in locals (default true). */
+  readonly cacheGlobals?: boolean;
+}
+
+/** Function and type indices the lowering calls (from the module prefix). */
+export interface LowerImports {
+  /** The TB function type `(i32, i32) -> i32`. */
+  readonly tbType: number;
+  /** Function index of `rt.lookup`. */
+  readonly lookup: number;
+  /** Function index of `rt.notdirty`. */
+  readonly notdirty: number;
+  /** Function index of the import of a helper, by name. */
+  helper(name: string): number;
+}
+
+const { i32, i64 } = ValType;
+
+function wt(t: IrType): ValType {
+  return t === "i32" ? i32 : i64;
+}
+
+/** Lowers IR functions into a {@link FunctionBuilder}. Reusable: one per module builder. */
+export class TbLowering {
+  private fb!: FunctionBuilder;
+  private func!: IrFunc;
+  private cache = true;
+  private env!: WasmLocal;
+  private self!: WasmLocal;
+  private locals: (WasmLocal | undefined)[] = [];
+  private gLocals: (WasmLocal | undefined)[] = [];
+  private usedGlobals: Temp[] = [];
+  private dirty: boolean[] = [];
+  private dirtyList: Temp[] = [];
+  private pending = new Map<number, Temp[]>();
+  private open: number[] = [];
+  private reachable = true;
+  /** Static pc of the last insn_start, or null when it depends on the path (then in pcLocal). */
+  private pc: bigint | null = -1n;
+  private pcLocal: WasmLocal | undefined;
+  private labelPc = new Map<number, bigint | null>();
+  private scratch32: WasmLocal | undefined;
+  private scratch64: WasmLocal | undefined;
+
+  /**
+   * @param cfg the environment.
+   * @param imports function and type indices.
+   */
+  constructor(
+    readonly cfg: LowerConfig,
+    readonly imports: LowerImports,
+  ) {}
+
+  /** Emits the body of `func` into `fb` (begun with the TB type). */
+  lower(fb: FunctionBuilder, func: IrFunc): void {
+    this.fb = fb;
+    this.func = func;
+    this.cache = this.cfg.cacheGlobals ?? true;
+    this.env = fb.param(0);
+    this.self = fb.param(1);
+    this.locals = [];
+    this.gLocals = [];
+    this.dirty = [];
+    this.dirtyList = [];
+    this.pending.clear();
+    this.open = [];
+    this.reachable = true;
+    this.pc = -1n;
+    this.pcLocal = undefined;
+    this.labelPcs(func);
+    this.scratch32 = undefined;
+    this.scratch64 = undefined;
+
+    // Entry: the exit-request check.
+    fb.localGet(this.env);
+    fb.i32Load(CTRL_EXIT_REQ_PTR);
+    fb.i32AtomicLoad();
+    fb.if();
+    this.returnExit(ExitKind.EXIT_REQUEST);
+    fb.end();
+
+    // Globals used, loaded into locals.
+    const seen = new Set<number>();
+    this.usedGlobals = [];
+    const placed: number[] = [];
+    for (const op of func.ops) {
+      if (op.opc === "set_label") placed.push(op.consts[0]!);
+      for (const t of op.ins) this.noteGlobal(t, seen);
+      for (const t of op.outs) this.noteGlobal(t, seen);
+    }
+    if (this.cache) {
+      for (const g of this.usedGlobals) {
+        const l = fb.allocLocal(wt(g.type));
+        this.gLocals[g.id] = l;
+        fb.localGet(this.env);
+        this.stateLoad(g.type, g.global!.offset);
+        fb.localSet(l);
+      }
+    }
+    // Label blocks: outermost = placed last.
+    for (let i = placed.length - 1; i >= 0; i--) {
+      fb.block();
+      this.open.push(placed[i]!);
+    }
+
+    for (const op of func.ops) this.op(op);
+
+    if (this.open.length !== 0) throw new Error("lower: unclosed label blocks");
+    if (this.reachable) {
+      this.writeback(true);
+      this.returnExit(ExitKind.END);
+    } else {
+      fb.unreachable();
+    }
+  }
+
+  /**
+   * The pc of the last insn_start at each label: static when every path into it agrees,
+   * else null (branches into such a label set pcLocal first).
+   */
+  private labelPcs(func: IrFunc): void {
+    const inc = new Map<number, (bigint | null)[]>();
+    const out = this.labelPc;
+    out.clear();
+    let pc: bigint | null = -1n;
+    let reachable = true;
+    const add = (l: number): void => {
+      let list = inc.get(l);
+      if (list === undefined) inc.set(l, (list = []));
+      list.push(pc);
+    };
+    for (const op of func.ops) {
+      switch (op.opc) {
+        case "insn_start": pc = op.ins[0]!.value; break;
+        case "br": add(op.consts[0]!); reachable = false; break;
+        case "brcond": add(op.consts[1]!); break;
+        case "exit_tb": case "lookup_and_goto_ptr": reachable = false; break;
+        case "call":
+          if (((func.helpers[op.consts[0]!]?.flags ?? 0) & HELPER_NO_RETURN) !== 0) reachable = false;
+          break;
+        case "set_label": {
+          const l = op.consts[0]!;
+          const list = inc.get(l) ?? [];
+          if (reachable) list.push(pc);
+          const first: bigint | null = list.length > 0 ? (list[0] as bigint | null) : pc;
+          pc = list.every((p) => p !== null && p === first) ? first : null;
+          out.set(l, pc);
+          reachable = true;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Before a branch to (or a fall-through into) `label`: give pcLocal the current pc if the label needs it. */
+  private pcForLabel(label: number): void {
+    if (this.labelPc.get(label) !== null || this.pc === null) return;
+    this.pcLocal ??= this.fb.allocLocal(i64);
+    this.fb.i64Const(this.pc);
+    this.fb.localSet(this.pcLocal);
+  }
+
+  private noteGlobal(t: Temp, seen: Set<number>): void {
+    if (t.kind !== "global" || t.global?.hardwiredZero === true || seen.has(t.id)) return;
+    seen.add(t.id);
+    this.usedGlobals.push(t);
+  }
+
+  // ---- values -----------------------------------------------------------------------
+
+  private const(type: IrType, v: bigint): void {
+    if (type === "i32") this.fb.i32Const(Number(BigInt.asIntN(32, v)));
+    else this.fb.i64Const(BigInt.asIntN(64, v));
+  }
+
+  private local(t: Temp): WasmLocal {
+    let l = this.locals[t.id];
+    if (l === undefined) {
+      l = this.fb.allocLocal(wt(t.type));
+      this.locals[t.id] = l;
+    }
+    return l;
+  }
+
+  private stateLoad(type: IrType, off: number): void {
+    if (type === "i32") this.fb.i32Load(CTRL_BYTES + off);
+    else this.fb.i64Load(CTRL_BYTES + off);
+  }
+
+  private stateStore(type: IrType, off: number): void {
+    if (type === "i32") this.fb.i32Store(CTRL_BYTES + off);
+    else this.fb.i64Store(CTRL_BYTES + off);
+  }
+
+  /** Pushes the value of `t`. */
+  private get(t: Temp): void {
+    const fb = this.fb;
+    if (t.kind === "const") {
+      this.const(t.type, t.value);
+    } else if (t.kind === "global") {
+      const g = t.global!;
+      if (g.hardwiredZero === true) this.const(t.type, 0n);
+      else if (this.cache) fb.localGet(this.gLocals[t.id]!);
+      else {
+        fb.localGet(this.env);
+        this.stateLoad(t.type, g.offset);
+      }
+    } else {
+      fb.localGet(this.local(t));
+    }
+  }
+
+  private scratch(type: IrType): WasmLocal {
+    if (type === "i32") return (this.scratch32 ??= this.fb.allocLocal(i32));
+    return (this.scratch64 ??= this.fb.allocLocal(i64));
+  }
+
+  /** Pops the value on the stack into `t`. */
+  private set(t: Temp): void {
+    const fb = this.fb;
+    if (t.kind === "global") {
+      const g = t.global!;
+      if (g.hardwiredZero === true) fb.drop();
+      else if (this.cache) {
+        fb.localSet(this.gLocals[t.id]!);
+        if (this.dirty[t.id] !== true) {
+          this.dirty[t.id] = true;
+          this.dirtyList.push(t);
+        }
+      } else {
+        const s = this.scratch(t.type);
+        fb.localSet(s);
+        fb.localGet(this.env);
+        fb.localGet(s);
+        this.stateStore(t.type, g.offset);
+      }
+    } else if (t.kind === "const") {
+      throw new Error("lower: write to a constant");
+    } else {
+      fb.localSet(this.local(t));
+    }
+  }
+
+  /** Stores dirty globals to the CPU state; `clear` forgets them (the main path), else keeps them (a side exit). */
+  private writeback(clear: boolean): void {
+    const fb = this.fb;
+    for (const g of this.dirtyList) {
+      fb.localGet(this.env);
+      fb.localGet(this.gLocals[g.id]!);
+      this.stateStore(g.type, g.global!.offset);
+    }
+    if (clear) this.clearDirty();
+  }
+
+  private clearDirty(): void {
+    for (const g of this.dirtyList) this.dirty[g.id] = false;
+    this.dirtyList = [];
+  }
+
+  private reload(): void {
+    const fb = this.fb;
+    for (const g of this.usedGlobals) {
+      fb.localGet(this.env);
+      this.stateLoad(g.type, g.global!.offset);
+      fb.localSet(this.gLocals[g.id]!);
+    }
+  }
+
+  private returnExit(kind: number): void {
+    const fb = this.fb;
+    fb.localGet(this.self);
+    fb.i32Const(EXIT_KIND_BITS);
+    fb.i32Shl();
+    if (kind !== 0) {
+      fb.i32Const(kind);
+      fb.i32Or();
+    }
+    fb.return();
+  }
+
+  private storeExitPc(): void {
+    this.fb.localGet(this.env);
+    if (this.pc === null) this.fb.localGet(this.pcLocal!);
+    else this.fb.i64Const(this.pc);
+    this.fb.i64Store(CTRL_EXIT_PC);
+  }
+
+  // ---- control flow -----------------------------------------------------------------
+
+  private depthOf(label: number): number {
+    const i = this.open.lastIndexOf(label);
+    if (i < 0) throw new Error(`lower: branch to label L${label}, which is not placed later`);
+    return this.open.length - 1 - i;
+  }
+
+  private noteBranch(label: number): void {
+    let list = this.pending.get(label);
+    if (list === undefined) {
+      list = [];
+      this.pending.set(label, list);
+    }
+    for (const g of this.dirtyList) if (!list.includes(g)) list.push(g);
+  }
+
+  private setLabel(label: number): void {
+    if (this.reachable) this.pcForLabel(label);
+    this.pc = this.labelPc.get(label) ?? null;
+    const top = this.open.pop();
+    if (top !== label) throw new Error(`lower: label L${label} placed out of order`);
+    this.fb.end();
+    if (!this.reachable) this.clearDirty();
+    for (const g of this.pending.get(label) ?? []) {
+      if (this.dirty[g.id] !== true) {
+        this.dirty[g.id] = true;
+        this.dirtyList.push(g);
+      }
+    }
+    this.pending.delete(label);
+    this.reachable = true;
+  }
+
+  /** Pushes the i32 truth value of `a cond b` (operands already pushed). */
+  private compare(type: IrType, c: Cond): void {
+    const fb = this.fb;
+    const is32 = type === "i32";
+    switch (c) {
+      case "eq": if (is32) fb.i32Eq(); else fb.i64Eq(); break;
+      case "ne": if (is32) fb.i32Ne(); else fb.i64Ne(); break;
+      case "lt": if (is32) fb.i32LtS(); else fb.i64LtS(); break;
+      case "ge": if (is32) fb.i32GeS(); else fb.i64GeS(); break;
+      case "le": if (is32) fb.i32LeS(); else fb.i64LeS(); break;
+      case "gt": if (is32) fb.i32GtS(); else fb.i64GtS(); break;
+      case "ltu": if (is32) fb.i32LtU(); else fb.i64LtU(); break;
+      case "geu": if (is32) fb.i32GeU(); else fb.i64GeU(); break;
+      case "leu": if (is32) fb.i32LeU(); else fb.i64LeU(); break;
+      case "gtu": if (is32) fb.i32GtU(); else fb.i64GtU(); break;
+      case "tsteq": if (is32) { fb.i32And(); fb.i32Eqz(); } else { fb.i64And(); fb.i64Eqz(); } break;
+      case "tstne":
+        if (is32) { fb.i32And(); fb.i32Const(0); fb.i32Ne(); } else { fb.i64And(); fb.i64Const(0); fb.i64Ne(); }
+        break;
+    }
+  }
+
+  // ---- ops --------------------------------------------------------------------------
+
+  private op(op: Op): void {
+    const fb = this.fb;
+    const type: IrType = op.type ?? "i64";
+    const is32 = type === "i32";
+    const a = op.ins[0]!;
+    const b = op.ins[1]!;
+    const out = op.outs[0]!;
+    const bin = (emit32: () => void, emit64: () => void): void => {
+      this.get(a);
+      this.get(b);
+      if (is32) emit32(); else emit64();
+      this.set(out);
+    };
+    switch (op.opc) {
+      case "mov": this.get(a); this.set(out); return;
+      case "discard": return;
+      case "insn_start": this.pc = a.value; return;
+      case "add": bin(() => fb.i32Add(), () => fb.i64Add()); return;
+      case "sub": bin(() => fb.i32Sub(), () => fb.i64Sub()); return;
+      case "neg": this.const(type, 0n); this.get(a); if (is32) fb.i32Sub(); else fb.i64Sub(); this.set(out); return;
+      case "mul": bin(() => fb.i32Mul(), () => fb.i64Mul()); return;
+      case "mulsh": case "muluh": this.mulh(op.opc === "mulsh", type, a, b); this.set(out); return;
+      case "div": case "divu": case "rem": case "remu": this.div(op.opc, type, a, b); this.set(out); return;
+      case "and": bin(() => fb.i32And(), () => fb.i64And()); return;
+      case "or": bin(() => fb.i32Or(), () => fb.i64Or()); return;
+      case "xor": bin(() => fb.i32Xor(), () => fb.i64Xor()); return;
+      case "not": this.get(a); this.not(type); this.set(out); return;
+      case "andc": this.get(a); this.get(b); this.not(type); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
+      case "orc": this.get(a); this.get(b); this.not(type); if (is32) fb.i32Or(); else fb.i64Or(); this.set(out); return;
+      case "eqv": bin(() => { fb.i32Xor(); this.not("i32"); }, () => { fb.i64Xor(); this.not("i64"); }); return;
+      case "nand": bin(() => { fb.i32And(); this.not("i32"); }, () => { fb.i64And(); this.not("i64"); }); return;
+      case "nor": bin(() => { fb.i32Or(); this.not("i32"); }, () => { fb.i64Or(); this.not("i64"); }); return;
+      case "shl": bin(() => fb.i32Shl(), () => fb.i64Shl()); return;
+      case "shr": bin(() => fb.i32ShrU(), () => fb.i64ShrU()); return;
+      case "sar": bin(() => fb.i32ShrS(), () => fb.i64ShrS()); return;
+      case "rotl": bin(() => fb.i32Rotl(), () => fb.i64Rotl()); return;
+      case "rotr": bin(() => fb.i32Rotr(), () => fb.i64Rotr()); return;
+      case "clz": this.get(a); if (is32) fb.i32Clz(); else fb.i64Clz(); this.set(out); return;
+      case "ctz": this.get(a); if (is32) fb.i32Ctz(); else fb.i64Ctz(); this.set(out); return;
+      case "ctpop": this.get(a); if (is32) fb.i32Popcnt(); else fb.i64Popcnt(); this.set(out); return;
+      case "bswap16": this.bswap16(type, a); this.set(out); return;
+      case "bswap32":
+        this.get(a);
+        if (is32) this.bswap32();
+        else { fb.i32WrapI64(); this.bswap32(); fb.i64ExtendI32U(); }
+        this.set(out);
+        return;
+      case "bswap64": this.bswap64(a); this.set(out); return;
+      case "ext8s": this.get(a); if (is32) fb.i32Extend8S(); else fb.i64Extend8S(); this.set(out); return;
+      case "ext16s": this.get(a); if (is32) fb.i32Extend16S(); else fb.i64Extend16S(); this.set(out); return;
+      case "ext32s": this.get(a); fb.i64Extend32S(); this.set(out); return;
+      case "ext8u": this.get(a); this.const(type, 0xffn); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
+      case "ext16u": this.get(a); this.const(type, 0xffffn); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
+      case "ext32u": this.get(a); fb.i64Const(0xffff_ffffn); fb.i64And(); this.set(out); return;
+      case "ext_i32_i64": this.get(a); fb.i64ExtendI32S(); this.set(out); return;
+      case "extu_i32_i64": this.get(a); fb.i64ExtendI32U(); this.set(out); return;
+      case "extrl_i64_i32": this.get(a); fb.i32WrapI64(); this.set(out); return;
+      case "extrh_i64_i32": this.get(a); fb.i64Const(32); fb.i64ShrU(); fb.i32WrapI64(); this.set(out); return;
+      case "extract": case "sextract": this.extract(op.opc === "sextract", type, a, op.consts[0]!, op.consts[1]!); this.set(out); return;
+      case "deposit": this.deposit(type, a, b, op.consts[0]!, op.consts[1]!); this.set(out); return;
+      case "setcond":
+        this.get(a);
+        this.get(b);
+        this.compare(type, condFromCode(op.consts[0]!));
+        if (!is32) fb.i64ExtendI32U();
+        this.set(out);
+        return;
+      case "movcond":
+        this.get(op.ins[2]!);
+        this.get(op.ins[3]!);
+        this.get(a);
+        this.get(b);
+        this.compare(type, condFromCode(op.consts[0]!));
+        fb.select();
+        this.set(out);
+        return;
+      case "set_label": this.setLabel(op.consts[0]!); return;
+      case "br":
+        this.noteBranch(op.consts[0]!);
+        this.pcForLabel(op.consts[0]!);
+        fb.br(this.depthOf(op.consts[0]!));
+        this.reachable = false;
+        return;
+      case "brcond":
+        this.pcForLabel(op.consts[1]!);
+        this.get(a);
+        this.get(b);
+        this.compare(type, condFromCode(op.consts[0]!));
+        this.noteBranch(op.consts[1]!);
+        fb.brIf(this.depthOf(op.consts[1]!));
+        return;
+      case "goto_tb": this.gotoTb(op.consts[0]!); return;
+      case "exit_tb": {
+        const code = op.consts[0]!;
+        if (code < 0 || code > ExitKind.MAX_EXIT_TB) throw new RangeError(`lower: exit_tb code ${code} out of range`);
+        this.writeback(true);
+        this.returnExit(code);
+        this.reachable = false;
+        return;
+      }
+      case "lookup_and_goto_ptr": this.lookupAndGoto(); return;
+      case "ld8u": case "ld8s": case "ld16u": case "ld16s": case "ld32u": case "ld32s": case "ld":
+        fb.localGet(this.env);
+        this.hostLoad(op.opc, type, CTRL_BYTES + op.consts[0]!);
+        this.set(out);
+        return;
+      case "st8": case "st16": case "st32": case "st":
+        fb.localGet(this.env);
+        this.get(a);
+        this.hostStore(op.opc, type, CTRL_BYTES + op.consts[0]!);
+        return;
+      case "guest_ld": this.guestLoad(type, a, op.consts[0]!, out); return;
+      case "guest_st": this.guestStore(type, a, b, op.consts[0]!); return;
+      case "atomic_cmpxchg": case "atomic_xchg": case "atomic_fetch_add": case "atomic_fetch_and":
+      case "atomic_fetch_or": case "atomic_fetch_xor": case "atomic_fetch_smin": case "atomic_fetch_smax":
+      case "atomic_fetch_umin": case "atomic_fetch_umax":
+        this.atomic(op, type);
+        return;
+      case "mb": fb.atomicFence(); return;
+      case "call": this.call(op); return;
+    }
+  }
+
+  private not(type: IrType): void {
+    if (type === "i32") { this.fb.i32Const(-1); this.fb.i32Xor(); } else { this.fb.i64Const(-1); this.fb.i64Xor(); }
+  }
+
+  private tmp(type: IrType): WasmLocal {
+    return this.fb.allocLocal(wt(type));
+  }
+
+  private toLocal(t: Temp, type: IrType): WasmLocal {
+    const l = this.tmp(type);
+    this.get(t);
+    this.fb.localSet(l);
+    return l;
+  }
+
+  private mulh(signed: boolean, type: IrType, a: Temp, b: Temp): void {
+    const fb = this.fb;
+    if (type === "i32") {
+      this.get(a);
+      if (signed) fb.i64ExtendI32S(); else fb.i64ExtendI32U();
+      this.get(b);
+      if (signed) fb.i64ExtendI32S(); else fb.i64ExtendI32U();
+      fb.i64Mul();
+      fb.i64Const(32);
+      fb.i64ShrU();
+      fb.i32WrapI64();
+      return;
+    }
+    // 64 x 64 -> high 64 from 32-bit limbs.
+    const A = this.toLocal(a, "i64");
+    const B = this.toLocal(b, "i64");
+    const u = this.tmp("i64");
+    const v = this.tmp("i64");
+    const lo = (l: WasmLocal): void => { fb.localGet(l); fb.i64Const(0xffff_ffffn); fb.i64And(); };
+    const hi = (l: WasmLocal): void => { fb.localGet(l); fb.i64Const(32); fb.i64ShrU(); };
+    // u = ah*bl + (al*bl >>> 32)
+    hi(A); lo(B); fb.i64Mul();
+    lo(A); lo(B); fb.i64Mul(); fb.i64Const(32); fb.i64ShrU();
+    fb.i64Add(); fb.localSet(u);
+    // v = al*bh + (u & M)
+    lo(A); hi(B); fb.i64Mul();
+    lo(u); fb.i64Add(); fb.localSet(v);
+    // hi = ah*bh + (u >>> 32) + (v >>> 32)
+    hi(A); hi(B); fb.i64Mul();
+    hi(u); fb.i64Add();
+    hi(v); fb.i64Add();
+    if (signed) {
+      fb.localGet(A); fb.i64Const(63); fb.i64ShrS(); fb.localGet(B); fb.i64And(); fb.i64Sub();
+      fb.localGet(B); fb.i64Const(63); fb.i64ShrS(); fb.localGet(A); fb.i64And(); fb.i64Sub();
+    }
+    for (const l of [A, B, u, v]) fb.freeLocal(l);
+  }
+
+  private div(opc: "div" | "divu" | "rem" | "remu", type: IrType, a: Temp, b: Temp): void {
+    const fb = this.fb;
+    const is32 = type === "i32";
+    const eqz = (): void => { if (is32) fb.i32Eqz(); else fb.i64Eqz(); };
+    // Result when b == 0: -1 for divisions, a for remainders.
+    if (opc === "div" || opc === "divu") this.const(type, -1n); else this.get(a);
+    // a op b', with b' = 1 when b == 0 (and, for div, when a == MIN && b == -1: MIN / 1 = MIN).
+    this.get(a);
+    this.const(type, 1n);
+    this.get(b);
+    this.get(b);
+    eqz();
+    if (opc === "div") {
+      this.get(a);
+      this.const(type, is32 ? -0x8000_0000n : -0x8000_0000_0000_0000n);
+      if (is32) fb.i32Eq(); else fb.i64Eq();
+      this.get(b);
+      this.const(type, -1n);
+      if (is32) fb.i32Eq(); else fb.i64Eq();
+      fb.i32And();
+      fb.i32Or();
+    }
+    fb.select();
+    switch (opc) {
+      case "div": if (is32) fb.i32DivS(); else fb.i64DivS(); break;
+      case "divu": if (is32) fb.i32DivU(); else fb.i64DivU(); break;
+      case "rem": if (is32) fb.i32RemS(); else fb.i64RemS(); break;
+      case "remu": if (is32) fb.i32RemU(); else fb.i64RemU(); break;
+    }
+    this.get(b);
+    eqz();
+    fb.select();
+  }
+
+  private bswap16(type: IrType, a: Temp): void {
+    const fb = this.fb;
+    if (type === "i32") {
+      this.get(a); fb.i32Const(0xff); fb.i32And(); fb.i32Const(8); fb.i32Shl();
+      this.get(a); fb.i32Const(8); fb.i32ShrU(); fb.i32Const(0xff); fb.i32And();
+      fb.i32Or();
+    } else {
+      this.get(a); fb.i64Const(0xff); fb.i64And(); fb.i64Const(8); fb.i64Shl();
+      this.get(a); fb.i64Const(8); fb.i64ShrU(); fb.i64Const(0xff); fb.i64And();
+      fb.i64Or();
+    }
+  }
+
+  /** i32 on the stack -> its bytes swapped. */
+  private bswap32(): void {
+    const fb = this.fb;
+    const x = this.tmp("i32");
+    fb.localTee(x);
+    fb.i32Const(8); fb.i32Rotl(); fb.i32Const(0x00ff00ff); fb.i32And();
+    fb.localGet(x); fb.i32Const(8); fb.i32Rotr(); fb.i32Const(0xff00ff00 | 0); fb.i32And();
+    fb.i32Or();
+    fb.freeLocal(x);
+  }
+
+  private bswap64(a: Temp): void {
+    const fb = this.fb;
+    const x = this.toLocal(a, "i64");
+    const step = (m: bigint, s: number): void => {
+      fb.localGet(x); fb.i64Const(BigInt.asIntN(64, m)); fb.i64And(); fb.i64Const(s); fb.i64Shl();
+      fb.localGet(x); fb.i64Const(s); fb.i64ShrU(); fb.i64Const(BigInt.asIntN(64, m)); fb.i64And();
+      fb.i64Or();
+      fb.localSet(x);
+    };
+    step(0x00ff00ff00ff00ffn, 8);
+    step(0x0000ffff0000ffffn, 16);
+    fb.localGet(x); fb.i64Const(32); fb.i64Rotl();
+    fb.freeLocal(x);
+  }
+
+  private extract(signed: boolean, type: IrType, a: Temp, pos: number, len: number): void {
+    const fb = this.fb;
+    const w = type === "i32" ? 32 : 64;
+    const is32 = type === "i32";
+    this.get(a);
+    if (len === w) return;
+    if (signed) {
+      const left = w - pos - len;
+      if (left !== 0) { this.const(type, BigInt(left)); if (is32) fb.i32Shl(); else fb.i64Shl(); }
+      this.const(type, BigInt(w - len));
+      if (is32) fb.i32ShrS(); else fb.i64ShrS();
+      return;
+    }
+    if (pos !== 0) { this.const(type, BigInt(pos)); if (is32) fb.i32ShrU(); else fb.i64ShrU(); }
+    if (pos + len < w) { this.const(type, (1n << BigInt(len)) - 1n); if (is32) fb.i32And(); else fb.i64And(); }
+  }
+
+  private deposit(type: IrType, a: Temp, b: Temp, pos: number, len: number): void {
+    const fb = this.fb;
+    const w = type === "i32" ? 32 : 64;
+    const is32 = type === "i32";
+    if (len === w) { this.get(b); return; }
+    const field = ((1n << BigInt(len)) - 1n) << BigInt(pos);
+    this.get(a);
+    this.const(type, ~field);
+    if (is32) fb.i32And(); else fb.i64And();
+    this.get(b);
+    if (pos !== 0) { this.const(type, BigInt(pos)); if (is32) fb.i32Shl(); else fb.i64Shl(); }
+    this.const(type, field);
+    if (is32) { fb.i32And(); fb.i32Or(); } else { fb.i64And(); fb.i64Or(); }
+  }
+
+  private hostLoad(opc: string, type: IrType, off: number): void {
+    const fb = this.fb;
+    const is32 = type === "i32";
+    switch (opc) {
+      case "ld8u": if (is32) fb.i32Load8U(off); else fb.i64Load8U(off); break;
+      case "ld8s": if (is32) fb.i32Load8S(off); else fb.i64Load8S(off); break;
+      case "ld16u": if (is32) fb.i32Load16U(off, 0); else fb.i64Load16U(off, 0); break;
+      case "ld16s": if (is32) fb.i32Load16S(off, 0); else fb.i64Load16S(off, 0); break;
+      case "ld32u": fb.i64Load32U(off, 0); break;
+      case "ld32s": fb.i64Load32S(off, 0); break;
+      default: if (is32) fb.i32Load(off, 0); else fb.i64Load(off, 0);
+    }
+  }
+
+  private hostStore(opc: string, type: IrType, off: number): void {
+    const fb = this.fb;
+    const is32 = type === "i32";
+    switch (opc) {
+      case "st8": if (is32) fb.i32Store8(off); else fb.i64Store8(off); break;
+      case "st16": if (is32) fb.i32Store16(off, 0); else fb.i64Store16(off, 0); break;
+      case "st32": fb.i64Store32(off, 0); break;
+      default: if (is32) fb.i32Store(off, 0); else fb.i64Store(off, 0);
+    }
+  }
+
+  // ---- guest memory -------------------------------------------------------------------
+
+  /**
+   * Checks a guest access of `bytes` at `addr` (alignment `align`) and leaves its wasm
+   * address (without the window base, which goes in the memarg) in the returned i32 local.
+   */
+  private guestAddr(addr: Temp, bytes: number, align: number, info: number): WasmLocal {
+    const fb = this.fb;
+    const w = this.cfg.window;
+    const off = this.tmp("i64");
+    const wa = this.tmp("i32");
+    this.get(addr);
+    if (w.lo !== 0n) { fb.i64Const(BigInt.asIntN(64, w.lo)); fb.i64Sub(); }
+    fb.localTee(off);
+    fb.i64Const(w.size - bytes);
+    fb.i64GtU();
+    fb.localGet(off);
+    fb.i32WrapI64();
+    fb.localTee(wa);
+    if (align > 1) {
+      fb.i32Const(align - 1);
+      fb.i32And();
+      fb.i32Or();
+    } else {
+      fb.drop();
+    }
+    fb.if();
+    // Fault path: globals as before the instruction, details in the control block.
+    this.writeback(false);
+    fb.localGet(this.env);
+    if (align > 1) {
+      // FAULT_MISALIGNED if the low bits are set.
+      fb.i32Const(FAULT_MISALIGNED); fb.i32Const(0);
+      fb.localGet(wa); fb.i32Const(align - 1); fb.i32And();
+      fb.select();
+      if (info !== 0) { fb.i32Const(info); fb.i32Or(); }
+    } else {
+      fb.i32Const(info);
+    }
+    fb.i32Store(CTRL_FAULT_INFO);
+    fb.localGet(this.env);
+    this.get(addr);
+    fb.i64Store(CTRL_FAULT_ADDR);
+    this.storeExitPc();
+    this.returnExit(ExitKind.FAULT);
+    fb.end();
+    fb.freeLocal(off);
+    return wa;
+  }
+
+  /** The notdirty check of a store to wasm-relative address `wa` of `bytes` bytes. */
+  private codePageCheck(wa: WasmLocal, bytes: number): void {
+    const cp = this.cfg.codePages;
+    if (cp === undefined) return;
+    const fb = this.fb;
+    fb.localGet(wa);
+    fb.i32Const(cp.pageBits);
+    fb.i32ShrU();
+    fb.i32Const(cp.stride);
+    fb.i32Mul();
+    fb.i32Load(cp.firstTbAddr);
+    fb.if();
+    fb.localGet(this.env);
+    fb.localGet(this.self);
+    fb.localGet(wa);
+    fb.i32Const(bytes);
+    fb.call(this.imports.notdirty);
+    fb.if();
+    this.writeback(false);
+    this.storeExitPc();
+    this.returnExit(ExitKind.SMC);
+    fb.end();
+    fb.end();
+  }
+
+  private guestLoad(type: IrType, addr: Temp, mop: number, out: Temp): void {
+    const fb = this.fb;
+    const m = memopFields(mop);
+    const bytes = m.size / 8;
+    const wa = this.guestAddr(addr, bytes, m.align, 0);
+    const base = this.cfg.window.base;
+    const al = m.align >= bytes ? Math.log2(bytes) : 0;
+    fb.localGet(wa);
+    if (type === "i32") {
+      switch (m.size) {
+        case 8: if (m.signed) fb.i32Load8S(base); else fb.i32Load8U(base); break;
+        case 16: if (m.signed) fb.i32Load16S(base, al); else fb.i32Load16U(base, al); break;
+        default: fb.i32Load(base, al);
+      }
+    } else {
+      switch (m.size) {
+        case 8: if (m.signed) fb.i64Load8S(base); else fb.i64Load8U(base); break;
+        case 16: if (m.signed) fb.i64Load16S(base, al); else fb.i64Load16U(base, al); break;
+        case 32: if (m.signed) fb.i64Load32S(base, al); else fb.i64Load32U(base, al); break;
+        default: fb.i64Load(base, al);
+      }
+    }
+    fb.freeLocal(wa);
+    this.set(out);
+  }
+
+  private guestStore(type: IrType, val: Temp, addr: Temp, mop: number): void {
+    const fb = this.fb;
+    const m = memopFields(mop);
+    const bytes = m.size / 8;
+    const wa = this.guestAddr(addr, bytes, m.align, FAULT_STORE);
+    this.codePageCheck(wa, bytes);
+    const base = this.cfg.window.base;
+    const al = m.align >= bytes ? Math.log2(bytes) : 0;
+    fb.localGet(wa);
+    this.get(val);
+    if (type === "i32") {
+      switch (m.size) {
+        case 8: fb.i32Store8(base); break;
+        case 16: fb.i32Store16(base, al); break;
+        default: fb.i32Store(base, al);
+      }
+    } else {
+      switch (m.size) {
+        case 8: fb.i64Store8(base); break;
+        case 16: fb.i64Store16(base, al); break;
+        case 32: fb.i64Store32(base, al); break;
+        default: fb.i64Store(base, al);
+      }
+    }
+    fb.freeLocal(wa);
+  }
+
+  private atomic(op: Op, type: IrType): void {
+    const fb = this.fb;
+    const m = memopFields(op.consts[0]!);
+    const bytes = m.size / 8;
+    const is32 = type === "i32";
+    const wa = this.guestAddr(op.ins[0]!, bytes, bytes, FAULT_ATOMIC | FAULT_STORE);
+    this.codePageCheck(wa, bytes);
+    const base = this.cfg.window.base;
+    const width: AtomicWidth = is32
+      ? (m.size === 8 ? AtomicWidth.i32x8u : m.size === 16 ? AtomicWidth.i32x16u : AtomicWidth.i32)
+      : (m.size === 8 ? AtomicWidth.i64x8u : m.size === 16 ? AtomicWidth.i64x16u : m.size === 32 ? AtomicWidth.i64x32u : AtomicWidth.i64);
+    const full = m.size === (is32 ? 32 : 64);
+    const mask = (1n << BigInt(m.size)) - 1n;
+    const val = op.ins[1]!;
+    switch (op.opc) {
+      case "atomic_cmpxchg":
+        fb.localGet(wa);
+        this.get(val);
+        if (!full) { this.const(type, mask); if (is32) fb.i32And(); else fb.i64And(); }
+        this.get(op.ins[2]!);
+        fb.atomicRmw(AtomicRmw.cmpxchg, width, base);
+        break;
+      case "atomic_xchg": case "atomic_fetch_add": case "atomic_fetch_and": case "atomic_fetch_or": case "atomic_fetch_xor": {
+        const rmw = { atomic_xchg: AtomicRmw.xchg, atomic_fetch_add: AtomicRmw.add, atomic_fetch_and: AtomicRmw.and, atomic_fetch_or: AtomicRmw.or, atomic_fetch_xor: AtomicRmw.xor }[op.opc];
+        fb.localGet(wa);
+        this.get(val);
+        fb.atomicRmw(rmw, width, base);
+        break;
+      }
+      default:
+        this.minMaxLoop(op.opc, type, width, m.size, wa, val);
+    }
+    if (m.signed && !full) this.signExtend(type, m.size);
+    fb.freeLocal(wa);
+    this.set(op.outs[0]!);
+  }
+
+  private signExtend(type: IrType, size: number): void {
+    const fb = this.fb;
+    if (type === "i32") { if (size === 8) fb.i32Extend8S(); else fb.i32Extend16S(); }
+    else if (size === 8) fb.i64Extend8S();
+    else if (size === 16) fb.i64Extend16S();
+    else fb.i64Extend32S();
+  }
+
+  /** Pushes `local` brought to `size` bits (sign- or zero-extended to the type). */
+  private widthValue(type: IrType, size: number, signed: boolean, l: WasmLocal): void {
+    const fb = this.fb;
+    fb.localGet(l);
+    if (size === (type === "i32" ? 32 : 64)) return;
+    if (signed) this.signExtend(type, size);
+    else { this.const(type, (1n << BigInt(size)) - 1n); if (type === "i32") fb.i32And(); else fb.i64And(); }
+  }
+
+  /** smin/smax/umin/umax: a compare-exchange loop; leaves the old value on the stack. */
+  private minMaxLoop(opc: string, type: IrType, width: AtomicWidth, size: number, wa: WasmLocal, val: Temp): void {
+    const fb = this.fb;
+    const is32 = type === "i32";
+    const base = this.cfg.window.base;
+    const signed = opc === "atomic_fetch_smin" || opc === "atomic_fetch_smax";
+    const isMin = opc === "atomic_fetch_smin" || opc === "atomic_fetch_umin";
+    const v = this.toLocal(val, type);
+    const old = this.tmp(type);
+    const nv = this.tmp(type);
+    fb.loop();
+    fb.localGet(wa);
+    switch (width) {
+      case AtomicWidth.i32: fb.i32AtomicLoad(base); break;
+      case AtomicWidth.i64: fb.i64AtomicLoad(base); break;
+      case AtomicWidth.i32x8u: fb.i32AtomicLoad8U(base); break;
+      case AtomicWidth.i32x16u: fb.i32AtomicLoad16U(base); break;
+      case AtomicWidth.i64x8u: fb.i64AtomicLoad8U(base); break;
+      case AtomicWidth.i64x16u: fb.i64AtomicLoad16U(base); break;
+      default: fb.i64AtomicLoad32U(base);
+    }
+    fb.localSet(old);
+    // new = (old < v) == isMin ? old : v, compared at the access width.
+    fb.localGet(old);
+    fb.localGet(v);
+    this.widthValue(type, size, signed, old);
+    this.widthValue(type, size, signed, v);
+    this.compare(type, signed ? "lt" : "ltu");
+    if (!isMin) fb.i32Eqz();
+    fb.select();
+    fb.localSet(nv);
+    fb.localGet(wa);
+    fb.localGet(old);
+    fb.localGet(nv);
+    fb.atomicRmw(AtomicRmw.cmpxchg, width, base);
+    fb.localGet(old);
+    if (is32) fb.i32Ne(); else fb.i64Ne();
+    fb.brIf(0);
+    fb.end();
+    fb.localGet(old);
+    fb.freeLocal(v);
+    fb.freeLocal(nv);
+    fb.freeLocal(old);
+  }
+
+  // ---- exits and calls ------------------------------------------------------------------
+
+  private gotoTb(n: number): void {
+    const fb = this.fb;
+    this.writeback(true);
+    const target = this.scratch("i32");
+    fb.localGet(this.self);
+    fb.i32Const(Math.log2(this.cfg.descBytes));
+    fb.i32Shl();
+    fb.i32AtomicLoad(this.cfg.jmpTarget0Addr + 4 * n);
+    fb.localTee(target);
+    fb.if();
+    fb.localGet(this.env);
+    fb.localGet(target);
+    fb.i32Const(1);
+    fb.i32Sub();
+    fb.localTee(target);
+    fb.localGet(target);
+    fb.returnCallIndirect(this.imports.tbType);
+    fb.end();
+  }
+
+  private lookupAndGoto(): void {
+    const fb = this.fb;
+    this.writeback(true);
+    const target = this.scratch("i32");
+    fb.localGet(this.env);
+    fb.localGet(this.self);
+    fb.call(this.imports.lookup);
+    fb.localTee(target);
+    fb.if();
+    fb.localGet(this.env);
+    fb.localGet(target);
+    fb.i32Const(1);
+    fb.i32Sub();
+    fb.localTee(target);
+    fb.localGet(target);
+    fb.returnCallIndirect(this.imports.tbType);
+    fb.end();
+    this.returnExit(ExitKind.LOOKUP_MISS);
+    this.reachable = false;
+  }
+
+  private call(op: Op): void {
+    const fb = this.fb;
+    const h = this.func.helpers[op.consts[0]!];
+    if (h === undefined) throw new Error("lower: call of an unknown helper");
+    const noReturn = (h.flags & HELPER_NO_RETURN) !== 0;
+    const writes = (h.flags & HELPER_NO_WRITE_GLOBALS) === 0;
+    const reads = (h.flags & HELPER_NO_READ_GLOBALS) === 0;
+    if (noReturn || reads || writes) this.writeback(true);
+    if (noReturn) this.storeExitPc();
+    fb.localGet(this.env);
+    for (const t of op.ins) this.get(t);
+    fb.call(this.imports.helper(h.name));
+    if (noReturn) {
+      if (h.ret !== "void") fb.drop();
+      this.returnExit(ExitKind.HELPER);
+      this.reachable = false;
+      return;
+    }
+    if (writes && this.cache) this.reload();
+    const out = op.outs[0];
+    if (h.ret !== "void") {
+      if (out !== undefined) this.set(out);
+      else fb.drop();
+    }
+  }
+}
