@@ -295,7 +295,7 @@ function idiom(g: Gen): void {
     g.pending.push(t);
     return t;
   };
-  switch (rng.int(6)) {
+  switch (rng.int(8)) {
     case 0: {
       // Compare feeding a test against zero.
       const type = rng.pick(["i32", "i64"] as const);
@@ -367,6 +367,30 @@ function idiom(g: Gen): void {
       b.mov(r, BigInt.asIntN(64, BigInt(rng.u32() & 0xfffff000) << (rng.chance(0.5) ? 0n : 12n)));
       b.add(r, r, BigInt(rng.int(4096) - 2048));
       if (rng.chance(0.5)) b.ext32s(r, r);
+      return;
+    }
+    case 5: {
+      // Constant chains (addi chains, address arithmetic, masks).
+      const type = rng.pick(["i32", "i64"] as const);
+      const opc = rng.pick(["add", "and", "or", "xor"] as const);
+      let v: Temp<typeof type> = pickIn(g, type);
+      for (let n = 0; n < 2 + rng.int(2); n++) {
+        const d = fresh(type);
+        b[opc](d, v, rng.chance(0.5) ? constOf(g, type) : BigInt(rng.int(64) - 32));
+        v = d;
+      }
+      return;
+    }
+    case 6: {
+      // seqz / snez, optionally feeding a branch.
+      const t = fresh("i64");
+      if (rng.chance(0.5)) b.setcond(t, rng.pick(["ltu", "geu"] as const), pickIn(g, "i64"), 1);
+      else b.setcond(t, rng.pick(["ltu", "leu"] as const), 0, pickIn(g, "i64"));
+      if (rng.chance(0.5)) {
+        const l = b.label();
+        g.open.push(l);
+        b.brcond(rng.pick(["eq", "ne"] as const), t, 0, l);
+      }
       return;
     }
     default: {

@@ -42,5 +42,5 @@ describe("optimizer on random programs", () => {
       `optimizer: ${PROGRAMS} programs, ${opsBefore} ops -> ${opsAfter} ops ` +
         `(${((100 * (opsBefore - opsAfter)) / opsBefore).toFixed(1)}% removed), ${(micros / opsBefore).toFixed(2)} µs per input op`,
     );
-  });
+  }, Math.max(60_000, PROGRAMS * 20));
 });

@@ -21,6 +21,10 @@ export class Label {
 /** Name pattern of globals and helpers in the text form. */
 export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/** Small integer constants (|v| < this) are interned through an array instead of a Map. */
+const SMALL_CONSTS = 1024;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Global lists already checked (the front end passes the same array for every TB). */
 const CHECKED_GLOBALS = new WeakSet<readonly GlobalDef[]>();
 
@@ -56,8 +60,10 @@ export class IrFunc {
   readonly helpers: HelperDef[] = [];
   /** The op list, in execution order. Passes may replace the array. */
   ops: Op[] = [];
-  private readonly consts32 = new Map<bigint, Temp>();
-  private readonly consts64 = new Map<bigint, Temp>();
+  private readonly small32: (Temp | undefined)[] = [];
+  private readonly small64: (Temp | undefined)[] = [];
+  private readonly consts32 = new Map<number | bigint, Temp>();
+  private readonly consts64 = new Map<number | bigint, Temp>();
   private readonly globalMap = new Map<string, Temp>();
 
   /**
@@ -83,13 +89,27 @@ export class IrFunc {
 
   /** The interned constant temp of `type` with value `v` (brought to canonical form). */
   constant<T extends IrType>(type: T, v: bigint | number): Temp<T> {
+    if (typeof v === "number" && Number.isInteger(v) && v >= -SMALL_CONSTS && v < SMALL_CONSTS) {
+      const cache = type === "i32" ? this.small32 : this.small64;
+      const hit = cache[v + SMALL_CONSTS];
+      if (hit !== undefined) return hit as Temp<T>;
+      const t = this.constantSlow(type, v);
+      cache[v + SMALL_CONSTS] = t;
+      return t;
+    }
+    return this.constantSlow(type, v);
+  }
+
+  private constantSlow<T extends IrType>(type: T, v: bigint | number): Temp<T> {
     const value = canon(type, typeof v === "bigint" ? v : BigInt(v));
+    // Map lookups with number keys are several times faster than with bigint keys.
+    const key = value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : value;
     const map = type === "i32" ? this.consts32 : this.consts64;
-    let t = map.get(value);
+    let t = map.get(key);
     if (t === undefined) {
       t = new Temp(this.temps.length, type, "const", value);
       this.temps.push(t);
-      map.set(value, t);
+      map.set(key, t);
     }
     return t as Temp<T>;
   }

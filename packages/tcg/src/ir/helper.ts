@@ -7,7 +7,11 @@
  */
 import type { IrType } from "./types.js";
 
-/** The helper neither reads globals nor needs them up to date in the CPU state. */
+/**
+ * The helper neither reads globals nor needs them up to date in the CPU state.
+ * A helper that may raise a guest exception must not have this flag: the exception
+ * path observes the whole CPU state.
+ */
 export const HELPER_NO_READ_GLOBALS = 1;
 /** The helper never writes globals: the optimizer's knowledge about them survives the call. */
 export const HELPER_NO_WRITE_GLOBALS = 2;

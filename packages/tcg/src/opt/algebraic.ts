@@ -98,3 +98,26 @@ export function identities(ctx: RuleCtx, op: Op): RuleResult {
   }
   return undefined;
 }
+
+const REASSOCIATIVE: ReadonlySet<OpName> = new Set<OpName>(["add", "and", "or", "xor"]);
+
+/**
+ * Reassociate constants: `t = x op $c1; d = t op $c2` -> `d = x op $(c1 op c2)` for
+ * add/and/or/xor (RISC-V `addi` chains and address arithmetic: `addi a0, a0, 8` then
+ * `ld a1, 8(a0)`). The first op is left for DCE.
+ */
+export function reassociate(ctx: RuleCtx, op: Op): RuleResult {
+  const [a, b] = op.ins;
+  if (a === undefined || b?.kind !== "const" || op.type === undefined || !REASSOCIATIVE.has(op.opc)) return undefined;
+  const d = ctx.st.defOf(a);
+  const [x, c1] = d?.ins ?? [];
+  if (d?.opc !== op.opc || d.type !== op.type || x === undefined || c1?.kind !== "const") return undefined;
+  let v: bigint;
+  switch (op.opc) {
+    case "add": v = c1.value + b.value; break;
+    case "and": v = c1.value & b.value; break;
+    case "or": v = c1.value | b.value; break;
+    default: v = c1.value ^ b.value;
+  }
+  return toOp(op, op.opc, [x, ctx.func.constant(op.type, v)], []);
+}

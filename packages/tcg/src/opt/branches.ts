@@ -48,6 +48,32 @@ function fuseCompare(ctx: RuleCtx, t: Temp, cond: Cond, zero: Temp): [Temp, Temp
   return [a, b, cond === "ne" ? c : invertCond(c)];
 }
 
+/**
+ * Canonical tests against zero: unsigned `x < 1` is `x == 0`, `x >= 1` is `x != 0`,
+ * `x > 0` is `x != 0`, `x <= 0` is `x == 0` (RISC-V `seqz` is `sltiu rd, rs, 1`;
+ * `snez` is `sltu rd, x0, rs`). Returns the new condition, if any.
+ */
+function zeroTest(cond: Cond, b: Temp): Cond | undefined {
+  if (b.kind !== "const") return undefined;
+  if (b.value === 1n && cond === "ltu") return "eq";
+  if (b.value === 1n && cond === "geu") return "ne";
+  if (b.value === 0n && cond === "gtu") return "ne";
+  if (b.value === 0n && cond === "leu") return "eq";
+  return undefined;
+}
+
+/** Rewrite unsigned comparisons with 0 or 1 into tests against zero (setcond, movcond, brcond). */
+export function canonicalZeroTest(ctx: RuleCtx, op: Op): RuleResult {
+  if (op.opc !== "setcond" && op.opc !== "movcond" && op.opc !== "brcond") return undefined;
+  const [a, b] = op.ins;
+  if (a === undefined || b === undefined) return undefined;
+  const c = zeroTest(condFromCode(op.consts[0] ?? 0), b);
+  if (c === undefined) return undefined;
+  op.ins[1] = ctx.func.constant(b.type, 0);
+  setCond(op, c);
+  return "changed";
+}
+
 /** Fold or fuse a `brcond`. */
 export function foldBrcond(ctx: RuleCtx, op: Op): RuleResult {
   if (op.opc !== "brcond") return undefined;

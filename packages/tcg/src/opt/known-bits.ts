@@ -3,7 +3,8 @@
  * leading bits are copies of the sign bit (`sbits`), computed op by op, and the
  * rewrites they allow: an extension of a value that is already extended becomes a
  * move (RISC-V `sext.w` of a `*w` result, `zext.b` of a byte load, `andi` with a
- * mask that clears nothing), and an op whose result is known to be 0 becomes `$0`.
+ * mask that clears nothing). The simplifier also turns a removable op whose result
+ * is known to be 0 into `$0`, from the bits {@link outputBits} computes.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { memopFields } from "../ir/memop.js";
 import type { Op } from "../ir/op.js";
 import type { Temp } from "../ir/temp.js";
 import { type IrType, typeBits, typeMask, unsigned } from "../ir/types.js";
-import { isRemovable, toConst, toMov, type RuleCtx, type RuleResult } from "./rewrite.js";
+import { toMov, type RuleCtx, type RuleResult } from "./rewrite.js";
 import type { TempState } from "./temp-state.js";
 
 /** Known bits of a value: may-be-one mask and sign-bit count. */
@@ -155,8 +156,5 @@ export function knownBitsRule(ctx: RuleCtx, op: Op): RuleResult {
   if (sn !== undefined && ctx.st.sbits(a) >= w - sn + 1) return toMov(op, a);
   const b = op.ins[1];
   if (op.opc === "and" && b?.kind === "const" && (ctx.st.zmask(a) & ~unsigned(op.type, b.value)) === 0n) return toMov(op, a);
-  if (op.opc !== "mov" && op.outs.length === 1 && isRemovable(ctx.func, op) && outputBits(ctx.st, op).z === 0n) {
-    return toConst(ctx, op, 0n);
-  }
   return undefined;
 }

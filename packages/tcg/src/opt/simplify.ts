@@ -15,17 +15,17 @@ import { HELPER_NO_WRITE_GLOBALS } from "../ir/helper.js";
 import type { IrFunc } from "../ir/func.js";
 import type { Op } from "../ir/op.js";
 import { CALL } from "../ir/opcodes.js";
-import { canonicalOrder, identities } from "./algebraic.js";
-import { foldBrcond, foldMovcond, foldSetcond } from "./branches.js";
+import { canonicalOrder, identities, reassociate } from "./algebraic.js";
+import { canonicalZeroTest, foldBrcond, foldMovcond, foldSetcond } from "./branches.js";
 import { foldConstants } from "./fold-constants.js";
 import { idioms } from "./idioms.js";
-import { knownBitsRule, outputBits } from "./known-bits.js";
-import { isRemovable, type Rule, type RuleCtx } from "./rewrite.js";
+import { type Bits, knownBitsRule, outputBits } from "./known-bits.js";
+import { isRemovable, toConst, type Rule, type RuleCtx } from "./rewrite.js";
 import { TempState } from "./temp-state.js";
 
 /** The rules, in the order they are tried. */
 export const SIMPLIFY_RULES: readonly Rule[] = [
-  foldConstants, canonicalOrder, identities, foldBrcond, foldSetcond, foldMovcond, idioms, knownBitsRule,
+  foldConstants, canonicalOrder, identities, reassociate, canonicalZeroTest, foldBrcond, foldSetcond, foldMovcond, idioms, knownBitsRule,
 ];
 
 /** Upper bound on rule rewrites of one op (each rewrite makes the op simpler; this is a safety net). */
@@ -72,6 +72,14 @@ export function simplify(func: IrFunc): boolean {
       if (!fired || deleted) break;
     }
     if (deleted) continue;
+    let bits: Bits | undefined;
+    if (op.opc !== "mov" && op.outs.length === 1) {
+      bits = outputBits(st, op);
+      if (bits.z === 0n && isRemovable(func, op)) {
+        toConst(ctx, op, 0n);
+        changed = true;
+      }
+    }
     if (op.opc === "mov") {
       const [d] = op.outs;
       const [s] = op.ins;
@@ -86,7 +94,7 @@ export function simplify(func: IrFunc): boolean {
       continue;
     }
     if (op.outs.length > 0) {
-      const bits = outputBits(st, op);
+      bits ??= outputBits(st, op);
       for (const o of op.outs) {
         st.written(o, bits.z, bits.s);
         st.setDef(o, op);

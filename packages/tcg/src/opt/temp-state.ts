@@ -115,8 +115,13 @@ export class TempState {
   /** Record a write to `t` with the given known bits; forgets copies of and from `t`. */
   written(t: Temp, zmask: bigint = typeMask(t.type), sbits = 1): void {
     this.ver[t.id] = (this.ver[t.id] ?? 0) + 1;
-    const z = zmask & typeMask(t.type);
-    const s = Math.max(sbits, signBitsFromZmask(t.type, z));
+    const m = typeMask(t.type);
+    let z = zmask;
+    let s = sbits;
+    if (z !== m) {
+      z &= m;
+      s = Math.max(sbits, signBitsFromZmask(t.type, z));
+    }
     const f = this.facts[t.id];
     if (f === undefined) {
       this.facts[t.id] = { epoch: this.epoch, zmask: z, sbits: s, repr: undefined, reprVer: 0, def: undefined, defVers: undefined };
