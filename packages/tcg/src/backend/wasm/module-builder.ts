@@ -6,7 +6,7 @@
  *  1. the *prefix*: function types and imports (a shared memory, a table, helper
  *     functions, globals). {@link ModuleBuilder.sealPrefix} freezes it; its encoded type
  *     and import sections are cached and reused by every module built afterwards.
- *  2. per module: functions, exports, element segments. {@link ModuleBuilder.finish}
+ *  2. per module: functions, exports, element segments, data segments. {@link ModuleBuilder.finish}
  *     returns the bytes; {@link ModuleBuilder.reset} drops the per-module part and keeps
  *     the prefix, so a translator builds module after module with the same imports.
  *
@@ -111,6 +111,8 @@ export class ModuleBuilder {
   private exportCount = 0;
   private readonly elemSection = new ByteWriter(256);
   private elemCount = 0;
+  private readonly dataSection = new ByteWriter(256);
+  private dataCount = 0;
   private readonly fb = new FunctionBuilder(16 * 1024);
   private current = -1;
 
@@ -281,6 +283,27 @@ export class ModuleBuilder {
     this.elemCount++;
   }
 
+  /**
+   * Adds a data segment and returns its index: active (copied into the memory at
+   * `offset` on instantiation) when `offset` is given, else passive (for `memory.init`).
+   * Requires an imported memory.
+   */
+  addData(bytes: Uint8Array, offset?: number): number {
+    if (!this.importedMemory) throw new Error("data segments need a memory");
+    const w = this.dataSection;
+    if (offset === undefined) {
+      w.u8(0x01);
+    } else {
+      w.u8(0x00);
+      w.u8(Op.i32Const);
+      w.sleb32(offset);
+      w.u8(Op.end);
+    }
+    w.uleb(bytes.length);
+    w.bytes(bytes);
+    return this.dataCount++;
+  }
+
   /** The module's bytes. The builder keeps its state; call {@link reset} to start the next module. */
   finish(): Uint8Array {
     if (this.current >= 0) throw new Error("finish: a function is still open");
@@ -292,7 +315,9 @@ export class ModuleBuilder {
     if (funcCount > 0) size += sectionSize(funcCount, this.funcSection);
     if (this.exportCount > 0) size += sectionSize(this.exportCount, this.exportSection);
     if (this.elemCount > 0) size += sectionSize(this.elemCount, this.elemSection);
+    if (this.dataCount > 0) size += 1 + 1 + uLeb32Size(this.dataCount); // datacount: id, size, count
     if (funcCount > 0) size += sectionSize(funcCount, this.codeSection);
+    if (this.dataCount > 0) size += sectionSize(this.dataCount, this.dataSection);
     const out = new Uint8Array(size);
     out.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     let o = 8;
@@ -301,12 +326,18 @@ export class ModuleBuilder {
     if (funcCount > 0) o = writeSection(out, o, SectionId.function, funcCount, this.funcSection);
     if (this.exportCount > 0) o = writeSection(out, o, SectionId.export, this.exportCount, this.exportSection);
     if (this.elemCount > 0) o = writeSection(out, o, SectionId.element, this.elemCount, this.elemSection);
+    if (this.dataCount > 0) {
+      out[o++] = SectionId.dataCount;
+      out[o++] = uLeb32Size(this.dataCount);
+      o = writeULeb32(out, o, this.dataCount);
+    }
     if (funcCount > 0) o = writeSection(out, o, SectionId.code, funcCount, this.codeSection);
+    if (this.dataCount > 0) o = writeSection(out, o, SectionId.data, this.dataCount, this.dataSection);
     if (o !== size) throw new Error(`internal: module size ${o} != ${size}`);
     return out;
   }
 
-  /** Drops functions, exports, elements and post-prefix types; keeps the sealed prefix. */
+  /** Drops functions, exports, element and data segments and post-prefix types; keeps the sealed prefix. */
   reset(): void {
     if (!this.sealed) this.sealPrefix();
     this.current = -1;
@@ -317,6 +348,8 @@ export class ModuleBuilder {
     this.exportCount = 0;
     this.elemSection.reset();
     this.elemCount = 0;
+    this.dataSection.reset();
+    this.dataCount = 0;
     if (this.typeSigs.length > this.prefixTypeCount) {
       for (let i = this.prefixTypeCount; i < this.typeSigs.length; i++) {
         const sig = this.typeSigs[i]!;
