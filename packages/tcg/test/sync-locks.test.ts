@@ -103,6 +103,18 @@ describe.each(["spin", "mutex"] as const)("%s lock under contention", (kind) => 
   });
 });
 
+describe("threads that may not block (browser main thread)", () => {
+  it("mix with blocking threads on one mutex and one spinlock without losing wake-ups", async () => {
+    for (const kind of ["mutex", "spin"] as const) {
+      const buffer = new SharedArrayBuffer(64);
+      const iterations = 20_000;
+      const res = await runWorkers<number>(stress, "lockCounterWorker", 4, (index) => ({ buffer, index, iterations, kind, debug: DEBUG_TCG, noBlock: index < 2 }));
+      expect(res).toEqual([0, 0, 0, 0]);
+      expect(new Int32Array(buffer)[1]).toBe(4 * iterations);
+    }
+  });
+});
+
 describe("seqlock", () => {
   it("never lets a reader validate a torn read", async () => {
     const buffer = new SharedArrayBuffer(4 * 64);

@@ -21,6 +21,8 @@ export interface CounterArgs {
   readonly kind: "spin" | "mutex";
   /** Enable the lock checker. */
   readonly debug: boolean;
+  /** Behave like a browser main thread (never Atomics.wait). Default false. */
+  readonly noBlock?: boolean;
 }
 
 /**
@@ -29,12 +31,12 @@ export interface CounterArgs {
  */
 export function lockCounterWorker(a: CounterArgs): number {
   const w = new Int32Array(a.buffer);
-  const t = createSyncThread(a.index, { debug: a.debug });
+  const t = createSyncThread(a.index, { debug: a.debug, canBlock: a.noBlock !== true });
   let violations = 0;
   for (let i = 0; i < a.iterations; i++) {
     t.checker?.acquire(LockClass.mmap, 0);
-    if (a.kind === "spin") spinLock(w, 0, t.owner, true);
-    else mutexLock(w, 0, t.owner, true);
+    if (a.kind === "spin") spinLock(w, 0, t.owner, t.canBlock);
+    else mutexLock(w, 0, t.owner, t.canBlock);
     if (w[3] !== 0) violations++;
     w[3] = t.owner;
     const x = w[1]!;
