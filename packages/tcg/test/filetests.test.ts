@@ -1,6 +1,7 @@
 // Filetests: packages/tcg/filetests/<dir>/<case>.tcg
 //
 //   test optimize [pass,pass,...]     header; without passes, the full pipeline
+//   target wasm32                     optional
 //   ; free comments
 //   <IR text>
 //   ; expected:
@@ -48,7 +49,10 @@ function parseFileTest(text: string, file: string): FileTest {
     for (const n of names) if (!isPassName(n)) throw new Error(`${file}: unknown pass '${n}'`);
     passes = names as PassName[];
   }
-  const input = lines.map((l, i) => (i === headerIdx ? "" : l)).join("\n");
+  // An optional `target <name>` line follows the header (IR tests are target-neutral).
+  const targetIdx = lines.findIndex((l, i) => i > headerIdx && l.trim() !== "" && !l.trim().startsWith(";"));
+  const hasTarget = /^target\s+\S+$/.test((lines[targetIdx] ?? "").trim());
+  const input = lines.map((l, i) => (i === headerIdx || (hasTarget && i === targetIdx) ? "" : l)).join("\n");
   let expected: string | undefined;
   if (at >= 0) {
     expected = text
