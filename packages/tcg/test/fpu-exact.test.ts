@@ -12,6 +12,7 @@ import { Rng, nearProduct } from "./fpu-vectors.js";
 
 const COUNT = Number(process.env.WASMU_FPU_VECTORS ?? "0") > 0 ? Number(process.env.WASMU_FPU_VECTORS) * 20 : 4000;
 const RMS: RoundingMode[] = [0, 1, 2, 3, 4];
+const TIMEOUT = 60_000 + COUNT * 5;
 
 function rand64(r: Rng): bigint {
   const bits = r.u64();
@@ -63,7 +64,7 @@ function check64(name: string, fast: Case64, exact: Case64, fma: boolean): void 
       }
     }
     expect(bad).toEqual([]);
-  });
+  }, TIMEOUT);
 }
 
 type Case32 = (a: number, b: number, c: number, rm: RoundingMode, st: FpStatus) => number;
@@ -85,7 +86,7 @@ function check32(name: string, fast: Case32, exact: (a: bigint, b: bigint, c: bi
       }
     }
     expect(bad).toEqual([]);
-  });
+  }, TIMEOUT);
 }
 
 describe("FPU fast paths agree with the exact path", () => {

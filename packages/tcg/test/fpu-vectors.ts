@@ -233,11 +233,12 @@ export function nearProduct(r: Rng, a: bigint, b: bigint, single: boolean): bigi
   return BigInt.asUintN(64, f64ToBits(r.int(2) === 0 ? -p : p) + BigInt(r.int(5) - 2));
 }
 
-/** Every op, every valid rm, `perOp` seeded random vectors for each (op, rm). */
-export function randomVectors(seed: number, perOp: number): Vector[] {
+/** Every op (or only `only`), every valid rm, `perOp` seeded random vectors for each (op, rm). */
+export function randomVectors(seed: number, perOp: number, only?: string): Vector[] {
   const r = new Rng(seed);
   const v: Vector[] = [];
   for (const op of FP_OPS.values()) {
+    if (only !== undefined && op.name !== only) continue;
     const single = singleOperands(op.name);
     const rms = op.usesRm ? [0, 1, 2, 3, 4] : [0];
     for (const rm of rms) {

@@ -4,5 +4,5 @@
 # Run it with: qemu-riscv64-static ./fpu-oracle < vectors
 set -eu
 cd "$(dirname "$0")"
-riscv64-linux-gnu-gcc -O2 -static -march=rv64gc -mabi=lp64d -s -o fpu-oracle fpu-oracle.c
+riscv64-linux-gnu-gcc -O2 -static -nostdlib -ffreestanding -fno-builtin -march=rv64gc -mabi=lp64d -s -o fpu-oracle fpu-oracle.c
 ls -l fpu-oracle

@@ -13,13 +13,11 @@
  *   fflags  the accrued flags in hex (NV=10 DZ=08 OF=04 UF=02 NX=01)
  * A line it cannot parse prints "error".
  *
- * Build: ./build.sh (riscv64-linux-gnu-gcc -O2 -static).
+ * Build: ./build.sh (riscv64-linux-gnu-gcc -O2 -static -nostdlib: no libc, raw syscalls).
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <inttypes.h>
 
+/* No libc: a static binary of a few KB. _start, read/write/exit by raw syscalls. */
 typedef uint64_t u64;
 
 /* fp,fp,fp -> fp */
@@ -103,34 +101,124 @@ enum { OPS(ENUM) OP_COUNT };
 #define NAME(id, shape, insn) insn,
 static const char *const names[] = {OPS(NAME)};
 
+static int streq(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+
 static int lookup(const char *s) {
   for (int i = 0; i < OP_COUNT; i++)
-    if (strcmp(s, names[i]) == 0) return i;
+    if (streq(s, names[i])) return i;
   return -1;
 }
 
-int main(void) {
-  static char out[1 << 16];
-  setvbuf(stdout, out, _IOFBF, sizeof out);
-  char line[256], opname[32];
-  while (fgets(line, sizeof line, stdin)) {
-    u64 rm = 0, a = 0, b = 0, c = 0, r = 0, fl = 0;
-    if (sscanf(line, "%31s %" SCNu64 " %" SCNx64 " %" SCNx64 " %" SCNx64, opname, &rm, &a,
-               &b, &c) != 5 || rm > 4) {
-      puts("error");
+static long sys3(long n, long a, long b, long c) {
+  register long a0 asm("a0") = a, a1 asm("a1") = b, a2 asm("a2") = c, a7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+  return a0;
+}
+
+static char inbuf[1 << 16], outbuf[1 << 16];
+static long inlen, inpos, outlen;
+static int eof;
+
+static int getch(void) {
+  if (inpos == inlen) {
+    if (eof) return -1;
+    inlen = sys3(63 /* read */, 0, (long)inbuf, sizeof inbuf);
+    inpos = 0;
+    if (inlen <= 0) { eof = 1; inlen = 0; return -1; }
+  }
+  return (unsigned char)inbuf[inpos++];
+}
+
+static void flush(void) {
+  long off = 0;
+  while (off < outlen) {
+    long n = sys3(64 /* write */, 1, (long)outbuf + off, outlen - off);
+    if (n <= 0) break;
+    off += n;
+  }
+  outlen = 0;
+}
+
+static void putch(char c) {
+  if (outlen == sizeof outbuf) flush();
+  outbuf[outlen++] = c;
+}
+
+static void puts_(const char *s) {
+  while (*s) putch(*s++);
+}
+
+static void puthex(u64 v, int digits) {
+  for (int i = digits - 1; i >= 0; i--) putch("0123456789abcdef"[(v >> (4 * i)) & 15]);
+}
+
+/* Reads one line into words; returns the word count, -1 at end of input. */
+static int readline(char words[5][32]) {
+  int n = 0, len = 0, c;
+  for (;;) {
+    c = getch();
+    if (c == -1 && n == 0 && len == 0) return -1;
+    if (c == -1 || c == '\n' || c == ' ' || c == '\t' || c == '\r') {
+      if (len > 0) {
+        if (n < 5) words[n][len < 31 ? len : 31] = 0;
+        n++;
+        len = 0;
+      }
+      if (c == -1 || c == '\n') return n;
       continue;
     }
-    switch (lookup(opname)) {
+    if (n < 5 && len < 31) words[n][len] = (char)c;
+    len++;
+  }
+}
+
+static int parsehex(const char *s, u64 *out) {
+  u64 v = 0;
+  if (!*s) return 0;
+  for (; *s; s++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+          : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+    if (d < 0) return 0;
+    v = v << 4 | (u64)d;
+  }
+  *out = v;
+  return 1;
+}
+
+static void run(void) {
+  char w[5][32];
+  int n;
+  while ((n = readline(w)) >= 0) {
+    u64 rm = 0, a = 0, b = 0, c = 0, r = 0, fl = 0;
+    if (n != 5 || !parsehex(w[1], &rm) || rm > 4 || !parsehex(w[2], &a) || !parsehex(w[3], &b) ||
+        !parsehex(w[4], &c)) {
+      puts_("error\n");
+      continue;
+    }
+    switch (lookup(w[0])) {
 #define CASE(id, shape, insn) \
   case OP_##id:               \
     shape(insn);              \
     break;
       OPS(CASE)
       default:
-        puts("error");
+        puts_("error\n");
         continue;
     }
-    printf("%016" PRIx64 " %02" PRIx64 "\n", r, fl);
+    puthex(r, 16);
+    putch(' ');
+    puthex(fl, 2);
+    putch('\n');
   }
-  return 0;
+  flush();
+}
+
+void _start(void) {
+  asm volatile(".option push\n.option norelax\nla gp, __global_pointer$\n.option pop");
+  run();
+  sys3(93 /* exit */, 0, 0, 0);
+  for (;;) {}
 }
