@@ -8,7 +8,7 @@
  */
 
 export type { CompressedImmediate, CompressedRegister, CompressedSpec, Extension, Format, InsnSpec } from "./spec/types.js";
-export { INSTRUCTIONS, COMPRESSED_INSTRUCTIONS, type Mnemonic, type CompressedMnemonic } from "./spec/index.js";
+export { INSTRUCTIONS, COMPRESSED_INSTRUCTIONS, OPCODES, type Mnemonic, type CompressedMnemonic } from "./spec/index.js";
 export { ALIASES, type AliasSpec } from "./spec/aliases.js";
 export { COMPRESSED_IMMEDIATES, type CompressedImmediateLayout } from "./spec/rv-c-immediates.js";
 export { GPR_NAMES, FPR_NAMES, ROUNDING_MODES, FENCE_SETS, gprNumber, fprNumber } from "./spec/registers.js";

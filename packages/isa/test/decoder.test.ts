@@ -1,7 +1,7 @@
 // Decoder: typed results for legal instructions (compressed ones expanded), and illegal,
 // reserved, long and truncated encodings reported as such — never decoded as something else.
 import { describe, expect, it } from "vitest";
-import { decode, decodeAt, encode, instructionLength } from "../src/index.js";
+import { INSTRUCTIONS, OPCODES, decode, decodeAt, encode, instructionLength } from "../src/index.js";
 
 function word(name: Parameters<typeof encode>[0], fields: Parameters<typeof encode>[1]): number {
   const e = encode(name, fields);
@@ -92,5 +92,13 @@ describe("decoder", () => {
     expect(decodeAt(new Uint8Array([0x33, 0x05]), 0)).toMatchObject({ illegal: true, reason: "truncated", length: 2, raw: 0x0533 });
     expect(decodeAt(new Uint8Array([0x11, 0x05]), 0)).toMatchObject({ illegal: false, name: "addi", length: 2 });
     expect(decodeAt(new Uint8Array([1, 2, 3]), 3)).toMatchObject({ illegal: true, reason: "truncated", length: 0 });
+  });
+});
+
+describe("opcode ids", () => {
+  it("OPCODES maps every mnemonic to the id the decoder reports", () => {
+    expect(OPCODES.add).toBe((decode(0x00b50533) as { id: number }).id);
+    expect(new Set(Object.values(OPCODES)).size).toBe(INSTRUCTIONS.length);
+    INSTRUCTIONS.forEach((s, i) => expect(OPCODES[s.name]).toBe(i));
   });
 });

@@ -37,3 +37,9 @@ export type Mnemonic = (typeof INSTRUCTIONS)[number]["name"];
 
 /** Mnemonic of a 16-bit instruction. */
 export type CompressedMnemonic = (typeof RV_C)[number]["name"];
+
+/**
+ * Numeric opcode id of every mnemonic (the row's index in {@link INSTRUCTIONS}, the `id`
+ * of a decoded {@link Instruction}): lets a translator dispatch on a small integer.
+ */
+export const OPCODES: Readonly<Record<Mnemonic, number>> = Object.fromEntries(INSTRUCTIONS.map((s, i) => [s.name, i])) as Record<Mnemonic, number>;
