@@ -69,6 +69,54 @@ describe("assemble", () => {
   });
 });
 
+// Every explicit RVC mnemonic with boundary operands; encodings from GNU as 2.40 (-march=rv64gc).
+const GNU_RVC: [string, string][] = [
+    ["c.addi4spn s0,sp,1020", "1fe0"],
+    ["c.fld fs1,248(a5)", "3fe4"],
+    ["c.lw a0,124(s1)", "5ce8"],
+    ["c.ld a5,248(a0)", "7d7c"],
+    ["c.fsd fa5,8(s0)", "a41c"],
+    ["c.sw a1,4(a2)", "c24c"],
+    ["c.sd a3,16(a4)", "eb14"],
+    ["c.addi t6,-32", "1f81"],
+    ["c.addiw a0,31", "257d"],
+    ["c.li a0,-1", "557d"],
+    ["c.addi16sp sp,-512", "7101"],
+    ["c.lui a0,0xfffff", "757d"],
+    ["c.lui t0,0x1f", "62fd"],
+    ["c.srli a0,63", "917d"],
+    ["c.srai s1,1", "8485"],
+    ["c.andi a5,-32", "9b81"],
+    ["c.sub s0,s1", "8c05"],
+    ["c.xor a0,a1", "8d2d"],
+    ["c.or a2,a3", "8e55"],
+    ["c.and a4,a5", "8f7d"],
+    ["c.subw s0,a5", "9c1d"],
+    ["c.addw a0,a1", "9d2d"],
+    ["c.j .+2046", "affd"],
+    ["c.beqz s0,.-256", "d001"],
+    ["c.bnez a5,.+254", "effd"],
+    ["c.slli t6,63", "1ffe"],
+    ["c.fldsp ft11,504(sp)", "3ffe"],
+    ["c.lwsp ra,252(sp)", "50fe"],
+    ["c.ldsp t6,504(sp)", "7ffe"],
+    ["c.jr t0", "8282"],
+    ["c.mv a0,t6", "857e"],
+    ["c.ebreak", "9002"],
+    ["c.jalr a0", "9502"],
+    ["c.add sp,t6", "917e"],
+    ["c.fsdsp fs0,504(sp)", "bfa2"],
+    ["c.swsp t6,252(sp)", "dffe"],
+    ["c.sdsp ra,504(sp)", "ff86"],
+    ["c.nop", "0001"],
+];
+
+describe("explicit RVC mnemonics", () => {
+  it.each(GNU_RVC)("%s = %s", (text, encoding) => {
+    expect(hex(text)).toBe(encoding);
+  });
+});
+
 describe("assembleProgram", () => {
   it("resolves labels, forward and backward", () => {
     const r = assembleProgram(
