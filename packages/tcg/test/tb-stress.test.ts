@@ -116,9 +116,13 @@ describe("page_collection_lock under concurrency", () => {
   });
 });
 
-describe("exclusive work and tb_flush", () => {
-  it("4 vCPUs fill a small buffer and flush it as safe work; no vCPU runs during a section", async () => {
-    const shared = arena({ maxTbs: 256, regions: 8 });
+describe.each([
+  { mode: "tb-lock=off", tbLockMode: false, userMode: false },
+  { mode: "tb-lock=on", tbLockMode: true, userMode: false },
+  { mode: "user mode", tbLockMode: false, userMode: true },
+])("exclusive work and tb_flush, $mode", ({ tbLockMode, userMode }) => {
+  it("4 vCPUs (tbFind with chaining) fill a small buffer and flush it as safe work; no vCPU runs during a section", async () => {
+    const shared = arena({ maxTbs: 256, regions: 8, tbLockMode, userMode });
     const marks = new SharedArrayBuffer(4 * 16);
     const res = await runWorkers<{ tbs: number; flushes: number; sections: number; r: TbMixResult }>(stress, "vcpuWorker", 4, (vcpu) => ({
       shared,

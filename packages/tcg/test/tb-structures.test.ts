@@ -7,7 +7,7 @@ import { NO_PAGE, TbField, type TbInit } from "../src/tb/tb-desc.js";
 import { QHT_FULL, QHT_INSERTED, tbHash } from "../src/tb/tb-hash.js";
 import { tbAddJump, tbIncomingJumps, tbJmpTarget } from "../src/tb/tb-jmp.js";
 import {
-  doTbFlush, TB_BUFFER_FULL, tbCreate, tbInvalidatePhysPageFast, tbInvalidatePhysRange, tbLookup, tbPhysInvalidate,
+  doTbFlush, TB_BUFFER_FULL, tbCreate, tbFind, tbInvalidatePhysPageFast, tbInvalidatePhysRange, tbLookup, tbPhysInvalidate,
 } from "../src/tb/tb-maint.js";
 import { SMC_BITMAP_USE_THRESHOLD } from "../src/tb/page-desc.js";
 import { checkTbInvariants } from "../src/tb/testing/tb-invariants.js";
@@ -247,5 +247,36 @@ describe("tb_flush", () => {
     expect(ctx.regions.tbsInUse).toBe(0);
     expect(checkTbInvariants(ctx)).toEqual([]);
     expect(create(ctx, key(0x1000))).toBe(0);
+  });
+});
+
+describe("tbFind", () => {
+  it.each([
+    { tbLockMode: false, userMode: false },
+    { tbLockMode: true, userMode: false },
+    { tbLockMode: false, userMode: true },
+    { tbLockMode: true, userMode: true },
+  ])("translates on a miss only, chains the previous TB, takes the mode's locks itself (%o)", (mode) => {
+    const ctx = ctxFor(mode);
+    let translations = 0;
+    const translate = (): Uint8Array => {
+      translations++;
+      return code;
+    };
+    const a = tbFind(ctx, key(0x1000), translate, -1, 0);
+    const b = tbFind(ctx, key(0x1100), translate, a, 1);
+    expect(tbFind(ctx, key(0x1000), translate, b, 0)).toBe(a);
+    expect(translations).toBe(2);
+    expect(tbJmpTarget(ctx, a, 1)).toBe(b);
+    expect(tbJmpTarget(ctx, b, 0)).toBe(a);
+    expect(ctx.thread.checker!.heldCount).toBe(0);
+    expect(checkTbInvariants(ctx)).toEqual([]);
+  });
+
+  it("reports a full buffer with no lock held", () => {
+    const ctx = ctxFor({ maxTbs: 4, regions: 1, tbLockMode: true });
+    for (let i = 0; i < 4; i++) expect(tbFind(ctx, key(0x1000 + i * 64), () => code, -1, 0)).toBeGreaterThanOrEqual(0);
+    expect(tbFind(ctx, key(0x2000), () => code, -1, 0)).toBe(TB_BUFFER_FULL);
+    expect(ctx.thread.checker!.heldCount).toBe(0);
   });
 });

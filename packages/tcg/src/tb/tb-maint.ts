@@ -19,7 +19,7 @@ import type { TbContext } from "./tb-context.js";
 import { TbHeader } from "./tb-context.js";
 import { NO_PAGE, TbField, type TbInit, TB_STATE_INVALID } from "./tb-desc.js";
 import { QHT_FULL, QHT_INSERTED, tbHash } from "./tb-hash.js";
-import { jmpLock, jmpUnlock, tbJmpUnlink, tbRemoveFromJmpList } from "./tb-jmp.js";
+import { jmpLock, jmpUnlock, tbAddJump, tbJmpUnlink, tbRemoveFromJmpList } from "./tb-jmp.js";
 
 /** Returned by {@link tbCreate} / {@link tbLinkPage} when the code buffer or hash table is full: run tb_flush. */
 export const TB_BUFFER_FULL = -2;
@@ -231,4 +231,40 @@ export function doTbFlush(ctx: TbContext, observedFlushCount: number): boolean {
 export function tbFlush(ctx: TbContext, observedFlushCount: number): boolean {
   ctx.thread.checker?.assertNoLocksHeld();
   return ctx.exclusive.runSafeWork(ctx.thread, ctx.vcpu, () => doTbFlush(ctx, observedFlushCount));
+}
+
+/**
+ * QEMU's tb_find: the TB for `key`, translating it on a miss, then chaining the previous
+ * TB's exit slot to it. `translate` produces the code (the front end + back end); it runs
+ * with mmap_lock held in user mode and with tb_lock held in the tb-lock=on mode, which
+ * is also held around the chaining (as before "tcg: remove tb_lock"); with tb-lock=off
+ * chaining takes only the destination's jmp_lock. Pass `lastTb = -1` when the previous
+ * TB did not exit through a jump slot. Returns {@link TB_BUFFER_FULL} when the caller must
+ * run {@link tbFlush} (between TBs, holding no lock) and retry.
+ */
+export function tbFind(ctx: TbContext, key: TbInit, translate: (key: TbInit) => Uint8Array, lastTb: number, lastSlot: number): number {
+  let tb = tbLookup(ctx, ctx.vcpu, key.pcLo, key.pcHi, key.flags, key.cflags, key.physPage0);
+  let tbLocked = false;
+  if (tb < 0) {
+    if (ctx.userMode) ctx.mmapLock();
+    ctx.tbLockIfEnabled();
+    tbLocked = true;
+    const r = tbCreate(ctx, key, translate(key));
+    if (ctx.userMode) ctx.mmapUnlock();
+    if (r === TB_BUFFER_FULL) {
+      ctx.tbUnlockIfEnabled();
+      return TB_BUFFER_FULL;
+    }
+    tb = r.tb;
+    ctx.jmpCache.set(ctx.vcpu, key.pcLo, tb);
+  }
+  if (lastTb >= 0) {
+    if (!tbLocked) {
+      ctx.tbLockIfEnabled();
+      tbLocked = true;
+    }
+    tbAddJump(ctx, lastTb, lastSlot, tb);
+  }
+  if (tbLocked) ctx.tbUnlockIfEnabled();
+  return tb;
 }

@@ -9,7 +9,7 @@ import { attachTbContext, type TbContext, type TbShared } from "../tb-context.js
 import { NO_PAGE, TbField, type TbInit } from "../tb-desc.js";
 import { tbHash } from "../tb-hash.js";
 import { tbAddJump } from "../tb-jmp.js";
-import { doTbFlush, TB_BUFFER_FULL, tbCreate, tbInvalidatePhysRange, tbLookup, tbPhysInvalidate } from "../tb-maint.js";
+import { doTbFlush, TB_BUFFER_FULL, tbCreate, tbFind, tbInvalidatePhysRange, tbLookup, tbPhysInvalidate } from "../tb-maint.js";
 
 /** A small deterministic PRNG (xorshift32). */
 export class Rng {
@@ -287,8 +287,8 @@ export interface VcpuArgs extends TbWorkerArgs {
 }
 
 /**
- * A vCPU loop: cpu_exec_start, "execute" TBs (lookup or create, counting progress and
- * polling exit_request), cpu_exec_end. When the buffer is full, or at random, it runs a
+ * A vCPU loop: cpu_exec_start, "execute" TBs (tbFind: lookup or translate, chaining the
+ * previous TB to the next; counting progress and polling exit_request), cpu_exec_end. When the buffer is full, or at random, it runs a
  * tb_flush as exclusive work whose body checks that no other vCPU makes progress.
  */
 export function vcpuWorker(a: VcpuArgs): { tbs: number; flushes: number; sections: number; r: TbMixResult } {
@@ -321,8 +321,14 @@ export function vcpuWorker(a: VcpuArgs): { tbs: number; flushes: number; section
     if (did) flushes++;
   };
   let done = 0;
+  const translate = (): Uint8Array => {
+    r.created++;
+    return fakeCode;
+  };
   while (done < a.ops) {
     ex.cpuExecStart(ctx.thread, v);
+    // A flush may have happened while we were outside: TB numbers from before are stale.
+    let lastTb = -1;
     for (let n = 0; n < 64 && done < a.ops; n++, done++) {
       if (ex.exitRequested(v)) {
         ex.clearExitRequest(v);
@@ -331,9 +337,16 @@ export function vcpuWorker(a: VcpuArgs): { tbs: number; flushes: number; section
       if (Atomics.load(m, 0) !== 0) Atomics.add(m, 1, 1);
       Atomics.add(m, 8 + v, 1);
       const observed = ctx.flushCount;
-      const tb = findOrCreate(ctx, stressKey(rng.below(a.keys), a.pages), r);
+      const k = stressKey(rng.below(a.keys), a.pages);
+      const tb = tbFind(ctx, k, translate, lastTb, rng.below(2));
       tbs++;
-      if (tb < 0 || rng.below(1000) < a.flushPerMille) safeFlush(observed);
+      if (tb >= 0 && !matches(ctx, tb, k)) noteTorn(ctx, tb, k, r, "tbFind");
+      if (tb >= 0) r.hits++;
+      lastTb = tb;
+      if (tb < 0 || rng.below(1000) < a.flushPerMille) {
+        safeFlush(observed);
+        lastTb = -1;
+      }
     }
     ex.cpuExecEnd(ctx.thread, v);
     if (rng.below(8) === 0) Atomics.wait(m, 5, 0, 0.05); // time outside the TB loop
