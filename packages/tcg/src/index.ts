@@ -20,7 +20,7 @@ export { IrBuilder, type Val } from "./ir/builder.js";
 export { evalValueOp, VALUE_OPS } from "./ir/eval.js";
 export { printIr, parseIr, IrParseError, type PrintOptions, type ParseOptions } from "./ir/text.js";
 export { verifyIr, assertValidIr, type VerifyError } from "./ir/verify.js";
-export { referenceInterpret, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
+export { interpretIr, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
 
 // ---- WebAssembly module builder (src/backend/wasm)
 export { LEB_MAX_BYTES_32, LEB_MAX_BYTES_64, writeULeb32, writeULeb32Padded, writeSLeb32, writeSLeb64, writeSLeb64Halves, uLeb32Size, readULeb32, readSLeb32, readSLeb64, type LebRead } from "./backend/wasm/leb.js";
@@ -75,9 +75,3 @@ export {
   exactConvert, exactFromInt, exactToInt,
   type FpOp, type FpOperands, fpOp, FP_OPS, execFpOp,
 } from "./target/riscv/fpu/index.js";
-
-// ---- RISC-V front end (src/target/riscv): CPU state layout
-export {
-  CPU_STATE_BYTES, CpuOffset, Csr, CSR_SLOTS, Priv, Cause, RISCV_EXIT_NOCHAIN, RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI,
-  RISCV_GLOBALS, GLOBAL_PC, GLOBAL_RES_ADDR, GLOBAL_RES_VAL, GLOBAL_RES_VALID, RiscvCpuState, xOffset, fOffset, csrSlotOffset,
-} from "./target/riscv/cpu-state.js";
