@@ -31,8 +31,8 @@ Runs the benchmark entries (all of them, or those named), prints a table and the
 seed-style charts, and writes results.json, report.md and SVG charts to --out.
 
 Options:
-  -r, --runs N      measured runs per side (default 5)
-  -w, --warmup N    warm-up runs per side, not counted (default 1)
+  -r, --runs N      measured runs per side (default 5, or the workload's own)
+  -w, --warmup N    warm-up runs per side, not counted (default 1, or the workload's own)
   -o, --out DIR     report folder (default ./bench-report)
       --list        list the entries, their needs and whether they are available
       --json        print the results as JSON on standard output (the table goes to standard error)
@@ -45,8 +45,8 @@ the entries use, with their dependencies. --update refreshes the package index
 first; --deps fetches the dependencies of named packages too.
 `;
 
-function count(value: string | undefined, name: string, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
+function count(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} wants an integer >= ${min}, not ${JSON.stringify(value)}`);
   return n;
@@ -109,11 +109,11 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     return status === 0 ? 0 : 1;
   }
 
-  let runs: number;
-  let warmup: number;
+  let runs: number | undefined;
+  let warmup: number | undefined;
   try {
-    runs = count(values.runs, "runs", 1, 5);
-    warmup = count(values.warmup, "warmup", 0, 1);
+    runs = count(values.runs, "runs", 1);
+    warmup = count(values.warmup, "warmup", 0);
   } catch (err) {
     io.stderr.write(`wasmu-bench: ${(err as Error).message}\n`);
     return 2;
@@ -134,7 +134,8 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
   const comparators = findComparators(selected);
   const progress = new ProgressLine(io.stderr);
   const entryResults: EntryResult[] = [];
-  for (const e of selected) entryResults.push(await runEntry(e, ctx, { runs, warmup, onProgress: (p) => progress.update(p) }));
+  const runOptions = { ...(runs !== undefined ? { runs } : {}), ...(warmup !== undefined ? { warmup } : {}) };
+  for (const e of selected) entryResults.push(await runEntry(e, ctx, { ...runOptions, onProgress: (p) => progress.update(p) }));
   progress.clear();
 
   const results: BenchResults = {
@@ -142,7 +143,7 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     startedAt,
     finishedAt: new Date().toISOString(),
     command: ["wasmu-bench", ...argv].join(" "),
-    options: { runs, warmup },
+    options: { runs: runs ?? null, warmup: warmup ?? null },
     machine,
     guests: { cacheDir: ctx.cacheDir, packages: readGuestPackages(ctx.cacheDir) },
     comparators,

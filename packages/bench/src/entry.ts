@@ -60,6 +60,10 @@ interface WorkloadBase {
   readonly description: string;
   /** Needs of this workload alone (e.g. a comparator); absent ones make it absent, not the entry. */
   readonly requires?: readonly Requirement[];
+  /** Measured runs per side unless --runs says otherwise (default 5): fewer for long workloads. */
+  readonly runs?: number;
+  /** Warm-up runs per side unless --warmup says otherwise (default 1). */
+  readonly warmup?: number;
 }
 
 /** One target measured on its own. */

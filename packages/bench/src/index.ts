@@ -18,7 +18,7 @@ export { findRepoRoot, makeContext } from "./context.js";
 export { alternationSchedule, geometricMean, median, pairwiseRatios, summarize, summarizeRatios, type ScheduleStep, type Summary } from "./stats.js";
 export { measureCommand, type CommandSample, type CommandSpec } from "./measure/command.js";
 export { measureFunction, type FunctionSample, type MicroFunction } from "./measure/function.js";
-export { runEntry, runWorkload, summarizeComparisons, RunFailure, type Progress, type RunOptions } from "./runner.js";
+export { DEFAULT_RUNS, DEFAULT_WARMUP, runEntry, runWorkload, summarizeComparisons, RunFailure, type Progress, type RunOptions } from "./runner.js";
 export { checkRequirement, findOnPath } from "./requirements.js";
 export { describeMachine, findComparators } from "./machine.js";
 export { BASE_GUEST_PACKAGES, fetchGuests, fetchScriptPath, guestPackagesOf, type FetchOptions } from "./guests/fetch.js";

@@ -124,7 +124,8 @@ export interface BenchResults {
   readonly finishedAt: string;
   /** The command line that produced the results. */
   readonly command: string;
-  readonly options: { readonly runs: number; readonly warmup: number };
+  /** --runs and --warmup as given (null: each workload's default, see the samples). */
+  readonly options: { readonly runs: number | null; readonly warmup: number | null };
   readonly machine: MachineInfo;
   readonly guests: { readonly cacheDir: string; readonly packages: readonly GuestPackage[] };
   readonly comparators: readonly ComparatorInfo[];

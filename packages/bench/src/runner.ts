@@ -8,10 +8,10 @@ import { alternationSchedule, geometricMean, summarize, summarizeRatios } from "
 
 /** How many runs, and who hears about progress. */
 export interface RunOptions {
-  /** Measured runs per side (per mode and x for curves). */
-  readonly runs: number;
-  /** Warm-up runs per side, thrown away. */
-  readonly warmup: number;
+  /** Measured runs per side (per mode and x for curves); default: the workload's, else 5. */
+  readonly runs?: number;
+  /** Warm-up runs per side, thrown away; default: the workload's, else 1. */
+  readonly warmup?: number;
   /** Called before every run. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -35,6 +35,9 @@ export class RunFailure extends Error {
 }
 
 const DEFAULT_MIN_SAMPLE_MS = 100;
+/** Runs and warm-up runs per side when neither the command line nor the workload says. */
+export const DEFAULT_RUNS = 5;
+export const DEFAULT_WARMUP = 1;
 
 /** A side being measured: prepared once, then run step after step. */
 interface PreparedSide {
@@ -147,7 +150,7 @@ function ratioOf(baseline: PreparedSide, candidate: PreparedSide): RatioResult {
 /** Runs `sides` in alternation: warm-up rounds then measured rounds, each side once per round. */
 async function alternate(
   sides: PreparedSide[],
-  opts: RunOptions,
+  opts: RunOptions & { readonly runs: number; readonly warmup: number },
   where: { entry: string; workload: string },
   counter: { done: number; total: number },
 ): Promise<void> {
@@ -161,8 +164,9 @@ async function alternate(
 }
 
 /** Measures one workload whose requirements hold. */
-export async function runWorkload(w: Workload, entry: string, opts: RunOptions): Promise<WorkloadResult> {
+export async function runWorkload(w: Workload, entry: string, options: RunOptions): Promise<WorkloadResult> {
   const where = { entry, workload: w.name };
+  const opts = { ...options, runs: options.runs ?? w.runs ?? DEFAULT_RUNS, warmup: options.warmup ?? w.warmup ?? DEFAULT_WARMUP };
   const perSide = opts.warmup + opts.runs;
   const announce =
     (counter: { done: number; total: number }) =>

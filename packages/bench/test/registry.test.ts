@@ -79,6 +79,24 @@ describe("the registry", () => {
   });
 });
 
+describe("run counts", () => {
+  it("come from the command line, else the workload, else 5 and 1", async () => {
+    const w = (runs?: number, warmup?: number): BenchEntry =>
+      tiny("counts", {
+        workloads: () => [
+          { kind: "single", name: "one", description: "", ...(runs ? { runs } : {}), ...(warmup !== undefined ? { warmup } : {}), target: { kind: "function", label: "f", unit: "op", minSampleMs: 0, run: () => 1 } },
+        ],
+      });
+    const counts = async (entry: BenchEntry, opts: { runs?: number; warmup?: number }): Promise<[number, number]> => {
+      const side = (await runEntry(entry, context(), opts)).workloads[0]!.sides[0]!;
+      return [side.samples.length, side.warmup.length];
+    };
+    expect(await counts(w(), {})).toEqual([5, 1]);
+    expect(await counts(w(2, 0), {})).toEqual([2, 0]);
+    expect(await counts(w(2, 0), { runs: 3, warmup: 2 })).toEqual([3, 2]);
+  });
+});
+
 describe("ratios", () => {
   it("are taken of wall time and of CPU time, pair by pair", async () => {
     const burn = (label: string, ms: number) => ({

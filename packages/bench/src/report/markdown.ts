@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
+import { DEFAULT_RUNS, DEFAULT_WARMUP } from "../runner.js";
 import { asciiPlot, type PlotSeries } from "./ascii-plot.js";
 import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
 import { barChart, lineChart, ratioBarChart, type LineSeries } from "./svg.js";
@@ -128,7 +129,7 @@ export function renderMarkdown(results: BenchResults): { markdown: string; chart
     "# wasmu benchmarks",
     "",
     `Produced by \`${results.command}\`, ${results.startedAt} to ${results.finishedAt}.`,
-    `Each side: ${results.options.warmup} warm-up run(s) thrown away, then ${results.options.runs} measured run(s).`,
+    `Each side: ${results.options.warmup ?? `${DEFAULT_WARMUP} (or the workload's own number of)`} warm-up run(s) thrown away, then ${results.options.runs ?? `${DEFAULT_RUNS} (or the workload's own number of)`} measured run(s): n in the tables.`,
     "Figures are medians with (min–max). Comparisons run their sides in alternation (A B A B …);",
     "a ratio is the median of the pairwise ratios candidate/baseline of time per unit (> 1× means the candidate is slower),",
     "and the geometric mean summarises a comparison across workloads.",
