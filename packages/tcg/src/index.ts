@@ -75,3 +75,9 @@ export {
   exactConvert, exactFromInt, exactToInt,
   type FpOp, type FpOperands, fpOp, FP_OPS, execFpOp,
 } from "./target/riscv/fpu/index.js";
+
+// ---- RISC-V front end (src/target/riscv): CPU state layout
+export {
+  CPU_STATE_BYTES, CpuOffset, Csr, CSR_SLOTS, Priv, Cause, RISCV_EXIT_NOCHAIN, RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI,
+  RISCV_GLOBALS, GLOBAL_PC, GLOBAL_RES_ADDR, GLOBAL_RES_VAL, GLOBAL_RES_VALID, RiscvCpuState, xOffset, fOffset, csrSlotOffset,
+} from "./target/riscv/cpu-state.js";
