@@ -2,7 +2,7 @@
 // and assemble(disassemble(bytes)) gives back the bytes (for compressed parcels: the same
 // expanded instruction; GNU as may pick another RVC form for the same instruction).
 import { describe, expect, it } from "vitest";
-import { Disassembler, INSTRUCTIONS, assemble, decode, decodeAt, encode, type Instruction, type Mnemonic } from "../src/index.js";
+import { Disassembler, INSTRUCTIONS, assemble, csrName, decode, decodeAt, encode, type Instruction, type Mnemonic } from "../src/index.js";
 import { parsePattern } from "../src/decoder/pattern.js";
 
 const ALL = "rv64gc_zba_zbb_zbs_zicond";
@@ -119,6 +119,23 @@ describe("round trip", () => {
       }
     }
     expect(bad.slice(0, 10)).toEqual([]);
+  });
+
+  it("every CSR name assembles to its number and disassembles back to its name", () => {
+    const d = new Disassembler();
+    let named = 0;
+    for (let csr = 0; csr < 4096; csr++) {
+      const name = csrName(csr) ?? `0x${csr.toString(16)}`;
+      if (csrName(csr) !== undefined) named++;
+      for (const text of [`csrrs a0,${name},a1`, `csrrci a0,${name},31`]) {
+        const a = assemble(text);
+        expect(a.ok).toBe(true);
+        if (!a.ok) continue;
+        expect(decodeAt(a.bytes, 0)).toMatchObject({ csr });
+        expect(d.next(a.bytes, 0, 0n).text).toContain(`,${name},`);
+      }
+    }
+    expect(named).toBeGreaterThan(400);
   });
 
   it("decode(assemble(text)) keeps the operands written", () => {
