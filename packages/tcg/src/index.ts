@@ -20,7 +20,7 @@ export { IrBuilder, type Val } from "./ir/builder.js";
 export { evalValueOp, VALUE_OPS } from "./ir/eval.js";
 export { printIr, parseIr, IrParseError, type PrintOptions, type ParseOptions } from "./ir/text.js";
 export { verifyIr, assertValidIr, type VerifyError } from "./ir/verify.js";
-export { interpretIr, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
+export { referenceInterpret, FlatGuestMemory, type GuestMemoryModel, type InterpExit, type InterpEnv } from "./ir/interp.js";
 
 // ---- WebAssembly module builder (src/backend/wasm)
 export { LEB_MAX_BYTES_32, LEB_MAX_BYTES_64, writeULeb32, writeULeb32Padded, writeSLeb32, writeSLeb64, writeSLeb64Halves, uLeb32Size, readULeb32, readSLeb32, readSLeb64, type LebRead } from "./backend/wasm/leb.js";

@@ -1,7 +1,7 @@
 // The reference interpreter: guest memory, atomics, faults with the pc of the
 // faulting instruction, helpers, x0, and exits.
 import { describe, expect, it } from "vitest";
-import { FlatGuestMemory, interpretIr, parseIr, type HelperDef, type InterpExit } from "../src/index.js";
+import { FlatGuestMemory, referenceInterpret, parseIr, type HelperDef, type InterpExit } from "../src/index.js";
 
 const GLOBALS = `global i64 x0 @0x0 zero
 global i64 x5 @0x28
@@ -14,11 +14,11 @@ function exec(body: string, init: (v: DataView, m: Uint8Array) => void = () => {
   const state = new DataView(new ArrayBuffer(256));
   const mem = new Uint8Array(64);
   init(state, mem);
-  const exit: InterpExit = interpretIr(f, { state, memory: new FlatGuestMemory(0x1000n, mem) });
+  const exit: InterpExit = referenceInterpret(f, { state, memory: new FlatGuestMemory(0x1000n, mem) });
   return { exit, state, mem, x5: state.getBigInt64(0x28, true), x6: state.getBigInt64(0x30, true) };
 }
 
-describe("interpretIr", () => {
+describe("referenceInterpret (the reference interpreter)", () => {
   it("loads little-endian with sign or zero extension", () => {
     const r = exec("guest_ld_i64 x5, $0x1000, s16\nguest_ld_i64 x6, $0x1000, u32\nexit_tb 0\n", (_v, m) => m.set([0x00, 0x80, 0x34, 0x12]));
     expect(r.x5).toBe(-0x8000n);
@@ -89,6 +89,6 @@ describe("interpretIr", () => {
     expect(exec(text, (v) => v.setBigInt64(0x28, 3n, true))).toMatchObject({ exit: { kind: "exit_tb", code: 1 }, x6: 1n });
     const f = parseIr(GLOBALS + text);
     const state = new DataView(new ArrayBuffer(256));
-    expect(interpretIr(f, { state, memory: new FlatGuestMemory(0n, new Uint8Array(0)), chained: (n) => n === 0 })).toEqual({ kind: "goto_tb", slot: 0 });
+    expect(referenceInterpret(f, { state, memory: new FlatGuestMemory(0n, new Uint8Array(0)), chained: (n) => n === 0 })).toEqual({ kind: "goto_tb", slot: 0 });
   });
 });

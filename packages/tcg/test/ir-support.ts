@@ -1,7 +1,7 @@
 // Test support: deterministic random values and the "same behaviour" check that runs
 // two IR functions on the reference interpreter over the same inputs.
 import { expect } from "vitest";
-import { FlatGuestMemory, interpretIr, type HelperDef, type InterpExit, type IrFunc } from "../src/index.js";
+import { FlatGuestMemory, referenceInterpret, type HelperDef, type InterpExit, type IrFunc } from "../src/index.js";
 
 /** Guest address where the test memory is mapped. */
 export const MEM_BASE = 0x1000n;
@@ -87,7 +87,7 @@ export function randomMachine(rng: Rng): { state: Uint8Array; mem: Uint8Array } 
 export function run(f: IrFunc, m: { state: Uint8Array; mem: Uint8Array }): { exit: InterpExit; state: Uint8Array; mem: Uint8Array } {
   const state = m.state.slice();
   const mem = m.mem.slice();
-  const exit = interpretIr(f, { state: new DataView(state.buffer), memory: new FlatGuestMemory(MEM_BASE, mem) });
+  const exit = referenceInterpret(f, { state: new DataView(state.buffer), memory: new FlatGuestMemory(MEM_BASE, mem) });
   return { exit, state, mem };
 }
 

@@ -67,7 +67,7 @@ export type InterpExit =
   | { readonly kind: "noreturn"; readonly helper: string }
   | { readonly kind: "end" };
 
-/** Inputs of {@link interpretIr}. */
+/** Inputs of {@link referenceInterpret}. */
 export interface InterpEnv {
   /** The CPU state; globals are read and written here. */
   readonly state: DataView;
@@ -113,8 +113,11 @@ function amoCompute(opc: string, old: bigint, val: bigint, bits: number): bigint
   }
 }
 
-/** Run `func` once from its first op; returns how it ended. */
-export function interpretIr(func: IrFunc, env: InterpEnv): InterpExit {
+/**
+ * Run `func` once from its first op on the reference interpreter (a test tool: slow,
+ * bigint-based, one op at a time); returns how it ended.
+ */
+export function referenceInterpret(func: IrFunc, env: InterpEnv): InterpExit {
   const vals: bigint[] = func.temps.map((t) => t.value);
   const labelAt = new Map<number, number>();
   func.ops.forEach((op, i) => {
@@ -177,7 +180,7 @@ export function interpretIr(func: IrFunc, env: InterpEnv): InterpExit {
         break;
       case "call": {
         const h = func.helpers[op.consts[0] ?? -1];
-        if (h?.impl === undefined) throw new Error(`interpretIr: helper ${h?.name ?? "?"} has no implementation`);
+        if (h?.impl === undefined) throw new Error(`referenceInterpret: helper ${h?.name ?? "?"} has no implementation`);
         const r = h.impl({ state }, op.ins.map(get));
         if ((h.flags & HELPER_NO_RETURN) !== 0) return { kind: "noreturn", helper: h.name };
         if (out) set(out, r ?? 0n);
