@@ -5,7 +5,7 @@ import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../r
 import { DEFAULT_RUNS, DEFAULT_WARMUP } from "../runner.js";
 import { asciiPlot, type PlotSeries } from "./ascii-plot.js";
 import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
-import { barChart, lineChart, ratioBarChart, type LineSeries } from "./svg.js";
+import { barChart, lineChart, ratioBarChart, type Bar, type LineSeries } from "./svg.js";
 
 /** A file name made of letters, digits, dots and dashes. */
 export function slug(s: string): string {
@@ -68,6 +68,27 @@ interface Chart {
   readonly svg: string;
 }
 
+/** Bar charts of the throughput of an entry's in-process functions, one per unit; returns the Markdown links. */
+function throughputCharts(e: EntryResult, charts: Chart[]): string[] {
+  const byUnit = new Map<string, Bar[]>();
+  for (const w of e.workloads)
+    for (const s of w.status === "ok" ? w.sides : []) {
+      if (s.throughput === null) continue;
+      const unit = s.unit ?? "op";
+      const t = s.throughput;
+      const label = w.sides.length > 1 ? `${w.name} ${s.label}` : w.name;
+      byUnit.set(unit, [...(byUnit.get(unit) ?? []), { label, median: t.median / 1e6, min: t.min / 1e6, max: t.max / 1e6 }]);
+    }
+  const out: string[] = [];
+  for (const [unit, bars] of byUnit) {
+    const file = `${slug(e.name)}-throughput-${slug(unit)}.svg`;
+    const xLabel = `million ${unit} per second (median, min–max)`;
+    charts.push({ file, svg: barChart(`${e.name}: throughput (M${unit}/s)`, bars, { xLabel, format: (v) => `${sig3(v)} M` }) });
+    out.push(`![${e.name} throughput](${file})`, "");
+  }
+  return out;
+}
+
 /** One entry: what it is, one table of all its workloads, the reasons of the absent and failed ones, the curves. */
 function entrySection(e: EntryResult, charts: Chart[]): string[] {
   const out = [`### ${e.name}`, "", e.description, ""];
@@ -98,23 +119,7 @@ function entrySection(e: EntryResult, charts: Chart[]): string[] {
     }
   }
   out.push(...mdTable(["workload", "side", "median (min–max)", "CPU", "peak RSS", "n", "what"], rows), "");
-  // Throughput of the in-process functions, one chart per unit.
-  const byUnit = new Map<string, { label: string; median: number; min: number; max: number }[]>();
-  for (const w of e.workloads)
-    for (const s of w.status === "ok" ? w.sides : [])
-      if (s.throughput !== null) {
-        const unit = s.unit ?? "op";
-        const scale = 1e6;
-        byUnit.set(unit, [
-          ...(byUnit.get(unit) ?? []),
-          { label: w.sides.length > 1 ? `${w.name} ${s.label}` : w.name, median: s.throughput.median / scale, min: s.throughput.min / scale, max: s.throughput.max / scale },
-        ]);
-      }
-  for (const [unit, bars] of byUnit) {
-    const file = `${slug(e.name)}-throughput-${slug(unit)}.svg`;
-    charts.push({ file, svg: barChart(`${e.name}: throughput (M${unit}/s)`, bars, { xLabel: `million ${unit} per second (median, min–max)`, format: (v) => `${sig3(v)} M` }) });
-    out.push(`![${e.name} throughput](${file})`, "");
-  }
+  out.push(...throughputCharts(e, charts));
   if (notes.length > 0) out.push(...notes, "");
   const described = e.workloads.filter((w) => w.status === "ok" && !w.curve);
   if (described.length > 0) out.push(...described.map((w) => `- ${w.name}: ${w.description}`), "");
