@@ -35,6 +35,7 @@ describe("optimizer on random programs", () => {
       opsBefore += before.ops.length;
       opsAfter += after.ops.length;
       assertValidIr(after);
+      expect(after.ops.length, "the optimizer never adds ops").toBeLessThanOrEqual(before.ops.length);
       sameBehaviour(before, after, { seeds: 4, firstSeed: i * 4, note: `program ${i}:\n${text}\n--- optimized:\n${printIr(after)}` });
     }
     // Reported, not asserted.

@@ -1,6 +1,6 @@
 /**
  * The optimizer pipeline: simplify, clean up control flow, simplify again if that
- * merged blocks, then delete dead code.
+ * merged blocks, then delete dead code (and clean up again if that emptied a branch).
  *
  * @module
  */
@@ -27,8 +27,12 @@ export function isPassName(s: string): s is PassName {
   return Object.prototype.hasOwnProperty.call(PASSES, s);
 }
 
-/** Rounds of simplify + cleanup before DCE; a second round catches what merged labels expose. */
-const MAX_ROUNDS = 2;
+/**
+ * Most rounds of simplify + cleanup before DCE. A round after the first only runs when
+ * the cleanup removed labels (merging blocks exposes more facts); front-end TBs rarely
+ * need more than two, random programs with many labels sometimes three.
+ */
+const MAX_ROUNDS = 3;
 
 /** Optimize `func` in place with the full pipeline. */
 export function optimize(func: IrFunc): void {
@@ -36,7 +40,8 @@ export function optimize(func: IrFunc): void {
     simplify(func);
     if (!removeUnreachable(func)) break;
   }
-  eliminateDeadCode(func);
+  // DCE can empty the code between a branch and its label; clean up once more.
+  if (eliminateDeadCode(func) && removeUnreachable(func)) eliminateDeadCode(func);
 }
 
 /** Run the named passes in order (for filetests and experiments). */
