@@ -1,0 +1,380 @@
+/**
+ * The cpu-exec loop (QEMU's cpu_exec / tb_find / tb_gen_code, accel/tcg/cpu-exec.c and
+ * translate-all.c), guest-neutral: the target comes in through {@link Translator}.
+ *
+ * One {@link Vcpu} per guest CPU, run by the worker ({@link ExecWorker}) that owns its
+ * table. {@link cpuExec} runs TBs until something the caller must handle: an exit request
+ * (kick, safe work, interrupt), a guest memory fault, a noreturn helper (ecall, ebreak,
+ * illegal instruction: the target's state says which) or an instruction fetch fault. TBs
+ * chain to each other in generated code; the loop only sees a TB's exit when a jump is not
+ * chained yet (it then chains it: tb_add_jump under the destination's jmp_lock), on
+ * lookup_and_goto_ptr misses, and on the exits above.
+ *
+ * @module
+ */
+import {
+  CTRL_BYTES, CTRL_EXIT_PC, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
+  FAULT_STORE,
+} from "../backend/wasm/lower-abi.js";
+import { optimize } from "../opt/optimize.js";
+import type { SyncThread } from "../sync/sync-thread.js";
+import { attachTbContext, type TbContext } from "../tb/tb-context.js";
+import { NO_PAGE, TbField } from "../tb/tb-desc.js";
+import { tbAddJump } from "../tb/tb-jmp.js";
+import { TB_BUFFER_FULL, tbCreate, tbFlush, tbInvalidatePhysRange, tbLookup } from "../tb/tb-maint.js";
+import { now } from "./clock.js";
+import { vcpuEnv } from "./exec-shared.js";
+import type { GuestCodeReader, TranslatedTb } from "./translator.js";
+import { wasmApi } from "./wasm-api.js";
+import type { ExecWorker } from "./worker-runtime.js";
+
+/** Why {@link cpuExec} returned. In every case the CPU state's pc is where execution resumes. */
+export type CpuExit =
+  /** The vCPU was kicked (exit_request): interrupts, safe work, a stop request. */
+  | { readonly kind: "exit_request" }
+  /** A guest memory access faulted at `pc` (state as before the instruction). */
+  | { readonly kind: "fault"; readonly pc: bigint; readonly addr: bigint; readonly store: boolean; readonly atomic: boolean; readonly misaligned: boolean }
+  /** A noreturn helper ended the TB at instruction `pc` (the target's state tells why). */
+  | { readonly kind: "helper"; readonly pc: bigint }
+  /** The instruction at `pc` could not be fetched. */
+  | { readonly kind: "fetch_fault"; readonly pc: bigint };
+
+/** Counters and per-phase times of one vCPU (times in milliseconds). */
+export interface ExecStats {
+  /** TBs translated (including batched successors). */
+  tbs: number;
+  /** Guest instructions translated. */
+  insns: number;
+  /** Modules compiled. */
+  modules: number;
+  /** Times generated code returned to the loop. */
+  returns: number;
+  /** Jumps chained by the loop. */
+  chained: number;
+  /** tb_flushes this vCPU ran. */
+  flushes: number;
+  /** Front end. */
+  translateMs: number;
+  /** Optimizer. */
+  optimizeMs: number;
+  /** Lowering to wasm bytes. */
+  emitMs: number;
+  /** new WebAssembly.Module. */
+  compileMs: number;
+  /** new WebAssembly.Instance. */
+  instantiateMs: number;
+}
+
+function newStats(): ExecStats {
+  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0 };
+}
+
+/** One guest CPU. */
+export class Vcpu {
+  /** The vCPU's block address (TB functions' `env`). */
+  readonly env: number;
+  /** The target's CPU state. */
+  readonly state: DataView;
+  /** The vCPU's view of the TB machinery. */
+  readonly ctx: TbContext;
+  /** Statistics. */
+  readonly stats: ExecStats = newStats();
+  /** cflags for the next TB only (e.g. one instruction after self-modifying code), or -1. */
+  cflagsNext = -1;
+  private readonly ctrl: DataView;
+  private readonly code: GuestCodeReader;
+  private readonly ram: Uint8Array;
+
+  /**
+   * @param worker the worker running this vCPU.
+   * @param index vCPU index.
+   * @param thread the calling thread's identity (locks).
+   */
+  constructor(
+    readonly worker: ExecWorker,
+    readonly index: number,
+    thread: SyncThread,
+  ) {
+    const shared = worker.shared;
+    this.env = vcpuEnv(shared, index);
+    const buf = shared.memory.buffer;
+    this.ctrl = new DataView(buf, this.env);
+    this.state = new DataView(buf, this.env + CTRL_BYTES, worker.translator.stateSize);
+    this.ctx = attachTbContext(shared.tb, thread, index);
+    this.ctx.exclusive.addCpu(thread, index);
+    this.ram = new Uint8Array(buf, shared.layout.ramOffset, shared.params.ramSize);
+    const ram = this.ram;
+    const lo = shared.params.ramBase;
+    const size = shared.params.ramSize;
+    this.code = {
+      read(addr: bigint, bytes: 1 | 2 | 4): number | undefined {
+        const o = addr - lo;
+        if (o < 0n || o + BigInt(bytes) > BigInt(size)) return undefined;
+        const i = Number(o);
+        let v = 0;
+        for (let k = bytes - 1; k >= 0; k--) v = v * 256 + ram[i + k]!;
+        return v;
+      },
+    };
+    worker.attach(this.env, this);
+  }
+
+  /** Guest RAM (guest address `ramBase + i` is byte `i`). */
+  get memory(): Uint8Array {
+    return this.ram;
+  }
+
+  /** RAM offset of guest address `addr`, or -1 outside RAM. */
+  ramOffset(addr: bigint): number {
+    const o = addr - this.worker.shared.params.ramBase;
+    return o < 0n || o >= BigInt(this.worker.shared.params.ramSize) ? -1 : Number(o);
+  }
+
+  /** Guest page (RAM offset >> pageBits) of `addr`, or -1 outside RAM. */
+  private page(addr: bigint): number {
+    const o = this.ramOffset(addr);
+    return o < 0 ? -1 : o >>> this.ctx.shared.params.pageBits;
+  }
+
+  /** The guest pc of TB `tb` (its key). */
+  tbPc(tb: number): bigint {
+    const lo = BigInt(this.ctx.tbs.get(tb, TbField.PC_LO) >>> 0);
+    const hi = BigInt(this.ctx.tbs.get(tb, TbField.PC_HI));
+    return BigInt.asUintN(64, (hi << 32n) | lo);
+  }
+
+  /**
+   * Invalidates the TBs overlapping guest range [start, end) (after the host wrote guest
+   * code: loading a program, DMA, a debugger). Takes the memory lock of the mode.
+   */
+  invalidateRange(start: bigint, end: bigint): number {
+    const size = this.worker.shared.params.ramSize;
+    const lo = this.worker.shared.params.ramBase;
+    const s = Number(start < lo ? 0n : start - lo > BigInt(size) ? BigInt(size) : start - lo);
+    const e = Number(end < lo ? 0n : end - lo > BigInt(size) ? BigInt(size) : end - lo);
+    if (e <= s) return 0;
+    const ctx = this.ctx;
+    if (ctx.userMode) ctx.mmapLock();
+    ctx.tbLockIfEnabled();
+    try {
+      return tbInvalidatePhysRange(ctx, s, e);
+    } finally {
+      ctx.tbUnlockIfEnabled();
+      if (ctx.userMode) ctx.mmapUnlock();
+    }
+  }
+
+  /** Asks this vCPU to leave its loop at the next TB boundary (any thread may call it). */
+  kick(): void {
+    this.ctx.exclusive.kick(this.index);
+  }
+
+  /** Translates the TB at `pc` (and statically known successors in the same page) into one module; returns the TB, -1 on a fetch fault, or TB_BUFFER_FULL. */
+  private genCode(pc: bigint, flags: number, cflags: number): number {
+    const w = this.worker;
+    const t = w.translator;
+    const tmb = w.builder;
+    const ctx = this.ctx;
+    const st = this.stats;
+    const pageBits = ctx.shared.params.pageBits;
+    const firstPage = this.page(pc);
+    const limit = cflags === 0 ? w.shared.params.tbsPerModule : 1;
+    const queue: bigint[] = [pc];
+    const seen = new Set<bigint>([pc]);
+    const placed: number[] = [];
+    let result = -1;
+    tmb.reset();
+    for (let qi = 0; qi < queue.length && placed.length < limit; qi++) {
+      const p = queue[qi]!;
+      const pcLo = Number(BigInt.asIntN(32, p));
+      const pcHi = Number(BigInt.asIntN(32, p >> 32n));
+      const page0 = this.page(p);
+      if (qi > 0 && (page0 !== firstPage || tbLookup(ctx, this.index, pcLo, pcHi, flags, cflags, page0) >= 0)) continue;
+      let t0 = now();
+      let tr: TranslatedTb | undefined;
+      try {
+        tr = t.translate({ pc: p, flags, cflags, code: this.code });
+      } catch (e) {
+        if (qi === 0) throw e;
+        tr = undefined;
+      }
+      let t1 = now();
+      st.translateMs += t1 - t0;
+      if (tr === undefined) {
+        if (qi === 0) return -1;
+        continue;
+      }
+      optimize(tr.func);
+      t0 = now();
+      st.optimizeMs += t0 - t1;
+      const lowered = tmb.add(tr.func);
+      t1 = now();
+      st.emitMs += t1 - t0;
+      const page1 = this.page(p + BigInt(Math.max(tr.size, 1) - 1));
+      const created = tbCreate(ctx, {
+        pcLo, pcHi, flags, cflags, physPage0: page0, physPage1: page1 < 0 || page1 === page0 ? NO_PAGE : page1, size: tr.size, icount: tr.icount,
+      }, lowered.code);
+      if (created === TB_BUFFER_FULL) {
+        if (qi === 0) return TB_BUFFER_FULL;
+        break;
+      }
+      if (qi === 0) result = created.tb;
+      if (!w.isLoaded(created.tb)) {
+        tmb.place(created.tb, lowered.funcIndex);
+        placed.push(created.tb);
+      }
+      st.tbs++;
+      st.insns += tr.icount;
+      for (const s of tr.successors ?? []) {
+        if (!seen.has(s) && s >> BigInt(pageBits) === pc >> BigInt(pageBits)) {
+          seen.add(s);
+          queue.push(s);
+        }
+      }
+    }
+    const bytes = tmb.finish();
+    if (placed.length > 0) {
+      const api = wasmApi();
+      const t0 = now();
+      const module = new api.Module(bytes);
+      const t1 = now();
+      w.instantiate(module, placed);
+      st.instantiateMs += now() - t1;
+      st.compileMs += t1 - t0;
+      st.modules++;
+      w.registry.publish(module, placed, ctx.flushCount);
+    }
+    return result;
+  }
+
+  /** tb_find: jump cache, hash table, else translate (flushing when the buffer is full). */
+  findTb(pc: bigint, flags: number, cflags: number): number {
+    const ctx = this.ctx;
+    const page = this.page(pc);
+    if (page < 0) return -1;
+    const pcLo = Number(BigInt.asIntN(32, pc));
+    const pcHi = Number(BigInt.asIntN(32, pc >> 32n));
+    let tb = tbLookup(ctx, this.index, pcLo, pcHi, flags, cflags, page);
+    if (tb >= 0 && this.worker.ensureLoaded(tb)) return tb;
+    for (;;) {
+      const seen = ctx.flushCount;
+      if (ctx.userMode) ctx.mmapLock();
+      ctx.tbLockIfEnabled();
+      try {
+        tb = this.genCode(pc, flags, cflags);
+      } finally {
+        ctx.tbUnlockIfEnabled();
+        if (ctx.userMode) ctx.mmapUnlock();
+      }
+      if (tb !== TB_BUFFER_FULL) return tb;
+      if (tbFlush(ctx, seen)) this.stats.flushes++;
+      this.worker.flushed(ctx.flushCount);
+    }
+  }
+
+  /** Exit details of a fault exit from the control block. */
+  faultExit(): CpuExit {
+    const info = this.ctrl.getInt32(CTRL_FAULT_INFO, true);
+    return {
+      kind: "fault",
+      pc: this.ctrl.getBigUint64(CTRL_EXIT_PC, true),
+      addr: this.ctrl.getBigUint64(CTRL_FAULT_ADDR, true),
+      store: (info & FAULT_STORE) !== 0,
+      atomic: (info & FAULT_ATOMIC) !== 0,
+      misaligned: (info & FAULT_MISALIGNED) !== 0,
+    };
+  }
+
+  /** The pc a fault/helper/SMC exit recorded. */
+  exitPc(): bigint {
+    return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
+  }
+}
+
+/**
+ * Runs `cpu` until an exit the caller must handle (see {@link CpuExit}). Brackets the run
+ * with cpu_exec_start / cpu_exec_end, so exclusive work (tb_flush) waits for it to reach a
+ * TB boundary.
+ */
+export function cpuExec(cpu: Vcpu): CpuExit {
+  const ctx = cpu.ctx;
+  const w = cpu.worker;
+  const t = w.translator;
+  const st = cpu.stats;
+  const excl = ctx.exclusive;
+  const v = cpu.index;
+  excl.cpuExecStart(ctx.thread, v);
+  try {
+    let lastTb = -1;
+    let lastSlot = 0;
+    let next = -1;
+    for (;;) {
+      if (ctx.flushCount !== w.generation) {
+        w.flushed(ctx.flushCount);
+        lastTb = -1;
+        next = -1;
+      }
+      let tb = next;
+      next = -1;
+      if (tb < 0) {
+        if (excl.exitRequested(v)) {
+          excl.clearExitRequest(v);
+          return { kind: "exit_request" };
+        }
+        const pc = t.getPc(cpu.state);
+        let cflags = 0;
+        if (cpu.cflagsNext >= 0) {
+          cflags = cpu.cflagsNext;
+          cpu.cflagsNext = -1;
+          lastTb = -1;
+        }
+        tb = cpu.findTb(pc, t.tbFlags(cpu.state), cflags);
+        if (tb < 0) return { kind: "fetch_fault", pc };
+        if (lastTb >= 0 && cflags === 0) {
+          ctx.tbLockIfEnabled();
+          if (tbAddJump(ctx, lastTb, lastSlot, tb)) st.chained++;
+          ctx.tbUnlockIfEnabled();
+        }
+      }
+      const code = w.run(cpu.env, tb);
+      st.returns++;
+      const kind = code & EXIT_KIND_MASK;
+      const exited = code >>> EXIT_KIND_BITS;
+      lastTb = -1;
+      if (kind <= ExitKind.MAX_EXIT_TB) {
+        if (kind <= ExitKind.SLOT1 && ctx.tbs.get(exited, TbField.CFLAGS) === 0) {
+          lastTb = exited;
+          lastSlot = kind;
+        }
+        continue;
+      }
+      switch (kind) {
+        case ExitKind.EXIT_REQUEST:
+          t.setPc(cpu.state, cpu.tbPc(exited));
+          continue;
+        case ExitKind.FAULT: {
+          const e = cpu.faultExit();
+          t.setPc(cpu.state, e.kind === "fault" ? e.pc : 0n);
+          return e;
+        }
+        case ExitKind.HELPER: {
+          const pc = cpu.exitPc();
+          t.setPc(cpu.state, pc);
+          return { kind: "helper", pc };
+        }
+        case ExitKind.SMC:
+          t.setPc(cpu.state, cpu.exitPc());
+          cpu.cflagsNext = 1;
+          continue;
+        case ExitKind.NOT_LOADED:
+          if (w.ensureLoaded(exited)) next = exited;
+          else t.setPc(cpu.state, cpu.tbPc(exited));
+          continue;
+        default: // LOOKUP_MISS, END: the TB left the pc in the state
+          continue;
+      }
+    }
+  } finally {
+    excl.cpuExecEnd(ctx.thread, v);
+  }
+}

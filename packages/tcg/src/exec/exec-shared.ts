@@ -1,0 +1,144 @@
+/**
+ * The process-wide execution environment: one shared WebAssembly.Memory holding the vCPU
+ * blocks (control block + CPU state), the TB arena (descriptors, hash table, pages, jump
+ * caches, regions, exclusive state, code buffer) and guest RAM. An {@link ExecShared}
+ * is plain data plus the memory, so it can be posted to vCPU workers.
+ *
+ * Wasm memory layout (addresses):
+ *
+ * | from | what |
+ * |------|------|
+ * | 0 | unused (address 0 stays zero) |
+ * | {@link VCPU_BASE} | vCPU blocks, `vcpuStride` bytes each: control block, then CPU state |
+ * | `arenaOffset` | the TB arena (src/tb) |
+ * | `ramOffset` (64 KiB aligned) | guest RAM: guest address `ramBase + x` is at `ramOffset + x` |
+ *
+ * Guest-physical page numbers in the TB machinery are RAM offsets >> pageBits.
+ *
+ * @module
+ */
+import { CTRL_BYTES, CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
+import type { LowerConfig } from "../backend/wasm/lower.js";
+import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
+import { ExclusiveState } from "../tb/exclusive.js";
+import { PAGE_WORDS } from "../tb/page-desc.js";
+import { TbField, TB_WORDS } from "../tb/tb-desc.js";
+import { type WasmMemory, wasmApi } from "./wasm-api.js";
+
+/** Address of vCPU 0's block. */
+export const VCPU_BASE = 1024;
+/** Word index of FIRST_TB in a page descriptor (page-desc.ts layout). */
+const PAGE_FIRST_TB_WORD = 1;
+const WASM_PAGE = 65536;
+
+/** Parameters of an execution environment. */
+export interface ExecParams {
+  /** Guest address of the first RAM byte (a multiple of the guest page size). */
+  readonly ramBase: bigint;
+  /** RAM bytes (a multiple of the guest page size). */
+  readonly ramSize: number;
+  /** Bytes of the target's CPU state. */
+  readonly stateSize: number;
+  /** vCPUs. */
+  readonly vcpus: number;
+  /** TB arena sizing (guestPages and vcpus are derived). Defaults: 16384 TBs, 16 MiB of code, 8 regions per vCPU. */
+  readonly tb?: Partial<Omit<TbParams, "vcpus" | "guestPages">>;
+  /** Cache globals in wasm locals within a TB (default true; see the README's measurement). */
+  readonly cacheGlobals?: boolean;
+  /** Check guest stores against pages holding code, for self-modifying code (default true). */
+  readonly codePageCheck?: boolean;
+  /** Maximum TBs translated into one module (default {@link DEFAULT_TBS_PER_MODULE}). */
+  readonly tbsPerModule?: number;
+}
+
+/**
+ * TBs per module: the missed TB plus statically known successors, breadth first.
+ * Measured (README): compile + instantiate costs ~45 µs for a one-TB module and ~8 µs per
+ * TB at 8 per module; beyond ~16 the saving per TB is small and the risk of translating
+ * code that never runs grows.
+ */
+export const DEFAULT_TBS_PER_MODULE = 8;
+
+/** Addresses of the parts of the wasm memory. */
+export interface ExecLayout {
+  /** Bytes per vCPU block. */
+  readonly vcpuStride: number;
+  /** Address of the TB arena. */
+  readonly arenaOffset: number;
+  /** Address of guest RAM. */
+  readonly ramOffset: number;
+  /** Wasm pages of the memory. */
+  readonly memoryPages: number;
+}
+
+/** A process-wide execution environment (postable to workers). */
+export interface ExecShared {
+  /** The shared memory. */
+  readonly memory: WasmMemory;
+  /** Resolved parameters. */
+  readonly params: ExecParams & { readonly tbsPerModule: number; readonly cacheGlobals: boolean; readonly codePageCheck: boolean };
+  /** Layout. */
+  readonly layout: ExecLayout;
+  /** The TB arena (in `memory`). */
+  readonly tb: TbShared;
+}
+
+/** Creates the memory, the TB arena and the vCPU blocks. */
+export function createExecShared(p: ExecParams): ExecShared {
+  const pageBits = p.tb?.pageBits ?? 12;
+  if (p.ramSize % (1 << pageBits) !== 0 || p.ramBase % BigInt(1 << pageBits) !== 0n) throw new RangeError("RAM base and size must be page aligned");
+  const tbParams: TbParams = {
+    maxTbs: 16384,
+    codeBytes: 16 << 20,
+    regions: 8 * p.vcpus,
+    ...p.tb,
+    vcpus: p.vcpus,
+    guestPages: p.ramSize >>> pageBits,
+  };
+  const vcpuStride = (CTRL_BYTES + p.stateSize + 63) & ~63;
+  const arenaOffset = (VCPU_BASE + p.vcpus * vcpuStride + 7) & ~7;
+  const ramOffset = Math.ceil((arenaOffset + tbArenaBytes(tbParams)) / WASM_PAGE) * WASM_PAGE;
+  const memoryPages = Math.ceil((ramOffset + p.ramSize) / WASM_PAGE);
+  if (memoryPages > 65536) throw new RangeError("guest RAM and TB arena exceed 4 GiB");
+  const memory = new (wasmApi().Memory)({ initial: memoryPages, maximum: memoryPages, shared: true });
+  const buffer = memory.buffer as SharedArrayBuffer;
+  const tb = createTbShared(tbParams, buffer, arenaOffset);
+  const view = new DataView(buffer);
+  const layout = tbLayout(tbParams);
+  const excl = new ExclusiveState(new Int32Array(buffer, tb.byteOffset, layout.totalWords), layout.exclusive, p.vcpus);
+  for (let v = 0; v < p.vcpus; v++) {
+    const xb = tb.byteOffset + excl.exitRequestByteOffset(v);
+    view.setUint32(VCPU_BASE + v * vcpuStride + CTRL_EXIT_REQ_PTR, xb, true);
+  }
+  return {
+    memory,
+    params: {
+      ...p,
+      tbsPerModule: p.tbsPerModule ?? DEFAULT_TBS_PER_MODULE,
+      cacheGlobals: p.cacheGlobals ?? true,
+      codePageCheck: p.codePageCheck ?? true,
+    },
+    layout: { vcpuStride, arenaOffset, ramOffset, memoryPages },
+    tb,
+  };
+}
+
+/** Address of vCPU `v`'s block (the `env` argument of TB functions). */
+export function vcpuEnv(shared: ExecShared, v: number): number {
+  return VCPU_BASE + v * shared.layout.vcpuStride;
+}
+
+/** The lowering configuration of an environment. */
+export function lowerConfigOf(shared: ExecShared): LowerConfig {
+  const { tb, layout, params } = shared;
+  const a = tb.byteOffset;
+  return {
+    window: { lo: params.ramBase, size: params.ramSize, base: layout.ramOffset },
+    jmpTarget0Addr: a + (tb.layout.tbs + TbField.JMP_TARGET0) * 4,
+    descBytes: TB_WORDS * 4,
+    cacheGlobals: params.cacheGlobals,
+    ...(params.codePageCheck
+      ? { codePages: { firstTbAddr: a + (tb.layout.pages + PAGE_FIRST_TB_WORD) * 4, stride: PAGE_WORDS * 4, pageBits: tb.params.pageBits } }
+      : {}),
+  };
+}

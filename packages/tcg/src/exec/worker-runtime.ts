@@ -1,0 +1,221 @@
+/**
+ * One worker's execution runtime: its funcref table of TBs (tables cannot be posted, so
+ * every worker owns one), the instances of the modules it runs, the module builder it
+ * translates with, and the import object generated code links against.
+ *
+ * Compiled modules are per process: a worker that translates publishes the module in a
+ * {@link ModuleRegistry}; another worker that meets one of its TBs (found in the shared
+ * hash table, or reached through a chained jump) instantiates the same module into its own
+ * table without recompiling. Table entries of TBs this worker has no code for hold a stub
+ * that returns {@link ExitKind.NOT_LOADED}, so a chained jump into such a TB lands back in
+ * the loop instead of trapping.
+ *
+ * @module
+ */
+import { exitCode, ExitKind, IMPORT_MODULE, RtImport } from "../backend/wasm/lower-abi.js";
+import { TbModuleBuilder } from "../backend/wasm/lower-module.js";
+import { ModuleBuilder } from "../backend/wasm/module-builder.js";
+import { ValType } from "../backend/wasm/opcodes.js";
+import type { TbContext } from "../tb/tb-context.js";
+import { TbField, TB_STATE_INVALID } from "../tb/tb-desc.js";
+import { tbInvalidatePhysPageFast, tbLookup } from "../tb/tb-maint.js";
+import { type ExecShared, lowerConfigOf } from "./exec-shared.js";
+import { helperImports } from "./helper-imports.js";
+import type { Translator } from "./translator.js";
+import { type WasmModule, type WasmTable, wasmApi } from "./wasm-api.js";
+
+/** Where workers find the compiled module of a TB (process-wide). */
+export interface ModuleRegistry {
+  /** The module holding TB `tb`'s code and every TB it places, if published. */
+  moduleOf(tb: number): { readonly module: WasmModule; readonly tbs: readonly number[] } | undefined;
+  /** Publishes a module placing `tbs` (compiled in flush generation `generation`). */
+  publish(module: WasmModule, tbs: readonly number[], generation: number): void;
+  /** Forgets every module of a generation older than `generation` (after a tb_flush). */
+  flush(generation: number): void;
+}
+
+/** A registry within one thread (for workers: fill it from posted modules). */
+export class LocalModuleRegistry implements ModuleRegistry {
+  private readonly byTb = new Map<number, { readonly module: WasmModule; readonly tbs: readonly number[] }>();
+  private generation = 0;
+
+  /** @inheritdoc */
+  moduleOf(tb: number): { readonly module: WasmModule; readonly tbs: readonly number[] } | undefined {
+    return this.byTb.get(tb);
+  }
+
+  /** @inheritdoc */
+  publish(module: WasmModule, tbs: readonly number[], generation: number): void {
+    if (generation < this.generation) return;
+    this.flush(generation);
+    const rec = { module, tbs };
+    for (const tb of tbs) this.byTb.set(tb, rec);
+  }
+
+  /** @inheritdoc */
+  flush(generation: number): void {
+    if (generation <= this.generation) return;
+    this.generation = generation;
+    this.byTb.clear();
+  }
+}
+
+/** What the runtime imports need from a vCPU (implemented by `Vcpu`). */
+export interface RuntimeCpu {
+  /** The vCPU's TB context. */
+  readonly ctx: TbContext;
+  /** The vCPU's CPU state. */
+  readonly state: DataView;
+}
+
+let stubModule: WasmModule | undefined;
+
+/** A module exporting `stub(env, self) = exitCode(self, NOT_LOADED)`. */
+function stubFunction(): unknown {
+  const api = wasmApi();
+  if (stubModule === undefined) {
+    const mb = new ModuleBuilder();
+    const t = mb.addType([ValType.i32, ValType.i32], [ValType.i32]);
+    mb.sealPrefix();
+    const fb = mb.beginFunction(t);
+    fb.localGet(fb.param(1));
+    fb.i32Const(4);
+    fb.i32Shl();
+    fb.i32Const(ExitKind.NOT_LOADED);
+    fb.i32Or();
+    mb.exportFunction("stub", mb.endFunction());
+    stubModule = new api.Module(mb.finish());
+  }
+  return new api.Instance(stubModule, {}).exports.stub;
+}
+
+/** One worker's table, instances, module builder and imports. */
+export class ExecWorker {
+  /** The TB table (index = TB descriptor index). */
+  readonly table: WasmTable;
+  /** The module builder this worker translates into. */
+  readonly builder: TbModuleBuilder;
+  /** The import object of TB modules. */
+  readonly imports: Record<string, Record<string, unknown>>;
+  /** Flush generation whose code the table holds. */
+  generation: number;
+  private readonly stub: unknown;
+  private readonly loaded: Uint8Array;
+  private placed: number[] = [];
+  private readonly cpus = new Map<number, RuntimeCpu>();
+
+  /**
+   * @param shared the process-wide environment.
+   * @param translator the guest target.
+   * @param registry where modules are published and found.
+   */
+  constructor(
+    readonly shared: ExecShared,
+    readonly translator: Translator,
+    readonly registry: ModuleRegistry = new LocalModuleRegistry(),
+  ) {
+    const api = wasmApi();
+    const maxTbs = shared.tb.params.maxTbs;
+    this.stub = stubFunction();
+    this.table = new api.Table({ initial: maxTbs, element: "anyfunc" }, this.stub);
+    this.loaded = new Uint8Array(maxTbs);
+    this.builder = new TbModuleBuilder({ memoryPages: shared.layout.memoryPages, tableSize: maxTbs, helpers: translator.helpers }, lowerConfigOf(shared));
+    this.generation = 0;
+    this.imports = {
+      [IMPORT_MODULE]: {
+        [RtImport.memory]: shared.memory,
+        [RtImport.table]: this.table,
+        [RtImport.lookup]: (env: number, self: number): number => this.lookup(env, self),
+        [RtImport.notdirty]: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
+      },
+      helpers: helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers),
+    };
+  }
+
+  /** Registers a vCPU run by this worker (its block address is `env`). */
+  attach(env: number, cpu: RuntimeCpu): void {
+    this.cpus.set(env, cpu);
+  }
+
+  /** Whether the table holds TB `tb`'s code. */
+  isLoaded(tb: number): boolean {
+    return this.loaded[tb] === 1;
+  }
+
+  /** Instantiates `module` (placing `tbs`) into this worker's table. */
+  instantiate(module: WasmModule, tbs: readonly number[]): void {
+    new (wasmApi().Instance)(module, this.imports);
+    for (const tb of tbs) {
+      if (this.loaded[tb] !== 1) this.placed.push(tb);
+      this.loaded[tb] = 1;
+    }
+  }
+
+  /** Makes TB `tb`'s code available from the registry if needed; false if no module has it. */
+  ensureLoaded(tb: number): boolean {
+    if (this.loaded[tb] === 1) return true;
+    const rec = this.registry.moduleOf(tb);
+    if (rec === undefined) return false;
+    this.instantiate(rec.module, rec.tbs);
+    return true;
+  }
+
+  /** After a tb_flush (generation `g`): every table entry back to the stub. */
+  flushed(g: number): void {
+    if (g === this.generation) return;
+    for (const tb of this.placed) this.table.set(tb, this.stub);
+    this.placed = [];
+    this.loaded.fill(0);
+    this.generation = g;
+    this.registry.flush(g);
+  }
+
+  /** rt.lookup: the TB for the pc in the CPU state, + 1, or 0 (lookup_and_goto_ptr). */
+  private lookup(env: number, _self: number): number {
+    const cpu = this.cpus.get(env);
+    if (cpu === undefined) return 0;
+    const t = this.translator;
+    const pc = t.getPc(cpu.state);
+    const off = pc - this.shared.params.ramBase;
+    if (off < 0n || off >= BigInt(this.shared.params.ramSize)) return 0;
+    const page = Number(off) >>> cpu.ctx.shared.params.pageBits;
+    const tb = tbLookup(cpu.ctx, cpu.ctx.vcpu, Number(BigInt.asIntN(32, pc)), Number(BigInt.asIntN(32, pc >> 32n)), t.tbFlags(cpu.state), 0, page);
+    if (tb < 0 || this.loaded[tb] !== 1) return 0;
+    return tb + 1;
+  }
+
+  /**
+   * rt.notdirty: a guest store of `bytes` at RAM offset `wa` hits a page holding code.
+   * Invalidates the TBs it overlaps (tb_invalidate_phys_page_fast under the page
+   * collection lock); returns 1 if the running TB `self` was among them (the store is
+   * then not done: the TB exits and the loop re-executes the instruction alone).
+   */
+  private notdirty(env: number, self: number, wa: number, bytes: number): number {
+    const cpu = this.cpus.get(env);
+    if (cpu === undefined) return 0;
+    const ctx = cpu.ctx;
+    const selfWasValid = (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) === 0;
+    if (ctx.userMode) ctx.mmapLock();
+    ctx.tbLockIfEnabled();
+    const pages = ctx.collection;
+    pages.lock(ctx.thread, wa, wa + bytes);
+    try {
+      tbInvalidatePhysPageFast(ctx, pages, wa, bytes);
+    } finally {
+      pages.unlock(ctx.thread);
+      ctx.tbUnlockIfEnabled();
+      if (ctx.userMode) ctx.mmapUnlock();
+    }
+    return selfWasValid && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) !== 0 ? 1 : 0;
+  }
+
+  /** Calls TB `tb` with the vCPU block `env`; returns its exit code. */
+  run(env: number, tb: number): number {
+    return (this.table.get(tb) as (env: number, self: number) => number)(env, tb);
+  }
+
+  /** The exit code the stub returns (for tests). */
+  static stubExit(tb: number): number {
+    return exitCode(tb, ExitKind.NOT_LOADED);
+  }
+}
