@@ -2,9 +2,21 @@
 // test/data/gnu-vectors.tsv rows are (our text, GNU as encoding, objdump text), generated
 // once with the real tools from test/support/vector-source.ts and committed.
 import { describe, expect, it } from "vitest";
-import { Disassembler, assemble, decode } from "../src/index.js";
+import { Disassembler, assemble, decode, decodeAt, type DisassembledInsn } from "../src/index.js";
 import { gnuToolsAvailable } from "./support/gnu-tools.js";
-import { formatVectors, generateVectors, readVectors, writeVectors, type Vector } from "./support/vectors.js";
+import {
+  RVC_VECTORS_PATH,
+  formatRvcVectors,
+  formatVectors,
+  generateRvcVectors,
+  generateVectors,
+  readRvcVectors,
+  readVectors,
+  writeVectors,
+  type RvcVector,
+  type Vector,
+} from "./support/vectors.js";
+import { writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { VECTORS_PATH } from "./support/vectors.js";
 
@@ -56,4 +68,35 @@ describe("GNU vectors", () => {
       });
     });
   }
+});
+
+describe("GNU RVC vectors (test/data/gnu-rvc-vectors.tsv)", () => {
+  const rvc = readRvcVectors();
+
+  it.skipIf(!haveTools)("are what GNU objdump prints today", () => {
+    const fresh = formatRvcVectors(generateRvcVectors());
+    if (process.env.WASMU_UPDATE_VECTORS === "1") writeFileSync(RVC_VECTORS_PATH, fresh);
+    expect(fresh).toBe(readFileSync(RVC_VECTORS_PATH, "utf8"));
+  });
+
+  // Disassemble in file order (objdump's state carries over), then check each parcel.
+  const texts = new Map<RvcVector, DisassembledInsn>();
+  // The parcels sit in an object file without symbols: objdump prints bare 0x addresses.
+  const d = new Disassembler({ arch: "rv64gc_zba_zbb_zbs", formatAddress: (a) => `0x${a.toString(16)}` });
+  for (const v of rvc) {
+    const p = parseInt(v.hex, 16);
+    texts.set(v, d.next(new Uint8Array([p & 255, p >>> 8]), 0, BigInt(v.address)));
+  }
+
+  it.each(rvc.map((v) => [v.row, v.hex, v] as const))("%s %s", (_row, hex, v) => {
+    const r = texts.get(v)!;
+    expect(r.text).toBe(v.objdump.replace(/ <[^>]*>/g, ""));
+    const bytes = new Uint8Array([parseInt(hex, 16) & 255, parseInt(hex, 16) >>> 8]);
+    const insn = decodeAt(bytes, 0);
+    if (insn.illegal) return;
+    // What objdump printed assembles (compressed) back to the same instruction.
+    const a = assemble(v.objdump, { pc: BigInt(v.address), compress: true });
+    expect(a.ok).toBe(true);
+    if (a.ok) expect(decodeAt(a.bytes, 0)).toMatchObject({ name: insn.name, rd: insn.rd, rs1: insn.rs1, rs2: insn.rs2, imm: insn.imm, length: 2 });
+  });
 });
