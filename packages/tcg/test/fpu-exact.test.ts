@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BINARY32, BINARY64, FpStatus, exactAdd, exactDiv, exactMul, exactMulAdd, exactSqrt, exactSub, exactConvert,
-  f32Add, f32Div, f32MulAdd, f32Mul, f32Sqrt, f32Sub, f64Add, f64Div, f64MulAdd, f64Mul, f64Sqrt, f64Sub, f64ToF32,
+  exactFromInt, i64ToF64, u64ToF64, i64ToF32, f32Add, f32Div, f32MulAdd, f32Mul, f32Sqrt, f32Sub, f64Add, f64Div, f64MulAdd, f64Mul, f64Sqrt, f64Sub, f64ToF32,
   type RoundingMode,
 } from "../src/index.js";
 import { Rng, nearProduct } from "./fpu-vectors.js";
@@ -89,7 +89,30 @@ function check32(name: string, fast: Case32, exact: (a: bigint, b: bigint, c: bi
   }, TIMEOUT);
 }
 
+function checkInt(name: string, fast: (v: bigint, rm: RoundingMode, st: FpStatus) => bigint, exact: (v: bigint, rm: RoundingMode, st: FpStatus) => bigint, signed: boolean): void {
+  it(`${name} (integer to float)`, () => {
+    const r = new Rng(name.length * 31337);
+    const bad: string[] = [];
+    for (let i = 0; i < COUNT && bad.length < 10; i++) {
+      let v = r.u64() >> BigInt(r.int(64));
+      if (r.int(4) === 0) v = (v >> 11n) << 11n | BigInt(r.pick([0, 0x400, 0x401, 0x3ff, 0x7ff, 0x200]));
+      if (signed) v = BigInt.asIntN(64, r.int(2) === 0 ? v : -v);
+      for (const rm of RMS) {
+        const s1 = new FpStatus();
+        const s2 = new FpStatus();
+        const x = fast(v, rm, s1);
+        const y = exact(v, rm, s2);
+        if (x !== y || s1.flags !== s2.flags) bad.push(`${name} rm=${rm} ${v}: fast ${x.toString(16)}/${s1.flags} exact ${y.toString(16)}/${s2.flags}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  }, TIMEOUT);
+}
+
 describe("FPU fast paths agree with the exact path", () => {
+  checkInt("fcvt.d.l", (v, rm, st) => i64ToF64(v, rm, st), (v, rm, st) => exactFromInt(BINARY64, v, rm, st), true);
+  checkInt("fcvt.d.lu", (v, rm, st) => u64ToF64(v, rm, st), (v, rm, st) => exactFromInt(BINARY64, v, rm, st), false);
+  checkInt("fcvt.s.l", (v, rm, st) => BigInt(i64ToF32(v, rm, st)), (v, rm, st) => exactFromInt(BINARY32, v, rm, st), true);
   check64("add", (a, b, _c, rm, st) => f64Add(a, b, rm, st), (a, b, _c, rm, st) => exactAdd(BINARY64, a, b, rm, st), false);
   check64("sub", (a, b, _c, rm, st) => f64Sub(a, b, rm, st), (a, b, _c, rm, st) => exactSub(BINARY64, a, b, rm, st), false);
   check64("mul", (a, b, _c, rm, st) => f64Mul(a, b, rm, st), (a, b, _c, rm, st) => exactMul(BINARY64, a, b, rm, st), false);

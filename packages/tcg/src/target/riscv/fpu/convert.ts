@@ -8,7 +8,6 @@
 // 64-bit results are bigints: fcvt.l signed, fcvt.lu in [0, 2^64).
 
 import { F32_CANONICAL_NAN, F64, F64_CANONICAL_NAN, U32, U64, f32FromBits, f32IsSignalingNaN } from "./bits.js";
-import { BINARY64, exactFromInt } from "./exact.js";
 import { roundF64ToF32 } from "./f32.js";
 import { FFLAG_NV, FFLAG_NX, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP, type FpStatus, type RoundingMode } from "./status.js";
 
@@ -201,16 +200,39 @@ export function u64ToF64(x: bigint, rm: RoundingMode, st: FpStatus): bigint {
 }
 
 function bigToF64(v: bigint, rm: RoundingMode, st: FpStatus): bigint {
-  if (v <= 9007199254740992n && v >= -9007199254740992n) {
-    F64[0] = Number(v);
-    return U64[0]!;
+  const d = Number(v); // RNE; exact up to 2^53
+  F64[0] = d;
+  if (v <= 9007199254740992n && v >= -9007199254740992n) return U64[0]!;
+  const tail = v - BigInt(d); // exact error, |tail| <= ulp(d)/2
+  if (tail === 0n) return U64[0]!;
+  st.flags |= FFLAG_NX;
+  const up = tail > 0n;
+  let away: boolean; // step |d| one ulp up (true), down, or keep d
+  switch (rm) {
+    case RM_RNE:
+      return U64[0]!;
+    case RM_RTZ:
+      if (up === d > 0) return U64[0]!;
+      away = false;
+      break;
+    case RM_RDN:
+      if (up) return U64[0]!;
+      away = d < 0;
+      break;
+    case RM_RUP:
+      if (!up) return U64[0]!;
+      away = d > 0;
+      break;
+    case RM_RMM: {
+      if (up !== d > 0) return U64[0]!;
+      // A tie (|tail| = ulp/2) went to even; RMM takes the larger magnitude.
+      const bits = U64[0]!;
+      const next = bits + 1n;
+      U64[0] = next;
+      const ulp = BigInt(F64[0]!) - BigInt(d);
+      if ((tail < 0n ? -tail : tail) * 2n === (ulp < 0n ? -ulp : ulp)) return next;
+      return bits;
+    }
   }
-  if (rm === RM_RNE) {
-    const d = Number(v);
-    if (BigInt(d) !== v) st.flags |= FFLAG_NX;
-    F64[0] = d;
-    return U64[0]!;
-  }
-  return exactFromInt(BINARY64, v, rm, st);
+  return away ? U64[0]! + 1n : U64[0]! - 1n;
 }
-

@@ -16,6 +16,7 @@ import { FFLAG_NX, FFLAG_OF, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP, type FpStat
 
 const SPLIT = 134217729; // 2^27 + 1
 const TINY_GUARD = 2 * F64_MIN_NORMAL; // 2^-1021
+const FMA_GUARD = 2 ** -960;
 const SIGN = 0x8000000000000000n;
 /** Biased exponents of the range [2^-480, 2^481) where mul/div operands are fast. */
 const E_LO = 1023 - 480;
@@ -228,7 +229,9 @@ export function f64MulAdd(a: bigint, b: bigint, c: bigint, negProd: boolean, neg
     if (s !== Infinity && s !== -Infinity) {
       bb = s - th;
       const e = th - (s - bb) + (v - bb);
-      if (e === 0 || Math.abs(s) >= TINY_GUARD) return finish(s, e, false, rm, st);
+      // Far from the subnormal range v keeps its full 53 bits, so its odd last bit is well
+      // below half an ulp of s; nearer, leave inexact cases to the exact path.
+      if ((e === 0 && ve === 0) || Math.abs(s) >= FMA_GUARD) return finish(s, e, false, rm, st);
     }
   }
   return exactMulAdd(BINARY64, a, b, c, negProd, negAdd, rm, st);
