@@ -14,7 +14,8 @@
 import { HELPER_NO_WRITE_GLOBALS } from "../ir/helper.js";
 import type { IrFunc } from "../ir/func.js";
 import type { Op } from "../ir/op.js";
-import { CALL } from "../ir/opcodes.js";
+import { VALUE_OPS } from "../ir/eval.js";
+import { CALL, type OpName } from "../ir/opcodes.js";
 import { canonicalOrder, identities, reassociate } from "./algebraic.js";
 import { canonicalZeroTest, foldBrcond, foldMovcond, foldSetcond } from "./branches.js";
 import { foldConstants } from "./fold-constants.js";
@@ -23,10 +24,42 @@ import { type Bits, knownBitsRule, outputBits } from "./known-bits.js";
 import { isRemovable, toConst, type Rule, type RuleCtx } from "./rewrite.js";
 import { TempState } from "./temp-state.js";
 
-/** The rules, in the order they are tried. */
-export const SIMPLIFY_RULES: readonly Rule[] = [
-  foldConstants, canonicalOrder, identities, reassociate, canonicalZeroTest, foldBrcond, foldSetcond, foldMovcond, idioms, knownBitsRule,
+const BINARY: readonly OpName[] = [
+  "add", "sub", "mul", "mulsh", "muluh", "div", "divu", "rem", "remu",
+  "and", "or", "xor", "andc", "orc", "eqv", "nand", "nor", "shl", "shr", "sar", "rotl", "rotr",
 ];
+
+/**
+ * The rules, in the order they are tried, each with the ops it can rewrite (the
+ * driver only offers an op to the rules that name its opcode).
+ */
+export const SIMPLIFY_RULES: readonly (readonly [Rule, readonly OpName[]])[] = [
+  [foldConstants, [...VALUE_OPS].filter((o) => o !== "mov")],
+  [canonicalOrder, ["add", "mul", "mulsh", "muluh", "and", "or", "xor", "eqv", "nand", "nor", "setcond", "brcond", "movcond"]],
+  [identities, BINARY],
+  [reassociate, ["add", "and", "or", "xor"]],
+  [canonicalZeroTest, ["setcond", "movcond", "brcond"]],
+  [foldBrcond, ["brcond"]],
+  [foldSetcond, ["setcond"]],
+  [foldMovcond, ["movcond"]],
+  [idioms, ["shr", "sar", "extract", "sextract", "ext_i32_i64", "extu_i32_i64", "extrl_i64_i32"]],
+  [knownBitsRule, ["ext8u", "ext16u", "ext32u", "extract", "ext8s", "ext16s", "ext32s", "sextract", "and"]],
+];
+
+const NO_RULES: readonly Rule[] = [];
+
+/** Rules by opcode, in table order. */
+const RULES_BY_OP: ReadonlyMap<OpName, readonly Rule[]> = (() => {
+  const m = new Map<OpName, Rule[]>();
+  for (const [rule, ops] of SIMPLIFY_RULES) {
+    for (const o of ops) {
+      let l = m.get(o);
+      if (l === undefined) m.set(o, (l = []));
+      l.push(rule);
+    }
+  }
+  return m;
+})();
 
 /** Upper bound on rule rewrites of one op (each rewrite makes the op simpler; this is a safety net). */
 const MAX_REWRITES_PER_OP = 16;
@@ -61,7 +94,7 @@ export function simplify(func: IrFunc): boolean {
     let deleted = false;
     for (let n = 0; n < MAX_REWRITES_PER_OP; n++) {
       let fired = false;
-      for (const rule of SIMPLIFY_RULES) {
+      for (const rule of RULES_BY_OP.get(op.opc) ?? NO_RULES) {
         const r = rule(ctx, op);
         if (r === undefined) continue;
         changed = true;
