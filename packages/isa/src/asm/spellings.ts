@@ -43,45 +43,50 @@ for (const a of COMPILED_ALIASES) {
 }
 
 /**
- * The assembly template of an explicit RVC mnemonic, derived from its expansion: a
- * register operand that repeats an earlier one (c.addi's rs1 = rd) or is fixed (c.li's
- * x0, c.jalr's ra) is dropped, except sp, which is written (`c.lwsp a0,8(sp)`).
+ * The assembly template of an explicit RVC mnemonic, derived from its expansion (GNU as
+ * syntax): a register that repeats an earlier operand (c.addi's rs1 = rd) or is implied
+ * (c.li's x0, c.jalr's ra) is not written, except sp (`c.lwsp a0,8(sp)`,
+ * `c.addi16sp sp,-32`); a memory operand without an immediate is just its register
+ * (`c.jr t0`).
  */
 function compressedTemplate(c: CompiledCompressedRow): { template: string; conditions: AliasCondition[] } {
-  const row = c.expansion;
+  type Field = "rd" | "rs1" | "rs2";
   const conditions: AliasCondition[] = [];
-  const seen = new Map<string, string>();
-  const regOf = (op: string): CompressedRegister | undefined =>
-    op.endsWith("rd") ? c.spec.rd : op.endsWith("rs1") ? c.spec.rs1 : op.endsWith("rs2") ? c.spec.rs2 : undefined;
-  const groups = row.spec.operands.split(",").filter((g) => g !== "" && g !== "rm");
+  /** Parcel fields already written, and the template field that wrote them. */
+  const written = new Map<string, Field>();
   const out: string[] = [];
-  for (const g of groups) {
-    const mem = /^imm\((\w+)\)$/.exec(g);
-    const op = mem ? mem[1]! : g;
-    const reg = regOf(op);
-    const field = op.replace(/^f/, "") as "rd" | "rs1" | "rs2";
-    let text = g;
-    if (reg !== undefined) {
-      const key = typeof reg === "number" ? `#${reg}` : reg === "rs1" ? "rd" : reg === "rs2'" ? "rd'" : reg;
-      const prev = seen.get(key);
-      if (typeof reg === "number") conditions.push(fixed(field, reg));
-      if (prev !== undefined) {
-        if (typeof reg !== "number") conditions.push(same(field, prev as "rd"));
-        text = mem ? "" : "";
-      } else {
-        seen.set(key, field);
-        if (typeof reg === "number" && reg !== 2) text = "";
-        else if (typeof reg === "number") text = mem ? "imm(sp)" : "sp";
-      }
-      if (mem && text === "") text = "imm(sp)";
+  const hasImm = c.spec.imm !== undefined;
+  for (const group of c.expansion.spec.operands.split(",")) {
+    if (group === "" || group === "rm") continue;
+    const mem = /^imm\((\w+)\)$/.exec(group);
+    const operand = mem ? mem[1]! : group;
+    const field = operand.replace(/^f/, "");
+    if (field !== "rd" && field !== "rs1" && field !== "rs2") {
+      if (hasImm) out.push(group); // imm, target
+      continue;
     }
-    if (text !== "") out.push(text);
+    const reg: CompressedRegister | undefined = c.spec[field];
+    if (typeof reg === "number") {
+      conditions.push(fixed(field, reg));
+      if (reg === 2 && !written.has("sp")) {
+        written.set("sp", field);
+        out.push(mem ? "imm(sp)" : "sp");
+      } else if (mem && hasImm) {
+        out.push("imm(sp)");
+      }
+      continue;
+    }
+    // rd and rs1 of a CR/CI parcel are the same bits, so are rd' and rs2'.
+    const key = reg === "rs1" ? "rd" : reg === "rs2'" ? "rd'" : String(reg);
+    const first = written.get(key);
+    if (first !== undefined) {
+      conditions.push(same(field, first));
+      continue;
+    }
+    written.set(key, field);
+    out.push(mem && !hasImm ? operand : group);
   }
-  // c.jr/c.jalr write jalr's "rd,imm(rs1)" as just rs1.
-  let template = out.join(",");
-  if (row.name === "jalr") template = "rs1";
-  if (c.spec.imm === undefined && row.name !== "jalr") template = template.replace(/,?imm/, "");
-  return { template, conditions };
+  return { template: out.join(","), conditions };
 }
 
 const COMPRESSED_HINT_NAMES: Record<string, string> = { "c.srli64": "c.srli", "c.srai64": "c.srai", "c.slli64": "c.slli", "c.nop": "c.addi" };
