@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { createSyncThread } from "../src/sync/sync-thread.js";
 import { attachTbContext, createTbShared, type TbShared } from "../src/tb/tb-context.js";
 import { checkTbInvariants } from "../src/tb/testing/tb-invariants.js";
-import type { TbMixResult } from "../src/tb/testing/tb-stress.js";
+import { stressKey, type TbMixResult } from "../src/tb/testing/tb-stress.js";
+import { tbFind } from "../src/tb/tb-maint.js";
 import { DEBUG_TCG, distModule, runInWorker, runWorkers } from "./sync-workers.js";
 
 const stress = distModule("tb/testing/tb-stress.js");
@@ -77,6 +78,46 @@ describe("jump chains on a hot set of 24 TBs", () => {
     expect(sum(writers, "full")).toBe(0);
     expect(sum(writers, "chained")).toBeGreaterThan(1000);
     expect(sum(writers, "invalidated")).toBeGreaterThan(1000);
+    expect(invariants(shared)).toEqual([]);
+  });
+});
+
+describe("lock-free lookups in a churning chain", () => {
+  it("never miss a TB that stays published while its bucket chain is rewritten (one head bucket)", async () => {
+    const shared = createTbShared({ maxTbs: 65536, codeBytes: 1 << 22, regions: 32, vcpus: 8, guestPages: PAGES, hashBuckets: 1, hashOverflow: 40 });
+    const pinned = 30;
+    const keys = 150;
+    const main = attachTbContext(shared, createSyncThread(100, { debug: true }), 0);
+    // Interleave pinned and churned entries in the chain, so that removals of churned
+    // entries move pinned ones (the chain's last entry fills each hole).
+    for (let i = 0; i < pinned; i++) {
+      expect(tbFind(main, stressKey(pinned + i, PAGES), () => new Uint8Array(8), -1, 0)).toBeGreaterThanOrEqual(0);
+      expect(tbFind(main, stressKey(i, PAGES), () => new Uint8Array(8), -1, 0)).toBeGreaterThanOrEqual(0);
+    }
+    const stop = new SharedArrayBuffer(4);
+    const readers = [5, 6].map((vcpu) =>
+      runInWorker<{ lookups: number; misses: number; torn: number }>(stress, "pinnedReaderWorker", { shared, vcpu, seed: vcpu, keys, pages: PAGES, stop, pinned }),
+    );
+    const churn = await runWorkers<TbMixResult>(stress, "churnWorker", 3, (i) => ({
+      shared,
+      vcpu: i + 1,
+      debug: DEBUG_TCG,
+      seed: 17 + i,
+      ops: 6000,
+      keys,
+      pages: PAGES,
+      pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
+      pinned,
+    }));
+    Atomics.store(new Int32Array(stop), 0, 1);
+    const rs = await Promise.all(readers);
+    expect(sum(churn, "full")).toBe(0);
+    expect(sum(churn, "invalidated")).toBeGreaterThan(1000);
+    for (const r of rs) {
+      expect(r.misses).toBe(0);
+      expect(r.torn).toBe(0);
+      expect(r.lookups).toBeGreaterThan(1000);
+    }
     expect(invariants(shared)).toEqual([]);
   });
 });

@@ -24,8 +24,11 @@
  * Lock order: page locks (held by tb_link_page / tbPhysInvalidate) < bucket lock. A
  * thread holds at most one bucket lock and takes no other lock inside it.
  *
- * Overflow buckets are never returned to the pool while the table is live (a reader may
- * be walking them); the pool is reset by tb_flush, which runs exclusively. There is no
+ * Entries of a chain are kept dense (remove moves the chain's last entry into the hole,
+ * as qht does), so lookups and inserts stop at the first empty slot. Overflow buckets are
+ * never returned to the pool while the table is live (a reader may be walking them; an
+ * emptied tail bucket is simply refilled by later inserts); the pool is reset by
+ * tb_flush, which runs exclusively. There is no
  * resizing: size the table for the TB capacity (one entry per TB fits in
  * capacity / ENTRIES head buckets; 2x that keeps chains short).
  */
@@ -115,14 +118,20 @@ export class TbHashTable {
     for (;;) {
       const seq = seqReadBegin(w, head + B_SEQ);
       let b = head;
-      for (;;) {
+      scan: for (;;) {
         for (let i = 0; i < BUCKET_ENTRIES; i++) {
           // The hash word is only a filter: a plain read is enough (and ~10x cheaper than
           // Atomics.load on V8 11). The TB word is read atomically: it is the publication
           // point, so the descriptor reads after it see the key written before insert.
-          if (w[b + B_HASH + i] !== hash) continue;
+          const h = w[b + B_HASH + i];
+          if (h !== hash) {
+            // Entries are dense: the first empty slot ends the chain (a concurrent
+            // remove may be moving an entry; the SEQ check below then retries).
+            if (h === 0 && w[b + B_TB + i] === 0) break scan;
+            continue;
+          }
           const t = Atomics.load(w, b + B_TB + i) - 1;
-          if (t < 0) continue;
+          if (t < 0) break scan;
           const d = tbBase + t * TB_WORDS;
           if (
             tbw[d + TbField.PC_LO] === pcLo &&
@@ -174,12 +183,12 @@ export class TbHashTable {
     try {
       let freeSlot = -1;
       let last = head;
-      for (let b = head; b >= 0; ) {
+      scan: for (let b = head; b >= 0; ) {
         for (let i = 0; i < BUCKET_ENTRIES; i++) {
           const t = Atomics.load(w, b + B_TB + i) - 1;
           if (t < 0) {
-            if (freeSlot < 0) freeSlot = b + i;
-            continue;
+            freeSlot = b + i; // dense: the first empty slot is the end of the chain
+            break scan;
           }
           if (
             Atomics.load(w, b + B_HASH + i) === hash &&
@@ -218,27 +227,39 @@ export class TbHashTable {
     }
   }
 
-  /** Removes TB `tb` (by its HASH field); returns whether it was present. */
+  /**
+   * Removes TB `tb` (by its HASH field); returns whether it was present. The chain's last
+   * entry moves into the hole (as qht does), keeping entries dense so that lookups stop at
+   * the first empty slot.
+   */
   remove(thread: SyncThread, tb: number): boolean {
     const w = this.words;
     const hash = this.tbs.get(tb, TbField.HASH);
     const bucket = hash & this.mask;
     const head = this.lockHead(thread, bucket);
     try {
-      for (let b = head; b >= 0; ) {
+      let hole = -1;
+      let lastSlot = -1;
+      scan: for (let b = head; b >= 0; ) {
         for (let i = 0; i < BUCKET_ENTRIES; i++) {
-          if (Atomics.load(w, b + B_TB + i) === tb + 1) {
-            seqWriteBegin(w, head + B_SEQ);
-            Atomics.store(w, b + B_TB + i, 0);
-            Atomics.store(w, b + B_HASH + i, 0);
-            seqWriteEnd(w, head + B_SEQ);
-            return true;
-          }
+          const v = Atomics.load(w, b + B_TB + i);
+          if (v === 0) break scan;
+          if (v === tb + 1) hole = b + i;
+          lastSlot = b + i;
         }
         const next = Atomics.load(w, b + B_NEXT) - 1;
         b = next < 0 ? -1 : this.bucketWord(next);
       }
-      return false;
+      if (hole < 0) return false;
+      seqWriteBegin(w, head + B_SEQ);
+      if (hole !== lastSlot) {
+        Atomics.store(w, hole + B_HASH, Atomics.load(w, lastSlot + B_HASH));
+        Atomics.store(w, hole + B_TB, Atomics.load(w, lastSlot + B_TB));
+      }
+      Atomics.store(w, lastSlot + B_TB, 0);
+      Atomics.store(w, lastSlot + B_HASH, 0);
+      seqWriteEnd(w, head + B_SEQ);
+      return true;
     } finally {
       this.unlockHead(thread, bucket, head);
     }
@@ -248,10 +269,11 @@ export class TbHashTable {
   forEach(fn: (tb: number) => void): void {
     const w = this.words;
     for (let h = 0; h < this.bucketCount; h++) {
-      for (let b = this.bucketWord(h); b >= 0; ) {
+      scan: for (let b = this.bucketWord(h); b >= 0; ) {
         for (let i = 0; i < BUCKET_ENTRIES; i++) {
           const t = Atomics.load(w, b + B_TB + i) - 1;
-          if (t >= 0) fn(t);
+          if (t < 0) break scan;
+          fn(t);
         }
         const next = Atomics.load(w, b + B_NEXT) - 1;
         b = next < 0 ? -1 : this.bucketWord(next);

@@ -355,3 +355,55 @@ export function vcpuWorker(a: VcpuArgs): { tbs: number; flushes: number; section
   ctx.thread.checker?.assertNoLocksHeld();
   return { tbs, flushes, sections, r };
 }
+
+/** Arguments of {@link pinnedReaderWorker}. */
+export interface PinnedReaderArgs extends ReaderArgs {
+  /** Keys [0, pinned) are published before the workers start and never removed. */
+  readonly pinned: number;
+}
+
+/**
+ * Looks up the pinned keys (always published) while writers churn other keys in the same
+ * buckets: a lock-free lookup must never miss a pinned TB, nor return a wrong one.
+ */
+export function pinnedReaderWorker(a: PinnedReaderArgs): { lookups: number; misses: number; torn: number } {
+  const ctx = attachTbContext(a.shared, createSyncThread(a.vcpu), a.vcpu);
+  const stop = new Int32Array(a.stop);
+  const rng = new Rng(a.seed);
+  let lookups = 0;
+  let misses = 0;
+  let torn = 0;
+  while (Atomics.load(stop, 0) === 0) {
+    for (let i = 0; i < 64; i++) {
+      const k = stressKey(rng.below(a.pinned), a.pages);
+      const tb = ctx.hash.lookup(hashOf(k), k.pcLo, k.pcHi, k.flags, k.cflags, k.physPage0);
+      lookups++;
+      if (tb < 0) misses++;
+      else if (!ctx.tbs.keyEquals(tb, k.pcLo, k.pcHi, k.flags, k.cflags)) torn++;
+    }
+  }
+  return { lookups, misses, torn };
+}
+
+/** Arguments of {@link churnWorker}. */
+export interface ChurnArgs extends TbWorkerArgs {
+  /** Keys below this index are pinned: never invalidated. */
+  readonly pinned: number;
+}
+
+/** Creates and invalidates unpinned keys as fast as it can (hash-table churn). */
+export function churnWorker(a: ChurnArgs): TbMixResult {
+  const ctx = attach(a);
+  const rng = new Rng(a.seed);
+  const r: TbMixResult = { hits: 0, created: 0, lostRaces: 0, chained: 0, invalidated: 0, torn: 0, full: 0 };
+  for (let i = 0; i < a.ops; i++) {
+    const k = stressKey(a.pinned + rng.below(a.keys - a.pinned), a.pages);
+    const tb = ctx.hash.lookup(hashOf(k), k.pcLo, k.pcHi, k.flags, k.cflags, k.physPage0);
+    if (tb >= 0) {
+      if (tbPhysInvalidate(ctx, tb)) r.invalidated++;
+    } else {
+      findOrCreate(ctx, k, r);
+    }
+  }
+  return r;
+}
