@@ -16,6 +16,8 @@ describe("FPU API", () => {
     expect(f32Sub(0x3f800000, 0x40000000, RM_RNE, st)).toBe(0xbf800000);
     expect(f32Add(0xbf800000 | 0, 0xbf800000 | 0, RM_RNE, st)).toBe(0xc0000000);
     expect(f32Class(0xff800000 | 0)).toBe(1);
+    expect(f32Sub(0, 0x80000000 | 0, RM_RDN, st)).toBe(0); // +0 - -0 = +0 even rounding down
+    expect(f32Sub(0, 0x80000000, RM_RDN, st)).toBe(0);
     expect(st.flags).toBe(0);
   });
 

@@ -105,7 +105,7 @@ export function f32Add(a: number, b: number, rm: RoundingMode, st: FpStatus): nu
 /** fsub.s: a - b in mode rm. */
 export function f32Sub(a: number, b: number, rm: RoundingMode, st: FpStatus): number {
   if (nonFinite(a) || nonFinite(b)) return Number(exactSub(BINARY32, BigInt(a >>> 0), BigInt(b >>> 0), rm, st));
-  return addFinite(val32(a), -val32(b), a === 0 && b === 0x80000000, rm, st);
+  return addFinite(val32(a), -val32(b), a === 0 && (b | 0) === -0x80000000, rm, st);
 }
 
 function addFinite(x: number, y: number, bothPlusZero: boolean, rm: RoundingMode, st: FpStatus): number {
