@@ -81,3 +81,12 @@ export {
   CPU_STATE_BYTES, CpuOffset, Csr, CSR_SLOTS, Priv, Cause, RISCV_EXIT_NOCHAIN, RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI,
   RISCV_GLOBALS, GLOBAL_PC, GLOBAL_RES_ADDR, GLOBAL_RES_VAL, GLOBAL_RES_VALID, RiscvCpuState, xOffset, fOffset, csrSlotOffset,
 } from "./target/riscv/cpu-state.js";
+
+// ---- RISC-V front end (src/target/riscv): translator
+export { type RiscvTbFlags, encodeTbFlags, decodeTbFlags, USER_TB_FLAGS, TB_FLAG_FS_OFF, TB_FLAG_SYSTEM, CF_COUNT_MASK } from "./target/riscv/tb-flags.js";
+export { type RiscvHelpers, type RiscvHelperHooks, createRiscvHelpers, recordException, CsrOp } from "./target/riscv/helpers.js";
+export { DisasContext, type DisasJump } from "./target/riscv/disas-context.js";
+export { RISCV_TRANS, type TransFn } from "./target/riscv/trans/index.js";
+export {
+  type RiscvTranslator, type TranslatedBlock, type FetchParcel, createRiscvTranslator, translateBlock, MAX_TB_INSNS, GUEST_PAGE_SIZE,
+} from "./target/riscv/translate.js";
