@@ -271,9 +271,12 @@ export function randomProgram(rng: Rng, opts: RandomProgramOptions, used = new S
   while (g.open.length > 0) placeLabel(g);
   const exit = rng.int(3);
   if (exit === 0) {
-    b.gotoTb(0);
+    // Like a front end's TB end: goto_tb, then (not chained) set the pc and exit.
+    const slot = rng.int(2) as 0 | 1;
+    b.gotoTb(slot);
     used.add("goto_tb");
-    b.exitTb(0);
+    b.mov(rng.pick(f.globals.filter((t) => t.type === "i64")) as Temp<"i64">, constOf(g, "i64"));
+    b.exitTb(slot);
   } else if (exit === 1) {
     b.lookupAndGotoPtr();
     used.add("lookup_and_goto_ptr");
