@@ -44,6 +44,14 @@ describe("TB arena", () => {
     expect(structuredClone(a.shared).buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it("lets a non-vCPU thread look up (no jump cache) but not allocate", () => {
+    const a = ctxFor();
+    const tb = create(a, key(0x1000));
+    const io = attachTbContext(a.shared, createSyncThread(9), -1);
+    expect(tbLookup(io, -1, 0x1000, 0, 0, 0, 1)).toBe(tb);
+    expect(() => tbCreate(io, key(0x2000), code)).toThrow(RangeError);
+  });
+
   it("can live inside a shared WebAssembly.Memory", () => {
     const mem = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
     const shared = createTbShared({ maxTbs: 64, codeBytes: 4096, regions: 1, vcpus: 1, guestPages: 4 }, mem.buffer as unknown as SharedArrayBuffer, 65536);

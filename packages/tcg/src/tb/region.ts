@@ -99,6 +99,7 @@ export class RegionAllocator {
    * region when its region is full. Returns null when the whole buffer is full (flush).
    */
   alloc(thread: SyncThread, vcpu: number, codeSize: number): TbAllocation | null {
+    if (vcpu < 0 || vcpu >= this.vcpus) throw new RangeError(`vCPU ${vcpu} cannot allocate TBs`);
     if (codeSize > this.codePerRegion) throw new RangeError(`TB code of ${codeSize} bytes exceeds a region`);
     const w = this.words;
     const size = (codeSize + 7) & ~7;

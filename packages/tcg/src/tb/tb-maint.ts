@@ -34,13 +34,16 @@ export interface TbCreated {
 
 /**
  * Looks up the TB for a key: the vCPU's jump cache first, then the hash table (filling
- * the jump cache on a hit). Returns -1 on a miss. Takes no lock.
+ * the jump cache on a hit). `vcpu = -1` (a thread that is not a vCPU) skips the jump
+ * cache. Returns -1 on a miss. Takes no lock.
  */
 export function tbLookup(ctx: TbContext, vcpu: number, pcLo: number, pcHi: number, flags: number, cflags: number, physPage: number): number {
-  const cached = ctx.jmpCache.lookup(vcpu, pcLo, pcHi, flags, cflags);
-  if (cached >= 0 && ctx.words[ctx.tbs.at(cached, TbField.PHYS_PAGE0)] === (physPage | 0)) return cached;
+  if (vcpu >= 0) {
+    const cached = ctx.jmpCache.lookup(vcpu, pcLo, pcHi, flags, cflags);
+    if (cached >= 0 && ctx.words[ctx.tbs.at(cached, TbField.PHYS_PAGE0)] === (physPage | 0)) return cached;
+  }
   const tb = ctx.hash.lookup(tbHash(pcLo, pcHi, flags, cflags, physPage), pcLo, pcHi, flags, cflags, physPage);
-  if (tb >= 0) ctx.jmpCache.set(vcpu, pcLo, tb);
+  if (tb >= 0 && vcpu >= 0) ctx.jmpCache.set(vcpu, pcLo, tb);
   return tb;
 }
 
@@ -256,7 +259,7 @@ export function tbFind(ctx: TbContext, key: TbInit, translate: (key: TbInit) => 
       return TB_BUFFER_FULL;
     }
     tb = r.tb;
-    ctx.jmpCache.set(ctx.vcpu, key.pcLo, tb);
+    if (ctx.vcpu >= 0) ctx.jmpCache.set(ctx.vcpu, key.pcLo, tb);
   }
   if (lastTb >= 0) {
     if (!tbLocked) {
