@@ -9,6 +9,7 @@
  * handed out again by the next `allocLocal` of that type.
  */
 import { ByteWriter } from "./byte-writer.js";
+import { writeSLeb32, writeSLeb64, writeULeb32 } from "./leb.js";
 import { AtomicOp, AtomicRmw, type AtomicWidth, ATOMIC_WIDTH_ALIGN, BLOCK_EMPTY, MiscOp, Op, type ValType } from "./opcodes.js";
 
 /** A typed local (or parameter) of the function being built. */
@@ -43,6 +44,13 @@ export class FunctionBuilder extends ByteWriter {
   private free: WasmLocal[][] = [];
   private depth = 0;
   private readonly decl = new ByteWriter(64);
+  /** WasmLocal objects are immutable (index, type): reused across functions, no garbage. */
+  private readonly cache: WasmLocal[][] = [];
+
+  private local(index: number, type: ValType): WasmLocal {
+    const byType = (this.cache[slot(type)] ??= []);
+    return (byType[index] ??= new WasmLocal(index, type));
+  }
 
   /** Starts a new body with the given parameter types (they become locals 0..n-1). */
   begin(params: readonly ValType[]): void {
@@ -56,7 +64,7 @@ export class FunctionBuilder extends ByteWriter {
     for (let i = 0; i < params.length; i++) {
       this.localTypes.push(params[i]!);
       this.inUse.push(true);
-      this.paramLocals.push(new WasmLocal(i, params[i]!));
+      this.paramLocals.push(this.local(i, params[i]!));
     }
   }
 
@@ -75,7 +83,7 @@ export class FunctionBuilder extends ByteWriter {
       this.inUse[reused.index] = true;
       return reused;
     }
-    const l = new WasmLocal(this.localTypes.length, type);
+    const l = this.local(this.localTypes.length, type);
     this.localTypes.push(type);
     this.inUse.push(true);
     return l;
@@ -182,12 +190,24 @@ export class FunctionBuilder extends ByteWriter {
 
   // ---- variables --------------------------------------------------------------------
 
+  private localOp(op: number, index: number): void {
+    this.ensure(6);
+    const buf = this.buf;
+    if (index < 0x80) {
+      buf[this.pos] = op;
+      buf[this.pos + 1] = index;
+      this.pos += 2;
+    } else {
+      buf[this.pos] = op;
+      this.pos = writeULeb32(buf, this.pos + 1, index);
+    }
+  }
   /** `local.get` */
-  localGet(l: WasmLocal): void { this.u8(Op.localGet); this.uleb(l.index); }
+  localGet(l: WasmLocal): void { this.localOp(Op.localGet, l.index); }
   /** `local.set` */
-  localSet(l: WasmLocal): void { this.u8(Op.localSet); this.uleb(l.index); }
+  localSet(l: WasmLocal): void { this.localOp(Op.localSet, l.index); }
   /** `local.tee` */
-  localTee(l: WasmLocal): void { this.u8(Op.localTee); this.uleb(l.index); }
+  localTee(l: WasmLocal): void { this.localOp(Op.localTee, l.index); }
   /** `global.get` */
   globalGet(globalIndex: number): void { this.u8(Op.globalGet); this.uleb(globalIndex); }
   /** `global.set` */
@@ -201,9 +221,10 @@ export class FunctionBuilder extends ByteWriter {
 
   private mem(op: number, offset: number, alignLog2: number): void {
     this.ensure(11);
-    this.buf[this.pos++] = op;
-    this.uleb(alignLog2);
-    this.uleb(offset);
+    const buf = this.buf;
+    buf[this.pos] = op;
+    buf[this.pos + 1] = alignLog2;
+    this.pos = writeULeb32(buf, this.pos + 2, offset);
   }
   /** `i32.load offset align` (align is log2 bytes) */
   i32Load(offset = 0, align = 2): void { this.mem(Op.i32Load, offset, align); }
@@ -259,9 +280,17 @@ export class FunctionBuilder extends ByteWriter {
   // ---- constants --------------------------------------------------------------------
 
   /** `i32.const` (any value; taken modulo 2^32) */
-  i32Const(v: number): void { this.u8(Op.i32Const); this.sleb32(v); }
+  i32Const(v: number): void {
+    this.ensure(6);
+    this.buf[this.pos] = Op.i32Const;
+    this.pos = writeSLeb32(this.buf, this.pos + 1, v);
+  }
   /** `i64.const` (a `bigint` modulo 2^64, or a safe-integer `number`) */
-  i64Const(v: bigint | number): void { this.u8(Op.i64Const); this.sleb64(v); }
+  i64Const(v: bigint | number): void {
+    this.ensure(11);
+    this.buf[this.pos] = Op.i64Const;
+    this.pos = writeSLeb64(this.buf, this.pos + 1, v);
+  }
   /** `i64.const` from two 32-bit halves (no bigint on the fast path) */
   i64ConstHalves(lo: number, hi: number): void {
     this.u8(Op.i64Const);
