@@ -229,7 +229,7 @@ function bigToF64(v: bigint, rm: RoundingMode, st: FpStatus): bigint {
       const bits = U64[0]!;
       const next = bits + 1n;
       U64[0] = next;
-      const ulp = BigInt(F64[0]!) - BigInt(d);
+      const ulp = BigInt(F64[0]) - BigInt(d);
       if ((tail < 0n ? -tail : tail) * 2n === (ulp < 0n ? -ulp : ulp)) return next;
       return bits;
     }
