@@ -37,7 +37,9 @@ export type CpuExit =
   /** A noreturn helper ended the TB at instruction `pc` (the target's state tells why). */
   | { readonly kind: "helper"; readonly pc: bigint }
   /** The instruction at `pc` could not be fetched. */
-  | { readonly kind: "fetch_fault"; readonly pc: bigint };
+  | { readonly kind: "fetch_fault"; readonly pc: bigint }
+  /** A TB exited with one of the target's `Translator.loopExitCodes`; the TB set the pc. */
+  | { readonly kind: "exit_tb"; readonly code: number };
 
 /** Counters and per-phase times of one vCPU (times in milliseconds). */
 export interface ExecStats {
@@ -81,9 +83,14 @@ export class Vcpu {
   readonly stats: ExecStats = newStats();
   /** cflags for the next TB only (e.g. one instruction after self-modifying code), or -1. */
   cflagsNext = -1;
+  /** Chain TBs (default). Off: every TB returns to the loop (QEMU's `-d nochain`; for measurements and debugging). */
+  chaining = true;
   private readonly ctrl: DataView;
   private readonly code: GuestCodeReader;
   private readonly ram: Uint8Array;
+  private readonly ramLo: bigint;
+  private readonly ramSize: bigint;
+  private readonly pageBits: number;
 
   /**
    * @param worker the worker running this vCPU.
@@ -103,6 +110,9 @@ export class Vcpu {
     this.ctx = attachTbContext(shared.tb, thread, index);
     this.ctx.exclusive.addCpu(thread, index);
     this.ram = new Uint8Array(buf, shared.layout.ramOffset, shared.params.ramSize);
+    this.ramLo = shared.params.ramBase;
+    this.ramSize = BigInt(shared.params.ramSize);
+    this.pageBits = this.ctx.shared.params.pageBits;
     const ram = this.ram;
     const lo = shared.params.ramBase;
     const size = shared.params.ramSize;
@@ -126,14 +136,14 @@ export class Vcpu {
 
   /** RAM offset of guest address `addr`, or -1 outside RAM. */
   ramOffset(addr: bigint): number {
-    const o = addr - this.worker.shared.params.ramBase;
-    return o < 0n || o >= BigInt(this.worker.shared.params.ramSize) ? -1 : Number(o);
+    const o = addr - this.ramLo;
+    return o < 0n || o >= this.ramSize ? -1 : Number(o);
   }
 
   /** Guest page (RAM offset >> pageBits) of `addr`, or -1 outside RAM. */
   private page(addr: bigint): number {
     const o = this.ramOffset(addr);
-    return o < 0 ? -1 : o >>> this.ctx.shared.params.pageBits;
+    return o < 0 ? -1 : o >>> this.pageBits;
   }
 
   /** The guest pc of TB `tb` (its key). */
@@ -252,8 +262,8 @@ export class Vcpu {
     const ctx = this.ctx;
     const page = this.page(pc);
     if (page < 0) return -1;
-    const pcLo = Number(BigInt.asIntN(32, pc));
-    const pcHi = Number(BigInt.asIntN(32, pc >> 32n));
+    const pcLo = Number(pc & 0xffff_ffffn) | 0;
+    const pcHi = Number(pc >> 32n) | 0;
     let tb = tbLookup(ctx, this.index, pcLo, pcHi, flags, cflags, page);
     if (tb >= 0 && this.worker.ensureLoaded(tb)) return tb;
     for (;;) {
@@ -303,6 +313,8 @@ export function cpuExec(cpu: Vcpu): CpuExit {
   const st = cpu.stats;
   const excl = ctx.exclusive;
   const v = cpu.index;
+  let returnCodes = 0;
+  for (const c of t.loopExitCodes ?? []) returnCodes |= 1 << c;
   excl.cpuExecStart(ctx.thread, v);
   try {
     let lastTb = -1;
@@ -330,7 +342,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
         }
         tb = cpu.findTb(pc, t.tbFlags(cpu.state), cflags);
         if (tb < 0) return { kind: "fetch_fault", pc };
-        if (lastTb >= 0 && cflags === 0) {
+        if (lastTb >= 0 && cflags === 0 && cpu.chaining) {
           ctx.tbLockIfEnabled();
           if (tbAddJump(ctx, lastTb, lastSlot, tb)) st.chained++;
           ctx.tbUnlockIfEnabled();
@@ -345,6 +357,8 @@ export function cpuExec(cpu: Vcpu): CpuExit {
         if (kind <= ExitKind.SLOT1 && ctx.tbs.get(exited, TbField.CFLAGS) === 0) {
           lastTb = exited;
           lastSlot = kind;
+        } else if ((returnCodes & (1 << kind)) !== 0) {
+          return { kind: "exit_tb", code: kind };
         }
         continue;
       }

@@ -56,6 +56,12 @@ export interface Translator {
   readonly directHelpers?: Readonly<Record<string, WasmHelperImpl>>;
   /** Bytes of the CPU state. */
   readonly stateSize: number;
+  /**
+   * `exit_tb` codes (2..7) that end `cpuExec` with `{ kind: "exit_tb", code }` (e.g.
+   * "an exception was recorded", "wfi"); other codes return to the loop, which continues
+   * at the pc in the state without chaining.
+   */
+  readonly loopExitCodes?: readonly number[];
   /** The guest pc in a CPU state. */
   getPc(state: DataView): bigint;
   /** Sets the guest pc. */
