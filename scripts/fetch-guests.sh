@@ -14,15 +14,17 @@
 # extracted again; the package index is fetched once (set FETCH_GUESTS_UPDATE=1 to
 # refresh it, which also lets newer versions of new packages be chosen).
 # Packages are named explicitly; with FETCH_GUESTS_DEPS=1 their dependencies (Depends
-# and Pre-Depends, recursively) are fetched too. FETCH_GUESTS_PRINT_APTOPTS=1 prints the
-# apt options of the private state, for other apt-get and apt-cache commands.
+# and Pre-Depends, recursively) are fetched too. FETCH_GUESTS_SEARCH=REGEX prints the
+# names of the packages matching REGEX (e.g. '^linux-binary-[0-9].*-riscv64$' for the
+# kernel) instead of fetching; FETCH_GUESTS_PRINT_APTOPTS=1 prints the apt options of
+# the private state, for other apt-get and apt-cache commands.
 #
 # Needs apt-get and dpkg-deb (any Debian or Ubuntu host) and network access to
 # deb.debian.org. Exit status: 0 when every package is present, 1 otherwise.
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 
@@ -62,6 +64,12 @@ fi
 if [[ ${FETCH_GUESTS_UPDATE:-0} == 1 ]] || ! compgen -G "$apt/lists/*_Packages*" >/dev/null; then
   echo "fetch-guests: apt-get update (Debian sid riscv64)" >&2
   apt-get "${aptopts[@]}" -q update >&2
+fi
+
+# Search mode: print the names of the packages matching a regular expression.
+if [[ -n ${FETCH_GUESTS_SEARCH:-} ]]; then
+  apt-cache "${aptopts[@]}" search --names-only "$FETCH_GUESTS_SEARCH" | cut -d' ' -f1 | sort -V
+  exit 0
 fi
 
 packages=("$@")

@@ -1,11 +1,13 @@
 // The bench's command line: `wasmu-bench [options] [entry...]`, `wasmu-bench fetch`.
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { makeContext } from "./context.js";
 import type { BenchContext, BenchEntry } from "./entry.js";
 import { ENTRIES } from "./entries/index.js";
 import { fetchGuests, guestPackagesOf } from "./guests/fetch.js";
 import { readGuestPackages } from "./guests/manifest.js";
+import { buildInitramfs, KERNEL_PACKAGE_PATTERN, OPENSBI_PACKAGE, searchGuestPackages } from "./guests/system.js";
 import { describeMachine, findComparators } from "./machine.js";
 import { asciiCurve, writeReport } from "./report/markdown.js";
 import { ProgressLine, type ProgressStream } from "./report/progress.js";
@@ -41,7 +43,8 @@ Options:
 
 fetch: download Debian sid riscv64 packages into the guest cache once (with
 scripts/fetch-guests.sh); without names, busybox-static, libc6 and the packages
-the entries use, with their dependencies. --update refreshes the package index
+the entries use, with their dependencies, plus the system-mode inputs: the newest
+kernel (linux-binary-*-riscv64), OpenSBI, and an initramfs built from busybox. --update refreshes the package index
 first; --deps fetches the dependencies of named packages too.
 `;
 
@@ -61,6 +64,22 @@ async function list(entries: readonly BenchEntry[], ctx: BenchContext, out: Prog
     if (e.requires.length > 0) out.write(`  needs: ${e.requires.map(describeRequirement).join("; ")}\n`);
     if (unmet.length > 0) out.write(`  absent: ${unmet.join("; ")}\n`);
   }
+}
+
+/**
+ * The inputs of system mode: the newest Debian riscv64 kernel package and OpenSBI
+ * (without dependencies), then the bench's initramfs. Resolves to an exit status.
+ */
+async function fetchSystemInputs(ctx: BenchContext, err: ProgressStream): Promise<number> {
+  const kernel = (await searchGuestPackages(ctx, KERNEL_PACKAGE_PATTERN)).pop();
+  if (kernel === undefined) {
+    err.write(`wasmu-bench: no package matches ${KERNEL_PACKAGE_PATTERN} in Debian sid riscv64\n`);
+    return 1;
+  }
+  err.write(`fetching ${kernel} ${OPENSBI_PACKAGE} into ${ctx.cacheDir}\n`);
+  const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, [kernel, OPENSBI_PACKAGE]);
+  if (existsSync(join(ctx.sysroot, "usr/bin/busybox"))) err.write(`initramfs: ${buildInitramfs(ctx)}\n`);
+  return status;
 }
 
 /**
@@ -104,7 +123,8 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     const packages = named ? positionals.slice(1) : guestPackagesOf(entries);
     const deps = values.deps === true || !named;
     io.stderr.write(`fetching ${packages.join(" ")}${deps ? " (with dependencies)" : ""} into ${ctx.cacheDir}\n`);
-    const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps });
+    let status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps });
+    if (!named) status = Math.max(status, await fetchSystemInputs(ctx, io.stderr));
     for (const p of readGuestPackages(ctx.cacheDir)) io.stdout.write(`${p.name}\t${p.version}\t${p.architecture}\n`);
     return status === 0 ? 0 : 1;
   }

@@ -29,7 +29,7 @@ export function describeRequirement(req: Requirement): string {
     case "command":
       return `${req.command} on PATH`;
     case "guest-packages":
-      return `Debian riscv64 ${req.packages.join(", ")} (wasmu-bench fetch)`;
+      return `Debian riscv64 ${req.packages.join(", ")} (pnpm bench fetch)`;
     case "file":
       return req.path;
     case "check":

@@ -2,8 +2,9 @@
 // BenchEntry, and add it here (see the package README).
 import type { BenchEntry } from "../entry.js";
 import { isaEntry } from "./isa.js";
+import { qemuSystemEntry } from "./qemu-system.js";
 import { qemuUserEntry } from "./qemu-user.js";
 import { smokeEntry } from "./smoke.js";
 
 /** Every registered entry, in the order `pnpm bench` runs them. */
-export const ENTRIES: readonly BenchEntry[] = [isaEntry, qemuUserEntry, smokeEntry];
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, qemuUserEntry, qemuSystemEntry, smokeEntry];
