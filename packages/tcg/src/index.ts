@@ -90,6 +90,7 @@ export { RISCV_TRANS, type TransFn } from "./target/riscv/trans/index.js";
 export {
   type RiscvTranslator, type TranslatedBlock, type FetchParcel, createRiscvTranslator, translateBlock, MAX_TB_INSNS, GUEST_PAGE_SIZE,
 } from "./target/riscv/translate.js";
+export { type RiscvTargetOptions, createRiscvTarget, riscvHelperList } from "./target/riscv/target.js";
 
 // ---- WebAssembly back end: lowering IR to wasm (src/backend/wasm/lower*)
 export {

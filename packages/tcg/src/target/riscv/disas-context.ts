@@ -48,6 +48,8 @@ export class DisasContext {
   private readonly fs: readonly Temp<"i64">[];
   /** The `pc` global. */
   readonly pcReg: Temp<"i64">;
+  /** Destinations of the TB's goto_tb exits, in emission order. */
+  readonly successors: bigint[] = [];
 
   /**
    * @param func the TB's IR function (created with RISCV_GLOBALS).
@@ -116,6 +118,7 @@ export class DisasContext {
   /** Ends the TB with a jump to the constant `dest` through goto_tb slot `slot` when allowed. */
   gotoTb(slot: 0 | 1, dest: bigint): void {
     if (this.useGotoTb(dest)) {
+      if (!this.successors.includes(dest)) this.successors.push(dest);
       this.b.gotoTb(slot);
       this.b.mov(this.pcReg, dest);
       this.b.exitTb(slot);

@@ -92,6 +92,8 @@ export interface TranslatedBlock {
   readonly page2: bigint | undefined;
   /** The pc of each instruction, in order (what the `insn_start` ops carry). */
   readonly insnPcs: readonly bigint[];
+  /** Static destinations of the goto_tb exits (candidates for translating into the same module). */
+  readonly successors: readonly bigint[];
 }
 
 function fetchInsn(fetch: FetchParcel, pc: bigint): { word: number } | { failAt: bigint } {
@@ -163,7 +165,7 @@ export function translateBlock(tr: RiscvTranslator, pc: bigint, flags: number, c
     ctx.b.exitTb(RISCV_EXIT_NOCHAIN);
   }
   ctx.emitTails();
-  return { func, pc, size: Number(cur - pc), insns: insnPcs.length, page1, page2, insnPcs };
+  return { func, pc, size: Number(cur - pc), insns: insnPcs.length, page1, page2, insnPcs, successors: ctx.successors };
 }
 
 /** Translates one decoded instruction; an instruction its translator rejects raises illegal instruction. */
