@@ -2,18 +2,19 @@
 // is stored with the upper 32 bits all ones; reading a single from a register whose upper
 // half is not all ones yields the canonical NaN.
 
-import { F32_CANONICAL_NAN } from "./bits.js";
-
-const BOX = 0xffffffff00000000n;
+import { F32_CANONICAL_NAN, U32, U64 } from "./bits.js";
 
 /** The 64-bit register image of the binary32 `bits` (upper half all ones). */
 export function nanBox(bits: number): bigint {
-  return BOX | BigInt(bits >>> 0);
+  U32[0] = bits;
+  U32[1] = 0xffffffff;
+  return U64[0]!;
 }
 
 /** The binary32 held in a 64-bit register image; improperly boxed values read as the canonical NaN. */
 export function nanUnbox(reg: bigint): number {
-  return (reg & BOX) === BOX ? Number(reg & 0xffffffffn) : F32_CANONICAL_NAN;
+  U64[0] = reg;
+  return U32[1] === 0xffffffff ? U32[0]! : F32_CANONICAL_NAN;
 }
 
 /** NaN-boxing check on a register split into words: the binary32 in (hi, lo), as uint32. */
@@ -23,7 +24,8 @@ export function nanUnboxWords(hi: number, lo: number): number {
 
 /** fmv.x.w: the low 32 bits of a register image, sign-extended (as an int32 number). */
 export function fmvXW(reg: bigint): number {
-  return Number(BigInt.asIntN(32, reg));
+  U64[0] = reg;
+  return U32[0]! | 0;
 }
 
 /** fmv.w.x: the register image for the low 32 bits of an integer (boxed). */
