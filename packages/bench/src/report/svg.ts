@@ -130,12 +130,14 @@ export function lineChart(title: string, series: readonly LineSeries[], xLabel: 
     const color = PALETTE[i % PALETTE.length]!;
     const sorted = [...s.points].sort((a, b) => a.x - b.x);
     body.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${sorted.map((p) => `${n(xOf(p.x))},${n(yOf(p.y))}`).join(" ")}"/>`);
+    // Whiskers of different series side by side rather than on top of each other.
+    const dx = (i - (series.length - 1) / 2) * 5;
     for (const p of sorted) {
       if (p.min !== undefined && p.max !== undefined)
         for (const [x1, y1, x2, y2] of [
-          [xOf(p.x), yOf(p.min), xOf(p.x), yOf(p.max)],
-          [xOf(p.x) - 4, yOf(p.min), xOf(p.x) + 4, yOf(p.min)],
-          [xOf(p.x) - 4, yOf(p.max), xOf(p.x) + 4, yOf(p.max)],
+          [xOf(p.x) + dx, yOf(p.min), xOf(p.x) + dx, yOf(p.max)],
+          [xOf(p.x) + dx - 4, yOf(p.min), xOf(p.x) + dx + 4, yOf(p.min)],
+          [xOf(p.x) + dx - 4, yOf(p.max), xOf(p.x) + dx + 4, yOf(p.max)],
         ])
           body.push(`<line x1="${n(x1!)}" y1="${n(y1!)}" x2="${n(x2!)}" y2="${n(y2!)}" stroke="${color}"/>`);
       body.push(`<circle cx="${n(xOf(p.x))}" cy="${n(yOf(p.y))}" r="3.5" fill="${color}"/>`);
