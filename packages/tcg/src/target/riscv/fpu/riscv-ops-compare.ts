@@ -7,7 +7,9 @@ import {
 import { nanBox, nanUnbox as s } from "./nanbox.js";
 import { fpOp, type FpOp } from "./fp-op.js";
 
-const x = (v: number): bigint => BigInt(v);
+const ZERO_ONE = [0n, 1n] as const;
+/** A small non-negative result (0/1 or an fclass mask) as a register image. */
+const x = (v: number): bigint => (v < 2 ? ZERO_ONE[v as 0 | 1] : BigInt(v));
 
 /** Comparison, min/max, fclass and sign-injection instructions. */
 export const compareOps: FpOp[] = [

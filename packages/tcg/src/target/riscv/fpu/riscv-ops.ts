@@ -11,13 +11,24 @@ import {
   f32ToF64, f32ToI32, f32ToI64, f32ToU32, f32ToU64, f64ToF32, f64ToI32, f64ToI64, f64ToU32, f64ToU64,
   i32ToF32, i32ToF64, i64ToF32, i64ToF64, u32ToF32, u32ToF64, u64ToF32, u64ToF64,
 } from "./convert.js";
+import { U32, U64 } from "./bits.js";
 import { fmvWX, fmvXW, nanBox, nanUnbox } from "./nanbox.js";
 import { fpOp, type FpOp } from "./fp-op.js";
 import type { RoundingMode, FpStatus } from "./status.js";
 
-const u = (x: number): bigint => BigInt.asUintN(64, BigInt(x | 0));
+/** An int32 result sign-extended to a 64-bit register image. */
+const u = (x: number): bigint => {
+  U32[0] = x;
+  U32[1] = x < 0 ? 0xffffffff : 0;
+  return U64[0]!;
+};
 const s = nanUnbox;
 const M64 = (x: bigint): bigint => BigInt.asUintN(64, x);
+/** The low 32 bits of a register image as an int32 (w operands). */
+const w = (x: bigint): number => {
+  U64[0] = x;
+  return U32[0]! | 0;
+};
 
 const arith: FpOp[] = [
   fpOp("fadd.s", "ff", "f", true, (a, b, _c, rm, st) => nanBox(f32Add(s(a), s(b), rm, st))),
@@ -45,22 +56,22 @@ const conversions: FpOp[] = [
   fpOp("fcvt.wu.s", "f", "x", true, (a, _b, _c, rm, st) => u(f32ToU32(s(a), rm, st))),
   fpOp("fcvt.l.s", "f", "x", true, (a, _b, _c, rm, st) => M64(f32ToI64(s(a), rm, st))),
   fpOp("fcvt.lu.s", "f", "x", true, (a, _b, _c, rm, st) => M64(f32ToU64(s(a), rm, st))),
-  fpOp("fcvt.s.w", "x", "f", true, (a, _b, _c, rm, st) => nanBox(i32ToF32(Number(BigInt.asIntN(32, a)), rm, st))),
-  fpOp("fcvt.s.wu", "x", "f", true, (a, _b, _c, rm, st) => nanBox(u32ToF32(Number(BigInt.asUintN(32, a)), rm, st))),
+  fpOp("fcvt.s.w", "x", "f", true, (a, _b, _c, rm, st) => nanBox(i32ToF32(w(a), rm, st))),
+  fpOp("fcvt.s.wu", "x", "f", true, (a, _b, _c, rm, st) => nanBox(u32ToF32(w(a), rm, st))),
   fpOp("fcvt.s.l", "x", "f", true, (a, _b, _c, rm, st) => nanBox(i64ToF32(a, rm, st))),
   fpOp("fcvt.s.lu", "x", "f", true, (a, _b, _c, rm, st) => nanBox(u64ToF32(a, rm, st))),
   fpOp("fcvt.w.d", "f", "x", true, (a, _b, _c, rm, st) => u(f64ToI32(a, rm, st))),
   fpOp("fcvt.wu.d", "f", "x", true, (a, _b, _c, rm, st) => u(f64ToU32(a, rm, st))),
   fpOp("fcvt.l.d", "f", "x", true, (a, _b, _c, rm, st) => M64(f64ToI64(a, rm, st))),
   fpOp("fcvt.lu.d", "f", "x", true, (a, _b, _c, rm, st) => M64(f64ToU64(a, rm, st))),
-  fpOp("fcvt.d.w", "x", "f", false, (a) => i32ToF64(Number(BigInt.asIntN(32, a)))),
-  fpOp("fcvt.d.wu", "x", "f", false, (a) => u32ToF64(Number(BigInt.asUintN(32, a)))),
+  fpOp("fcvt.d.w", "x", "f", false, (a) => i32ToF64(w(a))),
+  fpOp("fcvt.d.wu", "x", "f", false, (a) => u32ToF64(w(a))),
   fpOp("fcvt.d.l", "x", "f", true, (a, _b, _c, rm, st) => i64ToF64(a, rm, st)),
   fpOp("fcvt.d.lu", "x", "f", true, (a, _b, _c, rm, st) => u64ToF64(a, rm, st)),
   fpOp("fcvt.s.d", "f", "f", true, (a, _b, _c, rm, st) => nanBox(f64ToF32(a, rm, st))),
   fpOp("fcvt.d.s", "f", "f", false, (a, _b, _c, _rm, st) => f32ToF64(s(a), st)),
   fpOp("fmv.x.w", "f", "x", false, (a) => u(fmvXW(a))),
-  fpOp("fmv.w.x", "x", "f", false, (a) => fmvWX(Number(a & 0xffffffffn))),
+  fpOp("fmv.w.x", "x", "f", false, (a) => fmvWX(w(a))),
   fpOp("fmv.x.d", "f", "x", false, (a) => M64(a)),
   fpOp("fmv.d.x", "x", "f", false, (a) => M64(a)),
 ];
