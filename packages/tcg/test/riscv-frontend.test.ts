@@ -47,7 +47,7 @@ describe("RISC-V front end: guest code in, IR out", () => {
     expect(files.length).toBeGreaterThan(10);
   });
   for (const file of files) {
-    it(file, () => {
+    it(`case ${file}`, () => {
       const path = join(DIR, file);
       const text = readFileSync(path, "utf8");
       const actual = translateCase(text).trimEnd();
