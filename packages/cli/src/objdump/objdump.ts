@@ -240,9 +240,24 @@ function disassembleBytes(section: ElfSection, data: Uint8Array, start: number, 
       offset += size;
     } else if (insns) {
       const insn = dis.next(view, offset, vma);
+      if (insn.illegal && insn.text.endsWith(" is out of bounds.")) {
+        // The instruction runs past the block (a symbol or the section end): objdump prints
+        // the reader's error alone on its line and abandons the rest of the block.
+        out.push(`${insn.text}\n\n`);
+        return;
+      }
       const length = insn.length > 0 ? insn.length : 1;
       const chunk = length % 4 === 0 ? 4 : 2;
-      out.push(`${addressColumn(vma, skipAddr)}:\t${rawBytes(data, offset, length, chunk, stop, BYTES_PER_LINE)}\t${insn.text}\n`);
+      let line = `${addressColumn(vma, skipAddr)}:\t${rawBytes(data, offset, length, chunk, stop, BYTES_PER_LINE)}\t${insn.text}`;
+      // Encodings longer than a line continue their raw bytes on further lines.
+      for (let pb = BYTES_PER_LINE; pb < length; pb += BYTES_PER_LINE) {
+        line += `\n${addressColumn(vma + BigInt(pb), skipAddr)}:\t`;
+        for (let j = pb; j < Math.min(length, pb + BYTES_PER_LINE); j += chunk) {
+          if (offset + j + chunk <= stop) for (let k = chunk - 1; k >= 0; k--) line += data[offset + j + k]!.toString(16).padStart(2, "0");
+          line += " ";
+        }
+      }
+      out.push(`${line}\n`);
       out.lastChunk = chunk;
       offset += length;
     } else {
