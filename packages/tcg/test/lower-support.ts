@@ -5,6 +5,7 @@ import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_FAULT_ADDR, CTRL_FAUL
 import type { LowerConfig } from "../src/backend/wasm/lower.js";
 import { TbModuleBuilder } from "../src/backend/wasm/lower-module.js";
 import { helperImports } from "../src/exec/helper-imports.js";
+import { createDispatcher } from "../src/exec/worker-runtime.js";
 import type { HelperDef, InterpExit, IrFunc } from "../src/index.js";
 import { MEM_BASE, MEM_SIZE, STATE_SIZE } from "./ir-support.js";
 
@@ -30,10 +31,10 @@ export function lowerRig(helpers: readonly HelperDef[], opts: Partial<LowerConfi
     descBytes: 128,
     ...opts,
   };
-  const tmb = new TbModuleBuilder({ memoryPages: PAGES, tableSize: 4, helpers }, cfg);
+  const tmb = new TbModuleBuilder({ memoryPages: PAGES, helpers }, cfg);
   const table = new WebAssembly.Table({ initial: 4, element: "anyfunc" });
   const imports = {
-    rt: { memory, tbs: table, lookup: () => 0, notdirty: () => 0 },
+    rt: { memory, chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0 },
     helpers: helperImports(helpers, memory.buffer, STATE_SIZE),
   };
   return {
@@ -47,7 +48,8 @@ export function lowerRig(helpers: readonly HelperDef[], opts: Partial<LowerConfi
       const t = tmb.add(f);
       tmb.place(0, t.funcIndex);
       const mod = new WebAssembly.Module(tmb.finish());
-      new WebAssembly.Instance(mod, imports);
+      const inst = new WebAssembly.Instance(mod, imports);
+      table.set(0, inst.exports.tb0);
       const code = (table.get(0) as (env: number, self: number) => number)(ENV, 0);
       const state = bytes.slice(ENV + CTRL_BYTES, ENV + CTRL_BYTES + STATE_SIZE);
       const mem = bytes.slice(WINDOW_BASE, WINDOW_BASE + MEM_SIZE);

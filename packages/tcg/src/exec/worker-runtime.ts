@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { exitCode, ExitKind, IMPORT_MODULE, RtImport } from "../backend/wasm/lower-abi.js";
+import { exitCode, ExitKind, IMPORT_MODULE, RtImport, tbExportName } from "../backend/wasm/lower-abi.js";
 import { TbModuleBuilder } from "../backend/wasm/lower-module.js";
 import { ModuleBuilder } from "../backend/wasm/module-builder.js";
 import { ValType } from "../backend/wasm/opcodes.js";
@@ -69,6 +69,29 @@ export interface RuntimeCpu {
 }
 
 let stubModule: WasmModule | undefined;
+let dispatcherModule: WasmModule | undefined;
+
+/**
+ * The dispatcher of a TB table: `chain(env, tb)` tail-calls `table[tb](env, tb)`. TB
+ * modules import it (not the table: see `RtImport.chain`).
+ */
+export function createDispatcher(table: WasmTable): unknown {
+  const api = wasmApi();
+  if (dispatcherModule === undefined) {
+    const mb = new ModuleBuilder();
+    const t = mb.addType([ValType.i32, ValType.i32], [ValType.i32]);
+    mb.importTable(IMPORT_MODULE, RtImport.table, { initial: 1 });
+    mb.sealPrefix();
+    const fb = mb.beginFunction(t);
+    fb.localGet(fb.param(0));
+    fb.localGet(fb.param(1));
+    fb.localGet(fb.param(1));
+    fb.returnCallIndirect(t);
+    mb.exportFunction(RtImport.chain, mb.endFunction());
+    dispatcherModule = new api.Module(mb.finish());
+  }
+  return new api.Instance(dispatcherModule, { [IMPORT_MODULE]: { [RtImport.table]: table } }).exports[RtImport.chain];
+}
 
 /** A module exporting `stub(env, self) = exitCode(self, NOT_LOADED)`. */
 function stubFunction(): unknown {
@@ -119,12 +142,12 @@ export class ExecWorker {
     this.stub = stubFunction();
     this.table = new api.Table({ initial: maxTbs, element: "anyfunc" }, this.stub);
     this.loaded = new Uint8Array(maxTbs);
-    this.builder = new TbModuleBuilder({ memoryPages: shared.layout.memoryPages, tableSize: maxTbs, helpers: translator.helpers }, lowerConfigOf(shared));
+    this.builder = new TbModuleBuilder({ memoryPages: shared.layout.memoryPages, helpers: translator.helpers }, lowerConfigOf(shared));
     this.generation = 0;
     this.imports = {
       [IMPORT_MODULE]: {
         [RtImport.memory]: shared.memory,
-        [RtImport.table]: this.table,
+        [RtImport.chain]: createDispatcher(this.table),
         [RtImport.lookup]: (env: number, self: number): number => this.lookup(env, self),
         [RtImport.notdirty]: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
       },
@@ -144,8 +167,9 @@ export class ExecWorker {
 
   /** Instantiates `module` (placing `tbs`) into this worker's table. */
   instantiate(module: WasmModule, tbs: readonly number[]): void {
-    new (wasmApi().Instance)(module, this.imports);
+    const exports = new (wasmApi().Instance)(module, this.imports).exports;
     for (const tb of tbs) {
+      this.table.set(tb, exports[tbExportName(tb)]);
       if (this.loaded[tb] !== 1) this.placed.push(tb);
       this.loaded[tb] = 1;
     }

@@ -4,15 +4,16 @@
  * declares, and which collects any number of lowered TBs into one module (batching
  * amortises V8's per-module cost; see the README's measurements).
  *
- * The module has no exports: an active element segment per TB stores its function at the
- * TB's index in the worker's table when the module is instantiated.
+ * The module does not import the worker's TB table (see `RtImport.chain` for why): it
+ * exports each TB's function as {@link tbExportName}(tb), and the loop stores the exports
+ * in its table after instantiating. Chaining goes through the imported dispatcher.
  *
  * @module
  */
 import type { HelperDef } from "../../ir/helper.js";
 import type { IrFunc } from "../../ir/func.js";
 import type { IrType } from "../../ir/types.js";
-import { HELPER_MODULE, IMPORT_MODULE, RtImport } from "./lower-abi.js";
+import { HELPER_MODULE, IMPORT_MODULE, RtImport, tbExportName } from "./lower-abi.js";
 import { type LowerConfig, TbLowering } from "./lower.js";
 import { ModuleBuilder } from "./module-builder.js";
 import { ValType } from "./opcodes.js";
@@ -21,8 +22,6 @@ import { ValType } from "./opcodes.js";
 export interface TbModuleShape {
   /** Memory pages (64 KiB) of the shared memory, initial = maximum. */
   readonly memoryPages: number;
-  /** Entries of the TB table (at least the TB capacity). */
-  readonly tableSize: number;
   /** Every helper a TB may call, declared once (imports are part of the reusable prefix). */
   readonly helpers: readonly HelperDef[];
 }
@@ -59,9 +58,9 @@ export class TbModuleBuilder {
     const tLookup = this.tbType;
     const tNotdirty = mb.addType([i32, i32, i32, i32], [i32]);
     mb.importMemory(IMPORT_MODULE, RtImport.memory, { initial: shape.memoryPages, maximum: shape.memoryPages, shared: true });
-    mb.importTable(IMPORT_MODULE, RtImport.table, { initial: shape.tableSize });
     const lookup = mb.importFunction(IMPORT_MODULE, RtImport.lookup, tLookup);
     const notdirty = mb.importFunction(IMPORT_MODULE, RtImport.notdirty, tNotdirty);
+    const chain = mb.importFunction(IMPORT_MODULE, RtImport.chain, this.tbType);
     for (const h of shape.helpers) {
       if (this.helperIndex.has(h.name)) throw new Error(`two helpers named '${h.name}'`);
       const t = mb.addType([i32, ...h.args.map(vt)], h.ret === "void" ? [] : [vt(h.ret)]);
@@ -73,6 +72,7 @@ export class TbModuleBuilder {
       tbType: this.tbType,
       lookup,
       notdirty,
+      chain,
       helper(name: string): number {
         const e = helperIndex.get(name);
         if (e === undefined) throw new Error(`lower: helper '${name}' was not declared to the module builder`);
@@ -103,9 +103,9 @@ export class TbModuleBuilder {
     return { funcIndex, code };
   }
 
-  /** Places function `funcIndex` at table index `tb` when the module is instantiated. */
+  /** Exports function `funcIndex` as TB `tb`'s code ({@link tbExportName}). */
   place(tb: number, funcIndex: number): void {
-    this.mb.addElements(0, tb, [funcIndex]);
+    this.mb.exportFunction(tbExportName(tb), funcIndex);
   }
 
   /** The module's bytes; then starts the next module. */

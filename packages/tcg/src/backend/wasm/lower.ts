@@ -16,10 +16,11 @@
  *   `off = addr - lo; if (off >u size - bytes || off & (align - 1)) fault; access(wrap(off))`
  *   with `base` in the memarg offset. Stores can check the page descriptor's TB list and
  *   call the runtime's notdirty function when a page holds code (self-modifying code).
- * - Exits: `exit_tb c` returns `(self << 4) | c`; `goto_tb n` tail-calls (return_call_indirect
- *   through the worker's table) the TB named by the JMP_TARGETn word of this TB's
+ * - Exits: `exit_tb c` returns `(self << 4) | c`; `goto_tb n` tail-calls the TB named by the JMP_TARGETn word of this TB's
  *   descriptor when it is non-zero, else falls through; `lookup_and_goto_ptr` asks the
- *   runtime for the TB of the current pc and tail-calls it.
+ *   runtime for the TB of the current pc and tail-calls it. Both tail-call the worker's
+ *   dispatcher `rt.chain(env, tb)`, which tail-calls through the table (lower-abi.ts says
+ *   why the TB modules do not import the table).
  * - Faults and noreturn helpers exit with the pc of the last `insn_start` in the control
  *   block, so exceptions are precise without any run-time bookkeeping.
  *
@@ -81,6 +82,8 @@ export interface LowerImports {
   readonly lookup: number;
   /** Function index of `rt.notdirty`. */
   readonly notdirty: number;
+  /** Function index of `rt.chain` (the dispatcher). */
+  readonly chain: number;
   /** Function index of the import of a helper, by name. */
   helper(name: string): number;
 }
@@ -963,9 +966,7 @@ export class TbLowering {
     fb.localGet(target);
     fb.i32Const(1);
     fb.i32Sub();
-    fb.localTee(target);
-    fb.localGet(target);
-    fb.returnCallIndirect(this.imports.tbType);
+    fb.returnCall(this.imports.chain);
     fb.end();
   }
 
@@ -982,9 +983,7 @@ export class TbLowering {
     fb.localGet(target);
     fb.i32Const(1);
     fb.i32Sub();
-    fb.localTee(target);
-    fb.localGet(target);
-    fb.returnCallIndirect(this.imports.tbType);
+    fb.returnCall(this.imports.chain);
     fb.end();
     this.returnExit(ExitKind.LOOKUP_MISS);
     this.reachable = false;
