@@ -2,6 +2,7 @@
  * Command dispatch for `wasmu`.
  */
 
+import { benchCommand } from "./commands/bench.js";
 import { objdumpCommand } from "./commands/objdump.js";
 import type { CommandIo } from "./commands/io.js";
 import { VERSION } from "./version.js";
@@ -12,6 +13,7 @@ wasmu: a multi-threaded RISC-V (RV64GC) to WebAssembly dynamic binary translator
 
 Commands:
   objdump -d FILE...   disassemble ELF64 RISC-V files (GNU objdump -d format)
+  bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
   help                 display this information
   version              display the version
 
@@ -26,6 +28,8 @@ export function run(args: readonly string[], io: CommandIo): number {
   switch (command) {
     case "objdump":
       return objdumpCommand(rest, io);
+    case "bench":
+      return benchCommand(rest, io);
     case undefined:
       io.err(HELP);
       return 2;
