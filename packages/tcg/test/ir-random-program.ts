@@ -50,6 +50,19 @@ export const RANDOM_HELPERS: readonly HelperDef[] = [
     },
   },
   {
+    // "No side effects" but may write globals: still not removable.
+    name: "h_setg", ret: "i64", args: ["i64"], flags: HELPER_NO_SIDE_EFFECTS | HELPER_NO_READ_GLOBALS,
+    impl: (e, a) => {
+      e.state.setBigInt64(0x30, mix(a, 7n), true);
+      return mix(a, 8n);
+    },
+  },
+  {
+    // Leaves the TB without reading globals itself: the loop still sees the CPU state.
+    name: "h_exit", ret: "void", args: ["i64"], flags: HELPER_NO_RETURN | HELPER_NO_READ_GLOBALS | HELPER_NO_WRITE_GLOBALS,
+    impl: () => undefined,
+  },
+  {
     name: "h_raise", ret: "void", args: ["i32"], flags: HELPER_NO_RETURN | HELPER_NO_WRITE_GLOBALS,
     impl: (e, a) => {
       e.state.setBigInt64(0x200, mix([...a, e.state.getBigInt64(24, true)], 6n), true);
@@ -76,8 +89,8 @@ interface Gen {
 }
 
 function constOf<T extends IrType>(g: Gen, type: T): Temp<T> {
-  const r = g.rng.int(4);
-  const v = r === 0 ? BigInt(g.rng.int(70)) : r === 1 ? g.rng.value64() : g.rng.pick(BOUNDARY_64);
+  const r = g.rng.int(5);
+  const v = r === 0 ? BigInt(g.rng.int(70)) : r === 1 ? g.rng.value64() : r === 2 ? g.rng.pick([0n, 1n, -1n]) : g.rng.pick(BOUNDARY_64);
   return g.f.constant(type, v);
 }
 
@@ -87,7 +100,7 @@ function pickIn<T extends IrType>(g: Gen, type: T): Temp<T> {
     ...g.tb.filter((t) => t.type === type),
     ...g.bb.filter((t) => t.type === type),
   ];
-  if (g.rng.chance(0.25) || cands.length === 0) return constOf(g, type);
+  if (g.rng.chance(0.3) || cands.length === 0) return constOf(g, type);
   // Recent bb temps are the most interesting (they chain ops together).
   const recent = g.bb.filter((t) => t.type === type).slice(-3);
   if (recent.length > 0 && g.rng.chance(0.4)) return g.rng.pick(recent) as Temp<T>;
@@ -243,7 +256,7 @@ export function randomProgram(rng: Rng, opts: RandomProgramOptions, used = new S
       if (g.open.length > 0) placeLabel(g);
     } else if (r < 24) {
       const h = rng.pick(RANDOM_HELPERS);
-      if ((h.flags & HELPER_NO_RETURN) !== 0 && !rng.chance(0.2)) continue;
+      if ((h.flags & HELPER_NO_RETURN) !== 0 && !rng.chance(0.5)) continue;
       const ret = h.ret === "void" ? undefined : pickOut(g, h.ret);
       b.call(h, ret, h.args.map((t) => pickIn(g, t)));
       used.add("call");
