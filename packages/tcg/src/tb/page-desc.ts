@@ -169,13 +169,18 @@ export class PageTable {
     return Atomics.load(this.words, this.base + page * PAGE_WORDS + P_FIRST_TB);
   }
 
-  /** Calls `fn(tb, n)` for each TB on the page (n = which of the TB's pages). Page lock held. */
+  /**
+   * Calls `fn(tb, n)` for each TB on the page (n = which of the TB's pages). Page lock held:
+   * the list words are then only written by this thread, so plain reads suffice (the
+   * lock's atomic acquire orders them after the previous holder's writes).
+   */
   forEachTb(page: number, fn: (tb: number, n: number) => void): void {
-    let link = this.firstTb(page);
+    const w = this.words;
+    let link = w[this.base + page * PAGE_WORDS + P_FIRST_TB]!;
     while (link !== 0) {
       const tb = linkTb(link);
       const n = linkSlot(link);
-      link = this.tbs.get(tb, TbField.PAGE_NEXT0 + n);
+      link = w[this.tbs.at(tb, TbField.PAGE_NEXT0 + n)]!;
       fn(tb, n);
     }
   }
@@ -193,19 +198,20 @@ export class PageTable {
   removeTb(thread: SyncThread, page: number, tb: number): boolean {
     thread.checker?.assertPageLocked(page);
     const w = this.words;
+    // Plain reads: the page lock is held (see forEachTb).
     let prev = this.base + page * PAGE_WORDS + P_FIRST_TB;
-    let link = Atomics.load(w, prev);
+    let link = w[prev]!;
     while (link !== 0) {
       const t = linkTb(link);
       const n = linkSlot(link);
       const nextAt = this.tbs.at(t, TbField.PAGE_NEXT0 + n);
       if (t === tb) {
-        Atomics.store(w, prev, Atomics.load(w, nextAt));
+        Atomics.store(w, prev, w[nextAt]!);
         this.dropBitmap(thread, page);
         return true;
       }
       prev = nextAt;
-      link = Atomics.load(w, prev);
+      link = w[prev]!;
     }
     return false;
   }
