@@ -139,7 +139,7 @@ function interpreterWorkloads(ctx: BenchContext): Workload[] {
 export const qemuUserEntry: BenchEntry = {
   name: "qemu-user",
   description:
-    "QEMU user mode (qemu-riscv64-static) running Debian's riscv64 busybox against the host's native x86-64 programs doing the same work: the baseline for wasmu's user mode.",
+    "QEMU user mode (qemu-riscv64-static) running Debian sid's riscv64 programs (busybox, lua5.4, python3.13, sqlite3) against the host's native x86-64 builds doing the same work: the baseline for wasmu's user mode.",
   requires: [
     { kind: "command", command: QEMU, install: "apt-get install qemu-user-static" },
     { kind: "guest-packages", packages: ["busybox-static"] },
