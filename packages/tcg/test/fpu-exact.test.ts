@@ -17,13 +17,15 @@ const TIMEOUT = 60_000 + COUNT * 5;
 function rand64(r: Rng): bigint {
   const bits = r.u64();
   const mant = bits & 0x800fffffffffffffn;
-  switch (r.int(5)) {
+  switch (r.int(6)) {
     case 0:
       return bits;
+    case 5: // extremes, all-ones significands
+      return r.pick([0x7fefffffffffffffn, 0x7fdfffffffffffffn, 0x000fffffffffffffn, 0x001fffffffffffffn, 0x3fefffffffffffffn, 0x7fe0000000000000n]) | (bits & 0x8000000000000000n);
     case 1:
       return mant | (BigInt(1015 + r.int(16)) << 52n);
     case 2:
-      return mant | (BigInt(r.pick([542, 543, 544, 1502, 1503, 1504, 62, 63, 1983, 1984, 1, 2, 2045, 2046])) << 52n);
+      return mant | (BigInt(r.pick([62, 63, 64, 1, 2, 2045, 2046, 2017, 2018, 2019, 1023 - 480, 1023 + 480, 1023 + 994, 1023 + 996])) << 52n);
     case 3:
       return (bits & 0x8000000000000000n) | (BigInt(1000 + r.int(50)) << 52n) | ((bits & 0xfn) << BigInt(r.int(49)));
     default:
@@ -53,7 +55,14 @@ function check64(name: string, fast: Case64, exact: Case64, fma: boolean): void 
     const bad: string[] = [];
     for (let i = 0; i < COUNT && bad.length < 10; i++) {
       const a = rand64(r);
-      const b = rand64(r);
+      let b = rand64(r);
+      if (r.int(4) === 0) {
+        // Put b's exponent where a*b or a/b sits at a fast-path limit (product 2^-960 or 2^1020,
+        // quotient 2^-958 or 2^994).
+        const ea = Number((a >> 52n) & 0x7ffn);
+        const target = r.pick([1086 - ea, 3066 - ea, ea + 958, ea - 994]) + r.int(5) - 2;
+        if (target >= 1 && target <= 2046) b = (b & 0x800fffffffffffffn) | (BigInt(target) << 52n);
+      }
       const c = fma && r.int(2) === 0 ? nearProduct(r, a, b, false) : rand64(r);
       for (const rm of RMS) {
         const s1 = new FpStatus();

@@ -62,6 +62,7 @@ const rows: Row[] = [
   ["fmul.d", RDN, DMAX | DN0, D2, 0n, DNINF, OF | NX],
   ["fmul.d", RUP, DMAX | DN0, D2, 0n, DMAX | DN0, OF | NX],
   ["fadd.d", RDN, DMAX, 0x7c9db4903b01bd3an, 0n, DMAX, NX],
+  ["fsub.d", RDN, 0xffd6f1fb4c040107n, 0xffefffffffffffffn, 0n, 0x7fe4870259fdff7bn, NX], // error-free sum near the top
   // underflow: tininess after rounding
   ["fmul.d", RNE, 0x3fefffffffffffffn, DMINNORM, 0n, DMINNORM, UF | NX], // tie rounds up to min normal, but tiny
   ["fmul.d", RTZ, 0x3fefffffffffffffn, DMINNORM, 0n, 0x000fffffffffffffn, UF | NX],
@@ -92,6 +93,10 @@ const rows: Row[] = [
   ["fsqrt.d", RNE, D2, 0n, 0n, 0x3ff6a09e667f3bcdn, NX],
   ["fsqrt.d", RDN, D2, 0n, 0n, 0x3ff6a09e667f3bccn, NX],
   ["fsqrt.s", RNE, S(0x40800000), 0n, 0n, S(TWO), 0],
+  ["fsqrt.d", RTZ, DMAX, 0n, 0n, 0x5fefffffffffffffn, NX],
+  ["fsqrt.d", RUP, DMAX, 0n, 0n, 0x5ff0000000000000n, NX],
+  ["fdiv.d", RUP, DMAX, 0x3fefffffffffffffn, 0n, DINF, OF | NX],
+  ["fmul.d", RTZ, DMAX, 0x3ff0000000000001n, 0n, DMAX, OF | NX],
   // fused multiply-add: one rounding
   ["fmadd.d", RNE, 0x3ff0000004000000n, 0x3ff0000004000000n, 0xbff0000008000000n, 0x3cb0000000000000n, 0], // (1+2^-26)^2 - (1+2^-25) = 2^-52
   ["fmadd.s", RNE, S(0x3f800001), S(0x3f800001), S(0xbf800002), S(0x28800000), 0], // (1+2^-23)^2 - (1+2^-22) = 2^-46

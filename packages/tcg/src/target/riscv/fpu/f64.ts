@@ -6,9 +6,10 @@
 // x - q*q for sqrt. RNE is then exact; RTZ/RDN/RUP step the result one ulp when the error
 // points that way; RMM differs from RNE only on exact ties, detected from the exact error.
 // Operands and results must stay in a range where those transformations are exact and the
-// result is not near the underflow threshold; everything else (NaN, infinities, operands
-// beyond 2^±480 for mul/div/fma, sqrt beyond 2^±960, inexact results below 2^-1021,
-// results that overflow) takes the exact path in exact.ts.
+// result is not near the underflow threshold; everything else (NaN, infinities,
+// subnormal operands, products or quotients outside about [2^-960, 2^1020], sqrt of values
+// below 2^-960, inexact results below 2^-1021, sums that overflow) takes the exact path in
+// exact.ts.
 
 import { F64, F64_MIN_NORMAL, U32, U64 } from "./bits.js";
 import { BINARY64, exactAdd, exactDiv, exactMul, exactMulAdd, exactSqrt, exactSub } from "./exact.js";
@@ -18,9 +19,18 @@ const SPLIT = 134217729; // 2^27 + 1
 const TINY_GUARD = 2 * F64_MIN_NORMAL; // 2^-1021
 const FMA_GUARD = 2 ** -960;
 const SIGN = 0x8000000000000000n;
-/** Biased exponents of the range [2^-480, 2^481) where mul/div operands are fast. */
-const E_LO = 1023 - 480;
-const E_HI = 1023 + 480;
+/** Largest biased exponent Veltkamp's split takes without overflow (|x| < 2^996). */
+const SPLIT_MAX = 1023 + 995;
+
+/**
+ * Biased operand exponents for which a*b has an exact TwoProduct error: both normal and
+ * splittable, and 2^-960 <= |a*b| < 2^1022 (the error term does not underflow, the product
+ * does not overflow).
+ */
+function mulInRange(ea: number, eb: number): boolean {
+  const sum = ea + eb - 2046;
+  return ea !== 0 && eb !== 0 && ea <= SPLIT_MAX && eb <= SPLIT_MAX && sum >= -960 && sum <= 1020;
+}
 
 /** Steps the nonzero finite double s one ulp away from zero (up = true) or towards zero. */
 function stepMag(s: number, up: boolean): number {
@@ -81,7 +91,8 @@ export function f64Add(a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bi
   U64[0] = b;
   const eb = (U32[1]! >>> 20) & 0x7ff;
   const y = F64[0]!;
-  if (ea === 0x7ff || eb === 0x7ff) return exactAdd(BINARY64, a, b, rm, st);
+  // |operands| < 2^1023 keeps TwoSum's intermediate s - x from overflowing.
+  if (ea >= 2046 || eb >= 2046) return exactAdd(BINARY64, a, b, rm, st);
   const r = addFinite(x, y, a === 0n && b === 0n, rm, st);
   return r ?? exactAdd(BINARY64, a, b, rm, st);
 }
@@ -94,7 +105,7 @@ export function f64Sub(a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bi
   U64[0] = b;
   const eb = (U32[1]! >>> 20) & 0x7ff;
   const y = F64[0]!;
-  if (ea === 0x7ff || eb === 0x7ff) return exactSub(BINARY64, a, b, rm, st);
+  if (ea >= 2046 || eb >= 2046) return exactSub(BINARY64, a, b, rm, st);
   const r = addFinite(x, -y, a === 0n && b === SIGN, rm, st);
   return r ?? exactSub(BINARY64, a, b, rm, st);
 }
@@ -121,7 +132,7 @@ export function f64Mul(a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bi
   U64[0] = b;
   const eb = (U32[1]! >>> 20) & 0x7ff;
   const y = F64[0]!;
-  if (ea >= E_LO && ea <= E_HI && eb >= E_LO && eb <= E_HI) {
+  if (mulInRange(ea, eb)) {
     const p = x * y;
     let c = SPLIT * x;
     const xh = c - (c - x);
@@ -144,7 +155,8 @@ export function f64Div(a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bi
   U64[0] = b;
   const eb = (U32[1]! >>> 20) & 0x7ff;
   const y = F64[0]!;
-  if (ea >= E_LO && ea <= E_HI && eb >= E_LO && eb <= E_HI) {
+  // 2^-960 <= |x| < 2^1023, y normal and splittable, 2^-959 <= |q| < 2^995.
+  if (ea >= 1023 - 960 && ea <= 2045 && eb !== 0 && eb <= SPLIT_MAX && ea - eb >= -958 && ea - eb <= 994) {
     const q = x / y;
     // Residual x - q*y, exact: q*y = p + pe (TwoProduct), x - p exact (Sterbenz).
     const p = q * y;
@@ -167,7 +179,7 @@ export function f64Sqrt(a: bigint, rm: RoundingMode, st: FpStatus): bigint {
   U64[0] = a;
   const ea = (U32[1]! >>> 20) & 0x7ff;
   const x = F64[0]!;
-  if (x > 0 && ea >= 1023 - 960 && ea <= 1023 + 960) {
+  if (x > 0 && ea >= 1023 - 960 && ea <= 2045) { // q*q must not overflow
     const q = Math.sqrt(x);
     const p = q * q;
     const c = SPLIT * q;
@@ -198,7 +210,7 @@ export function f64MulAdd(a: bigint, b: bigint, c: bigint, negProd: boolean, neg
   U64[0] = c;
   const ec = (U32[1]! >>> 20) & 0x7ff;
   let z = F64[0]!;
-  if (ea >= E_LO && ea <= E_HI && eb >= E_LO && eb <= E_HI && ec !== 0x7ff) {
+  if (mulInRange(ea, eb) && ec <= 2045) {
     if (negProd) x = -x;
     if (negAdd) z = -z;
     const p = x * y;
