@@ -26,10 +26,11 @@ export interface BenchIO {
   readonly context?: BenchContext;
 }
 
-export const USAGE = `Usage: wasmu-bench [options] [entry...]     (pnpm bench [options] [entry...])
+export const USAGE = `Usage: wasmu-bench [options] [entry[/workload]...]     (pnpm bench ...)
        wasmu-bench fetch [--cache DIR] [--update] [--deps] [package...]
 
-Runs the benchmark entries (all of them, or those named), prints a table and the
+Runs the benchmark entries (all of them, or those named; ENTRY/WORKLOAD names one
+workload of an entry), prints a table and the
 seed-style charts, and writes results.json, report.md and SVG charts to --out.
 
 Options:
@@ -138,12 +139,20 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     io.stderr.write(`wasmu-bench: ${(err as Error).message}\n`);
     return 2;
   }
-  const unknown = positionals.filter((p) => !entries.some((e) => e.name === p));
+  // ENTRY selects an entry, ENTRY/WORKLOAD one of its workloads.
+  const wanted = new Map<string, string[] | "all">();
+  for (const p of positionals) {
+    const [entry = "", workload] = p.split("/", 2);
+    const prev = wanted.get(entry);
+    if (workload === undefined || prev === "all") wanted.set(entry, "all");
+    else wanted.set(entry, [...(prev ?? []), workload]);
+  }
+  const unknown = [...wanted.keys()].filter((name) => !entries.some((e) => e.name === name));
   if (unknown.length > 0) {
     io.stderr.write(`wasmu-bench: no entry named ${unknown.join(", ")}; entries: ${entries.map((e) => e.name).join(", ")}\n`);
     return 2;
   }
-  const selected = positionals.length > 0 ? entries.filter((e) => positionals.includes(e.name)) : entries;
+  const selected = positionals.length > 0 ? entries.filter((e) => wanted.has(e.name)) : entries;
   if (values.list) {
     await list(selected, ctx, io.stdout);
     return 0;
@@ -155,7 +164,11 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
   const progress = new ProgressLine(io.stderr);
   const entryResults: EntryResult[] = [];
   const runOptions = { ...(runs !== undefined ? { runs } : {}), ...(warmup !== undefined ? { warmup } : {}) };
-  for (const e of selected) entryResults.push(await runEntry(e, ctx, { ...runOptions, onProgress: (p) => progress.update(p) }));
+  for (const e of selected) {
+    const only = wanted.get(e.name);
+    const filter = only === undefined || only === "all" ? {} : { only };
+    entryResults.push(await runEntry(e, ctx, { ...runOptions, ...filter, onProgress: (p) => progress.update(p) }));
+  }
   progress.clear();
 
   const results: BenchResults = {

@@ -14,6 +14,8 @@ export interface RunOptions {
   readonly warmup?: number;
   /** Called before every run. */
   readonly onProgress?: (p: Progress) => void;
+  /** Only the workloads with these names (default: all); an unknown name fails the entry. */
+  readonly only?: readonly string[];
 }
 
 /** Where a bench run is. */
@@ -230,6 +232,12 @@ export async function runEntry(entry: BenchEntry, ctx: BenchContext, opts: RunOp
     workloads = await entry.workloads(ctx);
   } catch (err) {
     return { ...base, status: "failed", reason: `cannot build workloads: ${message(err)}`, workloads: [] };
+  }
+  if (opts.only !== undefined) {
+    const unknown = opts.only.filter((n) => !workloads.some((w) => w.name === n));
+    if (unknown.length > 0)
+      return { ...base, status: "failed", reason: `no workload named ${unknown.join(", ")}; workloads: ${workloads.map((w) => w.name).join(", ")}`, workloads: [] };
+    workloads = workloads.filter((w) => opts.only!.includes(w.name));
   }
   const results: WorkloadResult[] = [];
   for (const w of workloads) {

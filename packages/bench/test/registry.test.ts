@@ -154,6 +154,29 @@ describe("the command line", () => {
     expect(await runBench(["--runs", "0"], { stdout: out, stderr: err })).toBe(2);
     expect(await runBench(["--bogus"], { stdout: out, stderr: err })).toBe(2);
   });
+  it("runs one workload of an entry when named ENTRY/WORKLOAD", async () => {
+    const two = tiny("two", {
+      workloads: () => [
+        { kind: "single", name: "x", description: "", target: { kind: "function", label: "f", unit: "op", minSampleMs: 0, run: () => 1 } },
+        { kind: "single", name: "y", description: "", target: { kind: "function", label: "f", unit: "op", minSampleMs: 0, run: () => 1 } },
+      ],
+    });
+    const run = async (args: string[]): Promise<[number, BenchResults | null]> => {
+      const out = capture();
+      const dir = mkdtempSync(join(tmpdir(), "bench-out-"));
+      const code = await runBench(["--json", "--runs", "1", "--warmup", "0", "--out", dir, ...args], { stdout: out, stderr: capture(), entries: [two, tiny("a")], context: context() });
+      return [code, out.text ? (JSON.parse(out.text) as BenchResults) : null];
+    };
+    const [code, json] = await run(["two/y"]);
+    expect(code).toBe(0);
+    expect(json!.entries.map((e) => [e.name, e.workloads.map((w) => w.name)])).toEqual([["two", ["y"]]]);
+    const [, both] = await run(["two/y", "two"]);
+    expect(both!.entries[0]!.workloads.map((w) => w.name)).toEqual(["x", "y"]);
+    const [bad, failed] = await run(["two/z"]);
+    expect(bad).toBe(1);
+    expect(failed!.entries[0]!.reason).toBe("no workload named z; workloads: x, y");
+  });
+
   it("lists the entries with their availability", async () => {
     const out = capture();
     const entries = [tiny("a"), tiny("b", { requires: [{ kind: "command", command: "no-such-program-xyz" }] })];
