@@ -24,10 +24,11 @@ import { isRemovable } from "./rewrite.js";
 export function eliminateDeadCode(func: IrFunc): boolean {
   const n = func.temps.length;
   const live = new Uint8Array(n);
-  const globals = func.globals.map((g) => g.id);
+  // Globals are the first temps of a function (ids 0 .. globals.length - 1).
+  const nGlobals = func.globals.length;
   const liveAtLabel = new Map<number, Uint8Array>();
   const allGlobalsLive = (): void => {
-    for (const g of globals) live[g] = 1;
+    live.fill(1, 0, nGlobals);
   };
   const mergeLabel = (label: number): void => {
     const at = liveAtLabel.get(label);

@@ -24,8 +24,33 @@ function branchTarget(op: Op): number | undefined {
   return undefined;
 }
 
+/** Whether {@link removeUnreachable} may find anything to do (a quick scan; false means certainly not). */
+function needsCleanup(func: IrFunc): boolean {
+  const ops = func.ops;
+  let labels = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as Op;
+    const next = ops[i + 1];
+    if (op.opc === "set_label") {
+      labels++;
+      continue;
+    }
+    if (next !== undefined && next.opc !== "set_label" && noFallthrough(func, op)) return true;
+    if (next?.opc === "set_label" && branchTarget(op) !== undefined) return true;
+  }
+  if (labels === 0) return false;
+  const used = new Uint8Array(func.labels.length);
+  for (const op of ops) {
+    const t = branchTarget(op);
+    if (t !== undefined) used[t] = 1;
+  }
+  for (const op of ops) if (op.opc === "set_label" && used[op.consts[0] ?? 0] !== 1) return true;
+  return false;
+}
+
 /** Run the cleanup to a fixed point; returns whether anything changed. */
 export function removeUnreachable(func: IrFunc): boolean {
+  if (!needsCleanup(func)) return false;
   let changed = false;
   for (;;) {
     let round = false;
