@@ -117,8 +117,8 @@ function randF64(r: Rng): bigint {
       return mant | (BigInt(r.int(60)) << 52n);
     case 4:
       return mant | (BigInt(1990 + r.int(57)) << 52n);
-    case 5: // 2^±480 boundary of the fast paths and the f32 range
-      return mant | (BigInt(r.pick([1023 - 481, 1023 + 481, 1023 - 961, 1023 + 961, 1023 - 150, 1023 + 128, 1023 - 126]) + r.int(3) - 1) << 52n);
+    case 5: // limits of the binary64 fast paths (2^-960, 2^996, 2^1023) and the f32 range
+      return mant | (BigInt(r.pick([1023 - 960, 1023 + 995, 2045, 1023 - 480, 1023 + 510, 1023 - 150, 1023 + 128, 1023 - 126]) + r.int(3) - 1) << 52n);
     default:
       return (bits & 0x8000000000000000n) | (BigInt(900 + r.int(250)) << 52n) | ((bits & 0x7n) << BigInt(49 - r.int(49)));
   }
@@ -191,6 +191,14 @@ export function constructedVectors(): Vector[] {
   add("fcvt.s.d", 0x36a8000000000000n, 0n); // 1.5 * 2^-149
   add("fcvt.s.d", 0x47efffffe0000000n, 0n); // max float + half ulp
   add("fcvt.s.d", 0x47efffffefffffffn, 0n);
+  // Near the top of the range: error-free transformations must not overflow.
+  add("fsub.d", 0xffd6f1fb4c040107n, 0xffefffffffffffffn);
+  add("fadd.d", 0x7fdfffffffffffffn, 0x7fdfffffffffffffn);
+  add("fadd.d", 0x7fefffffffffffffn, 0xfcafffffffffffffn);
+  add("fsqrt.d", 0x7fefffffffffffffn, 0n);
+  add("fdiv.d", 0x7fefffffffffffffn, 0x3fefffffffffffffn);
+  add("fmul.d", 0x5fefffffffffffffn, 0x5fefffffffffffffn);
+  add("fmadd.d", 0x5fefffffffffffffn, 0x5fe0000000000001n, 0xffefffffffffffffn);
   // FMA where a separate multiply then add would round twice.
   add("fmadd.d", 0x3ff0000004000000n, 0x3ff0000004000000n, 0xbff0000008000000n); // (1+2^-26)^2 - (1+2^-25) = 2^-52
   add("fmadd.d", 0x3ff0000000000001n, 0x3ff0000000000001n, 0xbff0000000000002n);
