@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BINARY32, BINARY64, FpStatus, exactAdd, exactDiv, exactMul, exactMulAdd, exactSqrt, exactSub, exactConvert,
-  exactFromInt, i64ToF64, u64ToF64, i64ToF32, f32Add, f32Div, f32MulAdd, f32Mul, f32Sqrt, f32Sub, f64Add, f64Div, f64MulAdd, f64Mul, f64Sqrt, f64Sub, f64ToF32,
+  exactFromInt, exactToInt, f64ToI32, f64ToU32, f64ToI64, f64ToU64, f32ToI32, f32ToU64, i64ToF64, u64ToF64, i64ToF32, f32Add, f32Div, f32MulAdd, f32Mul, f32Sqrt, f32Sub, f64Add, f64Div, f64MulAdd, f64Mul, f64Sqrt, f64Sub, f64ToF32,
   type RoundingMode,
 } from "../src/index.js";
 import { Rng, nearProduct } from "./fpu-vectors.js";
@@ -117,6 +117,22 @@ function checkInt(name: string, fast: (v: bigint, rm: RoundingMode, st: FpStatus
     expect(bad).toEqual([]);
   }, TIMEOUT);
 }
+
+const I32 = [-(2n ** 31n), 2n ** 31n - 1n] as const;
+const U32R = [0n, 2n ** 32n - 1n] as const;
+const I64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+const U64R = [0n, 2n ** 64n - 1n] as const;
+
+describe("FPU float-to-integer conversions agree with the exact path", () => {
+  const s32 = (v: number): bigint => BigInt(v | 0);
+  check64("fcvt.w.d", (a, _b, _c, rm, st) => s32(f64ToI32(a, rm, st)), (a, _b, _c, rm, st) => exactToInt(BINARY64, a, I32[0], I32[1], rm, st), false);
+  check64("fcvt.wu.d", (a, _b, _c, rm, st) => BigInt.asUintN(32, s32(f64ToU32(a, rm, st))), (a, _b, _c, rm, st) => exactToInt(BINARY64, a, U32R[0], U32R[1], rm, st), false);
+  check64("fcvt.l.d", (a, _b, _c, rm, st) => f64ToI64(a, rm, st), (a, _b, _c, rm, st) => exactToInt(BINARY64, a, I64[0], I64[1], rm, st), false);
+  check64("fcvt.lu.d", (a, _b, _c, rm, st) => f64ToU64(a, rm, st), (a, _b, _c, rm, st) => exactToInt(BINARY64, a, U64R[0], U64R[1], rm, st), false);
+  check32("fcvt.w.s", (a, _b, _c, rm, st) => f32ToI32(a, rm, st), (a, _b, _c, rm, st) => exactToInt(BINARY32, a, I32[0], I32[1], rm, st), false);
+  // check32 compares numbers: fold the 64-bit results to their low 52 bits (exact in a double).
+  check32("fcvt.lu.s", (a, _b, _c, rm, st) => Number(BigInt.asIntN(52, f32ToU64(a, rm, st))), (a, _b, _c, rm, st) => BigInt.asIntN(52, exactToInt(BINARY32, a, U64R[0], U64R[1], rm, st)), false);
+});
 
 describe("FPU fast paths agree with the exact path", () => {
   checkInt("fcvt.d.l", (v, rm, st) => i64ToF64(v, rm, st), (v, rm, st) => exactFromInt(BINARY64, v, rm, st), true);
