@@ -30,8 +30,8 @@ export const USAGE = `Usage: wasmu-bench [options] [entry[/workload]...]     (pn
        wasmu-bench fetch [--cache DIR] [--update] [--deps] [package...]
 
 Runs the benchmark entries (all of them, or those named; ENTRY/WORKLOAD names one
-workload of an entry), prints a table and the
-seed-style charts, and writes results.json, report.md and SVG charts to --out.
+workload of an entry), prints a table and the seed-style charts, and writes
+results.json, report.md and SVG charts to --out.
 
 Options:
   -r, --runs N      measured runs per side (default 5, or the workload's own)
