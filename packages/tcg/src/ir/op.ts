@@ -12,6 +12,9 @@ import type { IrType } from "./types.js";
  * place (e.g. turn `add_i64 t1, t2, $0` into `mov_i64 t1, t2`).
  */
 export class Op {
+  private opcName: OpName;
+  private opDef: OpDef;
+
   /**
    * @param opc Base name of the op.
    * @param type The op type for ops with a `_i32`/`_i64` suffix, else undefined.
@@ -20,28 +23,34 @@ export class Op {
    * @param consts Compile-time operands (conditions, label ids, MemOps, immediates, helper indices).
    */
   constructor(
-    public opc: OpName,
+    opc: OpName,
     public type: IrType | undefined,
     public outs: Temp[],
     public ins: Temp[],
     public consts: number[],
-  ) {}
+  ) {
+    this.opcName = opc;
+    this.opDef = OPS[opc];
+  }
 
-  private cachedOpc: OpName | undefined;
-  private cachedDef: OpDef | undefined;
+  /** Base name of the op; assigning it also updates {@link Op.def}. */
+  get opc(): OpName {
+    return this.opcName;
+  }
+
+  set opc(v: OpName) {
+    this.opcName = v;
+    this.opDef = OPS[v];
+  }
 
   /** The op's row in the op table. */
   get def(): OpDef {
-    if (this.cachedOpc !== this.opc || this.cachedDef === undefined) {
-      this.cachedOpc = this.opc;
-      this.cachedDef = OPS[this.opc];
-    }
-    return this.cachedDef;
+    return this.opDef;
   }
 
   /** The text mnemonic, e.g. `add_i64`. */
   get mnemonic(): string {
-    return mnemonic(this.opc, this.type);
+    return mnemonic(this.opcName, this.type);
   }
 }
 
