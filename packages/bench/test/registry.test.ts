@@ -227,3 +227,12 @@ describe("the context", () => {
     }
   });
 });
+
+describe("the objdump entry", () => {
+  it("is absent, with how to build or install what it needs, without the CLI", async () => {
+    const { objdumpEntry } = await import("../src/entries/objdump.js");
+    const r = await runEntry(objdumpEntry, context(), { runs: 1, warmup: 0 });
+    expect(r.status).toBe("absent");
+    expect(r.reason).toMatch(/pnpm --filter @wasmu\/cli build|apt-get install binutils-riscv64-linux-gnu/);
+  });
+});

@@ -2,9 +2,10 @@
 // BenchEntry, and add it here (see the package README).
 import type { BenchEntry } from "../entry.js";
 import { isaEntry } from "./isa.js";
+import { objdumpEntry } from "./objdump.js";
 import { qemuSystemEntry } from "./qemu-system.js";
 import { qemuUserEntry } from "./qemu-user.js";
 import { smokeEntry } from "./smoke.js";
 
 /** Every registered entry, in the order `pnpm bench` runs them. */
-export const ENTRIES: readonly BenchEntry[] = [isaEntry, qemuUserEntry, qemuSystemEntry, smokeEntry];
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, objdumpEntry, qemuUserEntry, qemuSystemEntry, smokeEntry];
