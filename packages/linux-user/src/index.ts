@@ -12,3 +12,9 @@ export { type Vma, VmaList } from "./mm/vma-list.js";
 export {
   type AddressSpaceOptions, type MapBacking, AddressSpace, STACK_GUARD_GAP, DEFAULT_MMAP_MIN_ADDR, DEFAULT_STACK_LIMIT, ACCESS_READ, ACCESS_WRITE,
 } from "./mm/address-space.js";
+
+// ---- ELF loading and the initial stack (src/loader)
+export { At, atName, riscvHwcap, RV64IMAFDC_HWCAP, RISCV_MINSIGSTKSZ, USER_HZ } from "./loader/auxv.js";
+export { LoadError, type PlannedMapping, type ElfImage, planElf } from "./loader/elf-image.js";
+export { type AuxEntry, type StackInput, type BuiltStack, buildInitialStack } from "./loader/initial-stack.js";
+export { type ProcessIds, type LoadOptions, type LoadedProgram, riscvAuxv, loadProgram } from "./loader/load-elf.js";

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Rebuilds the guest test programs (committed next to their sources). Needs Debian's
+# gcc-riscv64-linux-gnu. Run from this directory: ./build.sh
+set -eu
+CC=${CC:-riscv64-linux-gnu-gcc}
+FLAGS="-O2 -ffreestanding -fno-builtin -march=rv64gc -mabi=lp64d -fno-asynchronous-unwind-tables -Wl,--build-id=none"
+$CC $FLAGS -static -nostdlib -o hello hello.S
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o auxv-dump auxv-dump.c
+$CC $FLAGS -static-pie -nostdlib -fPIE -Wl,--no-dynamic-linker -o auxv-dump-pie auxv-dump.c
+$CC -O2 -Wl,--build-id=none -o hello-dyn hello-dyn.c
+riscv64-linux-gnu-strip hello auxv-dump auxv-dump-pie hello-dyn
