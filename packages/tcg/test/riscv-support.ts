@@ -54,8 +54,10 @@ export class TestMachine {
   /** Every TB translated, in order. */
   readonly tbs: TranslatedBlock[] = [];
 
-  constructor(readonly opts: { flags?: number; optimize?: boolean; tr?: RiscvTranslator } = {}) {
-    this.mem = new GuestMemory(CODE_BASE, Number(DATA_BASE - CODE_BASE) + DATA_SIZE);
+  private readonly cache = new Map<bigint, TranslatedBlock>();
+
+  constructor(readonly opts: { flags?: number; optimize?: boolean; tr?: RiscvTranslator; mem?: GuestMemory; cache?: boolean } = {}) {
+    this.mem = opts.mem ?? new GuestMemory(CODE_BASE, Number(DATA_BASE - CODE_BASE) + DATA_SIZE);
     this.tr = opts.tr ?? createRiscvTranslator();
   }
 
@@ -68,10 +70,15 @@ export class TestMachine {
 
   /** Translates and interprets one TB at the current pc. */
   step(): InterpExit {
-    const tb = translateBlock(this.tr, this.cpu.pc, this.opts.flags ?? USER_TB_FLAGS, 0, this.mem.fetcher());
-    assertValidIr(tb.func);
-    if (this.opts.optimize === true) optimize(tb.func);
-    this.tbs.push(tb);
+    const pc = this.cpu.pc;
+    let tb = this.opts.cache === true ? this.cache.get(pc) : undefined;
+    if (tb === undefined) {
+      tb = translateBlock(this.tr, pc, this.opts.flags ?? USER_TB_FLAGS, 0, this.mem.fetcher());
+      assertValidIr(tb.func);
+      if (this.opts.optimize === true) optimize(tb.func);
+      this.tbs.push(tb);
+      if (this.opts.cache === true) this.cache.set(pc, tb);
+    }
     return referenceInterpret(tb.func, { state: this.cpu.view, memory: this.mem });
   }
 
