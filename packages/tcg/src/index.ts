@@ -71,7 +71,7 @@ export {
   f32ToF64, f64ToF32, f32ToI32, f32ToU32, f32ToI64, f32ToU64, f64ToI32, f64ToU32, f64ToI64, f64ToU64,
   i32ToF32, u32ToF32, i64ToF32, u64ToF32, i32ToF64, u32ToF64, i64ToF64, u64ToF64,
   nanBox, nanUnbox, nanUnboxWords, fmvXW, fmvWX,
-  type FloatFormat, BINARY32, BINARY64, roundPack, exactAdd, exactSub, exactMul, exactDiv, exactSqrt, exactMulAdd,
+  type FloatFormat, BINARY32, BINARY64, EXACT_PATH_STATS, roundPack, exactAdd, exactSub, exactMul, exactDiv, exactSqrt, exactMulAdd,
   exactConvert, exactFromInt, exactToInt,
   type FpOp, type FpOperands, fpOp, FP_OPS, execFpOp,
 } from "./target/riscv/fpu/index.js";

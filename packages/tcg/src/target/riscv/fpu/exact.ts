@@ -22,6 +22,12 @@ export interface FloatFormat {
   readonly nan: bigint;
 }
 
+/**
+ * How often the exact (BigInt) path ran: a cheap counter for benchmarks and tests that
+ * check which inputs stay on the fast paths. Reset it by assigning 0 to `calls`.
+ */
+export const EXACT_PATH_STATS = { calls: 0 };
+
 /** binary32. */
 export const BINARY32: FloatFormat = { width: 32, mantBits: 23, bias: 127, expMax: 255, nan: 0x7fc00000n };
 /** binary64. */
@@ -204,11 +210,13 @@ function packExact(f: FloatFormat, x: Parts): bigint {
 
 /** Exact a + b. */
 export function exactAdd(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   return addParts(f, unpack(f, a), unpack(f, b), rm, st);
 }
 
 /** Exact a - b. */
 export function exactSub(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pb = unpack(f, b);
   pb.sign = !pb.sign;
   return addParts(f, unpack(f, a), pb, rm, st);
@@ -216,6 +224,7 @@ export function exactSub(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode,
 
 /** Exact a * b. */
 export function exactMul(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(f, a);
   const pb = unpack(f, b);
   if (isNaNCls(pa.cls) || isNaNCls(pb.cls)) return nanResult(f, st, pa, pb);
@@ -233,6 +242,7 @@ export function exactMul(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode,
 
 /** Exact a / b. */
 export function exactDiv(f: FloatFormat, a: bigint, b: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(f, a);
   const pb = unpack(f, b);
   if (isNaNCls(pa.cls) || isNaNCls(pb.cls)) return nanResult(f, st, pa, pb);
@@ -275,6 +285,7 @@ function isqrt(n: bigint): bigint {
 
 /** Exact sqrt(a). */
 export function exactSqrt(f: FloatFormat, a: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(f, a);
   if (isNaNCls(pa.cls)) return nanResult(f, st, pa);
   if (pa.cls === Cls.Zero) return zeroBits(f, pa.sign);
@@ -301,6 +312,7 @@ export function exactSqrt(f: FloatFormat, a: bigint, rm: RoundingMode, st: FpSta
  * fmsub: 0,1; fnmsub: 1,0; fnmadd: 1,1).
  */
 export function exactMulAdd(f: FloatFormat, a: bigint, b: bigint, c: bigint, negProd: boolean, negAdd: boolean, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(f, a);
   const pb = unpack(f, b);
   const pc = unpack(f, c);
@@ -344,6 +356,7 @@ export function exactMulAdd(f: FloatFormat, a: bigint, b: bigint, c: bigint, neg
 
 /** Exact conversion between formats (fcvt.s.d / fcvt.d.s); NaN gives the canonical NaN. */
 export function exactConvert(from: FloatFormat, to: FloatFormat, a: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(from, a);
   if (isNaNCls(pa.cls)) return nanResult(to, st, pa);
   if (pa.cls === Cls.Inf) return infBits(to, pa.sign);
@@ -353,6 +366,7 @@ export function exactConvert(from: FloatFormat, to: FloatFormat, a: bigint, rm: 
 
 /** Exact conversion of an integer (any size) to format `f`. */
 export function exactFromInt(f: FloatFormat, x: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   if (x === 0n) return 0n;
   const neg = x < 0n;
   return roundPack(f, neg, neg ? -x : x, 0, false, rm, st);
@@ -363,6 +377,7 @@ export function exactFromInt(f: FloatFormat, x: bigint, rm: RoundingMode, st: Fp
  * out-of-range values clamp (NV, and no NX); in-range inexact results raise NX.
  */
 export function exactToInt(f: FloatFormat, a: bigint, lo: bigint, hi: bigint, rm: RoundingMode, st: FpStatus): bigint {
+  EXACT_PATH_STATS.calls++;
   const pa = unpack(f, a);
   if (isNaNCls(pa.cls)) {
     st.flags |= FFLAG_NV;

@@ -17,7 +17,7 @@ export {
 } from "./convert.js";
 export { nanBox, nanUnbox, nanUnboxWords, fmvXW, fmvWX } from "./nanbox.js";
 export {
-  type FloatFormat, BINARY32, BINARY64, roundPack, exactAdd, exactSub, exactMul, exactDiv, exactSqrt, exactMulAdd,
+  type FloatFormat, BINARY32, BINARY64, EXACT_PATH_STATS, roundPack, exactAdd, exactSub, exactMul, exactDiv, exactSqrt, exactMulAdd,
   exactConvert, exactFromInt, exactToInt,
 } from "./exact.js";
 export { type FpOp, type FpOperands, fpOp } from "./fp-op.js";
