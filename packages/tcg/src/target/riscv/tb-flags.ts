@@ -39,6 +39,3 @@ export function decodeTbFlags(flags: number): RiscvTbFlags {
 
 /** The flags of a user-mode TB (U privilege, FP on). */
 export const USER_TB_FLAGS = 0;
-
-/** `cflags` bits 8..0: the instruction limit of the TB (0 = the default limit); 1 single-steps. */
-export const CF_COUNT_MASK = 0x1ff;

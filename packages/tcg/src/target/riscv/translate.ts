@@ -41,7 +41,8 @@ import { IrFunc } from "../../ir/func.js";
 import { Cause, RISCV_EXIT_NOCHAIN, RISCV_GLOBALS } from "./cpu-state.js";
 import { DisasContext } from "./disas-context.js";
 import { createRiscvHelpers, type RiscvHelpers } from "./helpers.js";
-import { CF_COUNT_MASK, decodeTbFlags } from "./tb-flags.js";
+import { CF_COUNT_MASK } from "../../exec/translator.js";
+import { decodeTbFlags } from "./tb-flags.js";
 import { RISCV_TRANS } from "./trans/index.js";
 
 /**
