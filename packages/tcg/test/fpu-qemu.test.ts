@@ -11,7 +11,7 @@ import { RECORDED, boundaryVectors, constructedVectors, findQemu, mismatches, ra
 
 const qemu = findQemu();
 if (qemu === undefined) {
-  console.warn("fpu-qemu.test: qemu-riscv64-static (or test/fpu-oracle/fpu-oracle) not found: SKIPPING the live QEMU differential FPU test; only recorded vectors are checked");
+  console.warn("fpu-qemu.test: qemu-riscv64-static (or test/fpu-oracle/fpu-oracle) not found: SKIPPING the live QEMU differential FPU test; only the recorded QEMU vectors are checked (apt-get install qemu-user-static)");
 }
 
 describe.skipIf(qemu === undefined)("FPU vs QEMU (live)", () => {

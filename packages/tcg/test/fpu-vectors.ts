@@ -292,11 +292,15 @@ export const ORACLE = fileURLToPath(new URL("./fpu-oracle/fpu-oracle", import.me
 /** Path of the recorded QEMU results. */
 export const RECORDED = fileURLToPath(new URL("./fpu-oracle/vectors.txt", import.meta.url));
 
-/** The qemu-riscv64-static path when it and the oracle binary are usable, else undefined. */
+/**
+ * The QEMU user-mode command when it and the oracle binary are usable, else undefined.
+ * WASMU_QEMU_RISCV64 names another binary (a missing name simulates a machine without QEMU).
+ */
 export function findQemu(): string | undefined {
   if (!existsSync(ORACLE)) return undefined;
-  const r = spawnSync("qemu-riscv64-static", ["--version"], { encoding: "utf8" });
-  return r.status === 0 ? "qemu-riscv64-static" : undefined;
+  const qemu = process.env.WASMU_QEMU_RISCV64 ?? "qemu-riscv64-static";
+  const r = spawnSync(qemu, ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? qemu : undefined;
 }
 
 /** Formats a vector as an oracle input line. */
