@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as srcHarness from "../src/exec/harness.js";
 import { ModuleBuilder } from "../src/backend/wasm/module-builder.js";
 import { ValType } from "../src/backend/wasm/opcodes.js";
+import { createRiscvTarget } from "../src/index.js";
 import { MiniRiscv } from "./exec-rv-mini.js";
 import { assemble, RAM } from "./exec-support.js";
 import { distModule } from "./sync-workers.js";
@@ -49,24 +50,31 @@ function fmt(x: number, d = 1): string {
 }
 
 describe("execution measurements", () => {
-  it("translation cost per TB by phase, and TBs per module", () => {
-    const sizes = FULL ? [1, 2, 4, 8, 16, 32, 64] : [1, 8];
-    const n = FULL ? 1500 : 60;
+  it("translation cost per TB by phase, and TBs per module (RISC-V front end)", () => {
+    const sizes = FULL ? [1, 2, 4, 8, 16, 32] : [1, 8];
+    const n = FULL ? 1200 : 40;
+    const rounds = FULL ? 3 : 1;
     const rows: string[] = [];
     for (const per of sizes) {
-      const t = new MiniRiscv();
-      const m = new BareMetal({ translator: t, ramBase: RAM, ramSize: 1 << 20, tbsPerModule: per, tb: { maxTbs: 8192 } });
-      m.load(RAM, assemble(coldProgram(n, 6, per)));
-      m.setPc(RAM);
-      const t0 = performance.now();
-      expect(m.run().kind).toBe("helper");
-      const wall = (performance.now() - t0) * 1000;
-      const s = m.cpu.stats;
-      const us = (ms: number): string => fmt((ms * 1000) / s.tbs);
-      rows.push(`| ${String(per).padStart(3)} | ${us(s.translateMs)} | ${us(s.optimizeMs)} | ${us(s.emitMs)} | ${us(s.compileMs)} | ${us(s.instantiateMs)} | ${fmt(wall / s.tbs)} |`);
+      const best = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+      let ops = 0;
+      for (let r = 0; r < rounds; r++) {
+        const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 20, tbsPerModule: per, tb: { maxTbs: 8192 } });
+        m.load(RAM, assemble(coldProgram(n, 6, per * 7 + r)));
+        m.setPc(RAM);
+        const t0 = performance.now();
+        expect(m.run().kind).toBe("helper");
+        const wall = performance.now() - t0;
+        const s = m.cpu.stats;
+        const v = [s.translateMs, s.optimizeMs, s.emitMs, s.compileMs, s.instantiateMs, wall].map((ms) => (ms * 1000) / s.tbs);
+        v.forEach((x, i) => (best[i] = Math.min(best[i]!, x)));
+        ops = s.tbs;
+      }
+      rows.push(`| ${String(per).padStart(3)} | ${best.map((x) => fmt(x)).join(" | ")} |`);
+      expect(ops).toBeGreaterThan(0);
     }
     console.log(
-      `cold code: ${n} TBs of 7 insns (6 ALU + j), executed once; µs per TB\n` +
+      `cold code: ${n} TBs of 7 insns (6 ALU + j), each executed once; µs per TB, best of ${rounds}\n` +
         "| TBs/module | front end | optimizer | emit | compile | instantiate | wall total |\n|---|---|---|---|---|---|---|\n" +
         rows.join("\n"),
     );
