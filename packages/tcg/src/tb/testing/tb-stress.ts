@@ -36,8 +36,17 @@ export class Rng {
 export function stressKey(i: number, pages: number): TbInit {
   const page = i % pages;
   const slot = Math.floor(i / pages);
-  const off = (slot * 200 + 64) % 4096;
-  let size = 16 + (i % 7) * 16;
+  if (slot >= 140) throw new RangeError("stressKey: too many keys per page");
+  let off: number;
+  let size: number;
+  if (i % 5 === 0) {
+    // Every fifth TB starts at the end of its page and ends 16 bytes into the next one.
+    off = 4094 - 2 * slot;
+    size = 2 * slot + 18;
+  } else {
+    off = (slot * 232 + 64) % 3800;
+    size = 16 + (i % 7) * 16;
+  }
   let physPage1 = NO_PAGE;
   if (off + size > 4096) {
     if (page + 1 < pages) physPage1 = page + 1;
@@ -151,11 +160,21 @@ export function tbMixWorker(a: TbWorkerArgs): TbMixResult {
   const rng = new Rng(a.seed);
   const r: TbMixResult = { hits: 0, created: 0, lostRaces: 0, chained: 0, invalidated: 0, torn: 0, full: 0 };
   const { chain, invalidate, invalidateRange } = a.pct;
+  // TBs seen recently: by the time they are chained they may have been invalidated by
+  // another worker (as a vCPU's last_tb can be), which tbAddJump must handle.
+  const recent = new Int32Array(16).fill(-1);
+  const pick = (): number => {
+    const old = recent[rng.below(16)]!;
+    if (old >= 0 && rng.below(2) === 0) return old;
+    const tb = findOrCreate(ctx, stressKey(rng.below(a.keys), a.pages), r);
+    if (tb >= 0) recent[rng.below(16)] = tb;
+    return tb;
+  };
   for (let i = 0; i < a.ops; i++) {
     const op = rng.below(100);
     if (op < chain) {
-      const from = findOrCreate(ctx, stressKey(rng.below(a.keys), a.pages), r);
-      const to = findOrCreate(ctx, stressKey(rng.below(a.keys), a.pages), r);
+      const from = pick();
+      const to = pick();
       if (from < 0 || to < 0) continue;
       ctx.tbLockIfEnabled();
       if (tbAddJump(ctx, from, rng.below(2), to)) r.chained++;
