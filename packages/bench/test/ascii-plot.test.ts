@@ -31,6 +31,17 @@ describe("ASCII plot", () => {
     expect(plot.match(/A/g)!.length).toBeGreaterThanOrEqual(4);
     expect(plot.match(/B/g)!.length).toBeGreaterThanOrEqual(4);
   });
+  it("puts the key above the chart when no top corner is free", () => {
+    // Curves through both top corners.
+    const plot = asciiPlot([
+      { label: "up", points: [{ x: 1, y: 1 }, { x: 2, y: 10 }] },
+      { label: "down", points: [{ x: 1, y: 10 }, { x: 2, y: 1 }] },
+    ]);
+    const lines = plot.split("\n");
+    expect(lines[0]).toMatch(/^\s+up \*\*\*A\*\*\*$/);
+    expect(lines[1]).toMatch(/^\s+down ###B###$/);
+    expect(lines.slice(2).join("\n")).not.toContain("***A***");
+  });
   it("copes with one point and with no data", () => {
     expect(asciiPlot([{ label: "one", points: [{ x: 1, y: 1 }] }])).toContain("A");
     expect(asciiPlot([])).toBe("(no data)");

@@ -98,10 +98,13 @@ export function asciiPlot(series: readonly PlotSeries[], options: AsciiPlotOptio
   const leftCol = 4;
   const rightCol = W - 4 - keyWidth;
   const keyCol = busy(rightCol) < busy(leftCol) ? rightCol : leftCol;
-  keyRows.forEach((r, i) => {
-    const k = keys[i]!.padStart(keyWidth);
-    for (let j = 0; j < k.length; j++) set(r, keyCol + j, k[j]!);
-  });
+  // Inside the frame when a corner is free (as gnuplot draws it), else above the chart.
+  const keyInside = busy(keyCol) === 0 && keyRows.length === keys.length;
+  if (keyInside)
+    keyRows.forEach((r, i) => {
+      const k = keys[i]!.padStart(keyWidth);
+      for (let j = 0; j < k.length; j++) set(r, keyCol + j, k[j]!);
+    });
 
   // Labels around the frame.
   const yLabels = tickLabels(yTicks);
@@ -109,6 +112,7 @@ export function asciiPlot(series: readonly PlotSeries[], options: AsciiPlotOptio
   const lines: string[] = [];
   const pad = " ".repeat(L + 1);
   if (options.title) lines.push((pad + " ".repeat(Math.max(0, Math.floor((W - options.title.length) / 2))) + options.title).trimEnd());
+  if (!keyInside) for (const k of keys) lines.push(`${pad}${" ".repeat(4)}${k.padStart(keyWidth)}`);
   if (options.yLabel) lines.push(options.yLabel);
   for (let r = 0; r < H; r++) {
     const tick = r % rowsPerTick === 0 ? yLabels[yTicks.length - 1 - r / rowsPerTick]! : "";
