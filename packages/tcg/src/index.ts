@@ -83,7 +83,7 @@ export {
 } from "./target/riscv/cpu-state.js";
 
 // ---- RISC-V front end (src/target/riscv): translator
-export { type RiscvTbFlags, encodeTbFlags, decodeTbFlags, USER_TB_FLAGS, TB_FLAG_FS_OFF, TB_FLAG_SYSTEM } from "./target/riscv/tb-flags.js";
+export { type RiscvTbFlags, encodeTbFlags, decodeTbFlags, USER_TB_FLAGS, TB_FLAG_FS_OFF, TB_FLAG_SYSTEM, TB_FLAG_FS_DIRTY } from "./target/riscv/tb-flags.js";
 export { type RiscvHelpers, type RiscvHelperHooks, createRiscvHelpers, recordException, CsrOp } from "./target/riscv/helpers.js";
 export { DisasContext, type DisasJump } from "./target/riscv/disas-context.js";
 export { RISCV_TRANS, type TransFn } from "./target/riscv/trans/index.js";

@@ -2,7 +2,7 @@
 //
 //   ; free comments
 //   ; base: 0x10ffc          optional: where the code is placed (default 0x10000)
-//   ; flags: system priv=3   optional TB flags (system mode, privilege, fs-off)
+//   ; flags: system priv=3   optional TB flags (system mode, privilege, fs-off, fs-dirty)
 //   ; compress               optional: assemble with RVC forms
 //   ; hex: 13 05 10 00       optional: raw bytes instead of (or before) assembly
 //   <assembly, one instruction per line, labels allowed; only these bytes are mapped>
@@ -28,7 +28,7 @@ function translateCase(text: string): string {
   const base = BigInt(directive("base") ?? CODE_BASE);
   const flagsText = directive("flags") ?? "";
   const priv = Number(/priv=(\d)/.exec(flagsText)?.[1] ?? "0");
-  const flags = encodeTbFlags({ priv, system: flagsText.includes("system"), fsOff: flagsText.includes("fs-off") });
+  const flags = encodeTbFlags({ priv, system: flagsText.includes("system"), fsOff: flagsText.includes("fs-off"), fsDirty: flagsText.includes("fs-dirty") });
   const hex = directive("hex");
   const code = src.split("\n").filter((l) => !l.trim().startsWith(";")).join("\n");
   const bytes = hex !== undefined ? Uint8Array.from(hex.split(/\s+/).map((h) => parseInt(h, 16))) : asm(code, base, /^;\s*compress\s*$/m.test(src));

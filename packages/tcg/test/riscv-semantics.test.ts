@@ -2,7 +2,7 @@
 // run on the IR reference interpreter (unoptimized and optimized), registers compared with
 // values derived from the RISC-V spec, boundary values included.
 import { describe, expect, it } from "vitest";
-import { Cause, CpuOffset, FFLAG_DZ, FFLAG_NV, FFLAG_NX, RISCV_TRANS } from "../src/index.js";
+import { Cause, CpuOffset, createRiscvTranslator, FFLAG_DZ, FFLAG_NV, FFLAG_NX, MAX_TB_INSNS, RISCV_TRANS, translateBlock, USER_TB_FLAGS } from "../src/index.js";
 import { INSTRUCTIONS } from "@wasmu/isa";
 import { asm, CODE_BASE, DATA_BASE, runAsm, TestMachine } from "./riscv-support.js";
 
@@ -416,6 +416,18 @@ describe("F and D extensions", () => {
     expect(m.cpu.x(14)).toBe(0n);
     expect(m.cpu.f(16)).toBe(0xc008_0000_0000_0000n);
     expect(m.cpu.fflags & FFLAG_NV).toBe(FFLAG_NV);
+  });
+});
+
+describe("TB limits", () => {
+  it("cflags limits the instruction count (1 single-steps); MAX_TB_INSNS bounds every TB", () => {
+    const m = new TestMachine().load(asm(Array.from({ length: 300 }, () => "addi a0, a0, 1").join("\n")));
+    const tr = createRiscvTranslator();
+    const one = translateBlock(tr, CODE_BASE, USER_TB_FLAGS, 1, m.mem.fetcher());
+    expect([one.insns, one.size, one.successors]).toEqual([1, 4, [CODE_BASE + 4n]]);
+    const full = translateBlock(tr, CODE_BASE, USER_TB_FLAGS, 0, m.mem.fetcher());
+    expect(full.insns).toBe(MAX_TB_INSNS);
+    expect(full.insnPcs[MAX_TB_INSNS - 1]).toBe(CODE_BASE + BigInt(4 * (MAX_TB_INSNS - 1)));
   });
 });
 

@@ -10,7 +10,7 @@ import { IrBuilder, type Val } from "../../ir/builder.js";
 import type { Cond } from "../../ir/cond.js";
 import type { IrFunc } from "../../ir/func.js";
 import type { Temp } from "../../ir/temp.js";
-import { Cause, CpuOffset, GLOBAL_PC, RISCV_EXIT_EXCEPTION } from "./cpu-state.js";
+import { Cause, CpuOffset, Csr, csrSlotOffset, GLOBAL_PC, RISCV_EXIT_EXCEPTION } from "./cpu-state.js";
 import type { RiscvHelpers } from "./helpers.js";
 import { type RiscvTbFlags } from "./tb-flags.js";
 
@@ -22,6 +22,9 @@ import { type RiscvTbFlags } from "./tb-flags.js";
  *   without chaining (state the TB depends on may have changed).
  */
 export type DisasJump = "next" | "noreturn" | "exit";
+
+/** mstatus bits set by the first FP state write: FS = Dirty (14..13 = 3) and SD (63). */
+const MSTATUS_FS_DIRTY = -0x8000_0000_0000_0000n | (3n << 13n);
 
 /** Binary IR emitter passed to the shared generators (`b.add`, `b.xor`...). */
 export type BinEmit<T extends "i32" | "i64"> = (b: IrBuilder, d: Temp<T>, a: Temp<T>, c: Val<T>) => void;
@@ -42,6 +45,8 @@ export class DisasContext {
   isJmp: DisasJump = "next";
   /** Whether a dynamic rounding mode has been checked (frm valid) earlier in this TB. */
   frmChecked = false;
+  /** Whether this TB already set mstatus.FS to Dirty. */
+  private fsMarked = false;
   /** Out-of-line code emitted after the TB's last instruction (exception paths). */
   private readonly tails: (() => void)[] = [];
   private readonly xs: readonly Temp<"i64">[];
@@ -92,6 +97,20 @@ export class DisasContext {
    */
   setX(rd: number, v: Val<"i64">): void {
     if (rd !== 0) this.b.mov(this.x(rd), v);
+  }
+
+  /**
+   * Before an instruction writes FP state (f registers, fflags, frm): in system mode, unless
+   * the TB flags say FS is already Dirty, set mstatus.FS = Dirty and mstatus.SD, once per TB
+   * (later TBs are looked up with the new flags).
+   */
+  markFsDirty(): void {
+    if (!this.flags.system || this.flags.fsDirty === true || this.fsMarked) return;
+    const t = this.t64();
+    this.b.ld(t, csrSlotOffset(Csr.MSTATUS));
+    this.b.or(t, t, MSTATUS_FS_DIRTY);
+    this.b.st(t, csrSlotOffset(Csr.MSTATUS));
+    this.fsMarked = true;
   }
 
   /** A fresh bb temp of i64. */

@@ -49,9 +49,9 @@ export function createRiscvTarget(opts: RiscvTargetOptions = {}): Translator {
     setPc: (state: DataView, pc: bigint): void => state.setBigUint64(CpuOffset.PC, BigInt.asUintN(64, pc), true),
     tbFlags: (state: DataView): number => {
       const priv = state.getUint32(CpuOffset.PRIV, true) & 3;
-      // mstatus.FS (bits 14..13) = Off disables floating point (system mode only).
-      const fsOff = system && ((state.getBigUint64(csrSlotOffset(Csr.MSTATUS), true) >> 13n) & 3n) === 0n;
-      return encodeTbFlags({ priv, fsOff, system });
+      // mstatus.FS (bits 14..13): Off disables floating point, Dirty needs no marking (system mode only).
+      const fs = system ? (state.getBigUint64(csrSlotOffset(Csr.MSTATUS), true) >> 13n) & 3n : 3n;
+      return encodeTbFlags({ priv, fsOff: fs === 0n, system, fsDirty: system && fs === 3n });
     },
     translate: (req: TranslateRequest): TranslatedTb | undefined => {
       const fetch = parcelReader(req.code);

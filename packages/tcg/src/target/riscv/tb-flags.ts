@@ -8,6 +8,7 @@
  * | 1..0 | privilege level (0 U, 1 S, 3 M) |
  * | 2    | FS off: floating-point instructions and FP CSRs are illegal |
  * | 3    | system mode: privileged instructions and non-FP CSRs go to the system helpers; direct jumps chain only within the TB's page |
+ * | 4    | FS dirty (system mode): mstatus.FS is already Dirty, so FP writes need not set it |
  *
  * @module
  */
@@ -20,21 +21,25 @@ export interface RiscvTbFlags {
   readonly fsOff: boolean;
   /** Translating for system mode (else user mode). */
   readonly system: boolean;
+  /** mstatus.FS is Dirty (system mode); when false, the first FP state write of a TB sets it. */
+  readonly fsDirty?: boolean;
 }
 
 /** Bit of {@link RiscvTbFlags.fsOff}. */
 export const TB_FLAG_FS_OFF = 4;
 /** Bit of {@link RiscvTbFlags.system}. */
 export const TB_FLAG_SYSTEM = 8;
+/** Bit of {@link RiscvTbFlags.fsDirty}. */
+export const TB_FLAG_FS_DIRTY = 16;
 
 /** Encodes TB flags as the number stored in the TB key. */
 export function encodeTbFlags(f: RiscvTbFlags): number {
-  return (f.priv & 3) | (f.fsOff ? TB_FLAG_FS_OFF : 0) | (f.system ? TB_FLAG_SYSTEM : 0);
+  return (f.priv & 3) | (f.fsOff ? TB_FLAG_FS_OFF : 0) | (f.system ? TB_FLAG_SYSTEM : 0) | (f.fsDirty === true ? TB_FLAG_FS_DIRTY : 0);
 }
 
 /** Decodes the number stored in the TB key. */
 export function decodeTbFlags(flags: number): RiscvTbFlags {
-  return { priv: flags & 3, fsOff: (flags & TB_FLAG_FS_OFF) !== 0, system: (flags & TB_FLAG_SYSTEM) !== 0 };
+  return { priv: flags & 3, fsOff: (flags & TB_FLAG_FS_OFF) !== 0, system: (flags & TB_FLAG_SYSTEM) !== 0, fsDirty: (flags & TB_FLAG_FS_DIRTY) !== 0 };
 }
 
 /** The flags of a user-mode TB (U privilege, FP on). */

@@ -18,8 +18,9 @@ import { genAddr, type DisasContext } from "../disas-context.js";
 /** Upper word of a NaN-boxed single. */
 export const NAN_BOX = -0x1_0000_0000n;
 
-/** Writes f[rd]. */
+/** Writes f[rd] (and marks the FP state dirty in system mode). */
 export function setF(ctx: DisasContext, rd: number, v: Temp<"i64"> | bigint): void {
+  ctx.markFsDirty();
   ctx.b.mov(ctx.f(rd), v);
 }
 
@@ -37,6 +38,7 @@ export function genFpHelper(ctx: DisasContext, a: Instruction): boolean {
   const srcs = [a.rs1, a.rs2, a.rs3].slice(0, nIn).map((r) => (fromX ? ctx.x(r) : ctx.f(r)));
   const rm = a.spec.operands.includes("rm") ? ctx.roundingMode(a.rm) : 0;
   const t = ctx.t64();
+  ctx.markFsDirty();
   ctx.b.call(h, t, [...srcs, rm]);
   if (a.spec.operands.startsWith("frd")) setF(ctx, a.rd, t);
   else ctx.setX(a.rd, t);

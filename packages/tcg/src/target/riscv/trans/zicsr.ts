@@ -48,6 +48,7 @@ function genFpCsr(ctx: DisasContext, a: Instruction, kind: CsrKind, src: Val<"i6
     b.or(old, old, fr);
   }
   if (writes) {
+    ctx.markFsDirty();
     const n = combine(ctx, kind, old, src);
     const v = ctx.t64();
     if (a.csr !== CsrNum.FRM) {
