@@ -5,8 +5,9 @@ import { BareMetal } from "../src/exec/harness.js";
 import { Cause, CpuOffset, createRiscvTarget } from "../src/index.js";
 import { assemble, RAM } from "./exec-support.js";
 
-function rv(src: string): BareMetal {
-  const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 20, debugLocks: true });
+function rv(src: string, inlineLookup = true): BareMetal {
+  const t = createRiscvTarget();
+  const m = new BareMetal({ translator: inlineLookup ? { ...t, pcOffset: CpuOffset.PC } : t, ramBase: RAM, ramSize: 1 << 20, debugLocks: true });
   m.load(RAM, assemble(src));
   m.setPc(RAM);
   return m;
@@ -74,7 +75,7 @@ describe("RISC-V programs through the front end and the wasm back end", () => {
     expect(x(m, 11)).toBe(99n);
   });
 
-  it("runs a call/return-heavy program (jalr through lookup_and_goto_ptr)", () => {
+  it.each([true, false])("runs a call/return-heavy program (jalr through lookup_and_goto_ptr, inline jump-cache probe: %s)", (inline) => {
     const m = rv(`
       li s0, 0
       li s1, 2000
@@ -86,7 +87,7 @@ describe("RISC-V programs through the front end and the wasm back end", () => {
     f:
       addi s0, s0, 3
       ret
-    `);
+    `, inline);
     const t0 = performance.now();
     const e = m.run();
     const ms = performance.now() - t0;
@@ -94,7 +95,9 @@ describe("RISC-V programs through the front end and the wasm back end", () => {
     expect(m.state.getBigUint64(CpuOffset.EXC_CAUSE, true)).toBe(BigInt(Cause.BREAKPOINT));
     expect(x(m, 8)).toBe(6000n);
     expect(m.cpu.stats.returns).toBeLessThan(20);
-    console.log(`2000 calls and returns: ${ms.toFixed(1)} ms (${m.cpu.stats.tbs} TBs, ${m.cpu.stats.modules} modules, ${m.cpu.stats.returns} returns to the loop)`);
+    if (inline) expect(m.worker.lookups).toBeLessThan(5);
+    else expect(m.worker.lookups).toBeGreaterThanOrEqual(2000);
+    console.log(`2000 calls and returns (inline probe ${inline}): ${m.worker.lookups} runtime lookups, ${ms.toFixed(1)} ms (${m.cpu.stats.tbs} TBs, ${m.cpu.stats.modules} modules, ${m.cpu.stats.returns} returns to the loop)`);
   });
 
   it("runs double-precision arithmetic through the FP helpers", () => {

@@ -33,6 +33,7 @@ export class MiniRiscv implements Translator {
   readonly globals = GLOBALS;
   readonly helpers: readonly HelperDef[] = [RAISE];
   readonly stateSize = 0x200;
+  readonly pcOffset = PC_OFF;
   translated = 0;
 
   getPc(state: DataView): bigint { return state.getBigUint64(PC_OFF, true); }

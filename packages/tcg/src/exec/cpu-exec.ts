@@ -13,7 +13,7 @@
  * @module
  */
 import {
-  CTRL_BYTES, CTRL_EXIT_PC, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
+  CTRL_BYTES, CTRL_EXIT_PC, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
   FAULT_STORE,
 } from "../backend/wasm/lower-abi.js";
 import { optimize } from "../opt/optimize.js";
@@ -23,7 +23,7 @@ import { NO_PAGE, TbField } from "../tb/tb-desc.js";
 import { tbAddJump } from "../tb/tb-jmp.js";
 import { TB_BUFFER_FULL, tbCreate, tbFlush, tbInvalidatePhysRange, tbLookup } from "../tb/tb-maint.js";
 import { now } from "./clock.js";
-import { vcpuEnv } from "./exec-shared.js";
+import { jmpCacheAddress, vcpuEnv } from "./exec-shared.js";
 import type { GuestCodeReader, TranslatedTb } from "./translator.js";
 import { wasmApi } from "./wasm-api.js";
 import type { ExecWorker } from "./worker-runtime.js";
@@ -126,6 +126,7 @@ export class Vcpu {
         return v;
       },
     };
+    this.ctrl.setUint32(CTRL_JMP_CACHE_PTR, jmpCacheAddress(shared, index), true);
     worker.attach(this.env, this);
   }
 
@@ -295,6 +296,11 @@ export class Vcpu {
     };
   }
 
+  /** Records the current TB flags for generated code (inline lookup_and_goto_ptr). */
+  setCtrlFlags(flags: number): void {
+    this.ctrl.setInt32(CTRL_TB_FLAGS, flags, true);
+  }
+
   /** The pc a fault/helper/SMC exit recorded. */
   exitPc(): bigint {
     return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
@@ -340,7 +346,9 @@ export function cpuExec(cpu: Vcpu): CpuExit {
           cpu.cflagsNext = -1;
           lastTb = -1;
         }
-        tb = cpu.findTb(pc, t.tbFlags(cpu.state), cflags);
+        const flags = t.tbFlags(cpu.state);
+        cpu.setCtrlFlags(flags);
+        tb = cpu.findTb(pc, flags, cflags);
         if (tb < 0) return { kind: "fetch_fault", pc };
         if (lastTb >= 0 && cflags === 0 && cpu.chaining) {
           ctx.tbLockIfEnabled();

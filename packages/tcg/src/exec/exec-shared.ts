@@ -123,16 +123,27 @@ export function createExecShared(p: ExecParams): ExecShared {
   };
 }
 
+/** Address of vCPU `v`'s jump cache (an array of 2^jmpCacheBits words). */
+export function jmpCacheAddress(shared: ExecShared, v: number): number {
+  return shared.tb.byteOffset + (shared.tb.layout.jmpCache + (v << shared.tb.params.jmpCacheBits)) * 4;
+}
+
 /** Address of vCPU `v`'s block (the `env` argument of TB functions). */
 export function vcpuEnv(shared: ExecShared, v: number): number {
   return VCPU_BASE + v * shared.layout.vcpuStride;
 }
 
-/** The lowering configuration of an environment. */
-export function lowerConfigOf(shared: ExecShared): LowerConfig {
+/**
+ * The lowering configuration of an environment; with `pcOffset` (the target's pc field),
+ * lookup_and_goto_ptr probes the jump cache inline.
+ */
+export function lowerConfigOf(shared: ExecShared, pcOffset?: number): LowerConfig {
   const { tb, layout, params } = shared;
   const a = tb.byteOffset;
   return {
+    ...(pcOffset !== undefined
+      ? { inlineLookup: { pcOffset, jmpCacheBits: tb.params.jmpCacheBits, desc0Addr: a + tb.layout.tbs * 4 } }
+      : {}),
     window: { lo: params.ramBase, size: params.ramSize, base: layout.ramOffset },
     jmpTarget0Addr: a + (tb.layout.tbs + TbField.JMP_TARGET0) * 4,
     descBytes: TB_WORDS * 4,

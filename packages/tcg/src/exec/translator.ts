@@ -62,6 +62,12 @@ export interface Translator {
    * at the pc in the state without chaining.
    */
   readonly loopExitCodes?: readonly number[];
+  /**
+   * Offset of the guest pc (a little-endian u64) in the CPU state, if it is one field:
+   * lets generated code probe the jump cache for lookup_and_goto_ptr inline and the
+   * runtime read the pc without a BigInt.
+   */
+  readonly pcOffset?: number;
   /** The guest pc in a CPU state. */
   getPc(state: DataView): bigint;
   /** Sets the guest pc. */

@@ -122,10 +122,14 @@ export class ExecWorker {
   readonly imports: Record<string, Record<string, unknown>>;
   /** Flush generation whose code the table holds. */
   generation: number;
+  /** Calls of `rt.lookup` (lookup_and_goto_ptr that missed the inline jump-cache probe). */
+  lookups = 0;
   private readonly stub: unknown;
   private readonly loaded: Uint8Array;
   private placed: number[] = [];
   private readonly cpus = new Map<number, RuntimeCpu>();
+  private readonly ramLoLo: number;
+  private readonly ramLoHi: number;
 
   /**
    * @param shared the process-wide environment.
@@ -142,8 +146,10 @@ export class ExecWorker {
     this.stub = stubFunction();
     this.table = new api.Table({ initial: maxTbs, element: "anyfunc" }, this.stub);
     this.loaded = new Uint8Array(maxTbs);
-    this.builder = new TbModuleBuilder({ memoryPages: shared.layout.memoryPages, helpers: translator.helpers }, lowerConfigOf(shared));
+    this.builder = new TbModuleBuilder({ memoryPages: shared.layout.memoryPages, helpers: translator.helpers }, lowerConfigOf(shared, translator.pcOffset));
     this.generation = 0;
+    this.ramLoLo = Number(shared.params.ramBase & 0xffff_ffffn);
+    this.ramLoHi = Number(shared.params.ramBase >> 32n) | 0;
     this.imports = {
       [IMPORT_MODULE]: {
         [RtImport.memory]: shared.memory,
@@ -198,12 +204,27 @@ export class ExecWorker {
   private lookup(env: number, _self: number): number {
     const cpu = this.cpus.get(env);
     if (cpu === undefined) return 0;
+    this.lookups++;
     const t = this.translator;
-    const pc = t.getPc(cpu.state);
-    const off = pc - this.shared.params.ramBase;
-    if (off < 0n || off >= BigInt(this.shared.params.ramSize)) return 0;
-    const page = Number(off) >>> cpu.ctx.shared.params.pageBits;
-    const tb = tbLookup(cpu.ctx, cpu.ctx.vcpu, Number(BigInt.asIntN(32, pc)), Number(BigInt.asIntN(32, pc >> 32n)), t.tbFlags(cpu.state), 0, page);
+    let pcLo: number;
+    let pcHi: number;
+    const po = t.pcOffset;
+    if (po !== undefined) {
+      pcLo = cpu.state.getInt32(po, true);
+      pcHi = cpu.state.getInt32(po + 4, true);
+    } else {
+      const pc = t.getPc(cpu.state);
+      pcLo = Number(pc & 0xffff_ffffn) | 0;
+      pcHi = Number(pc >> 32n) | 0;
+    }
+    // RAM offset of the pc (u64 arithmetic on two halves).
+    const lo = this.ramLoLo;
+    let offLo = (pcLo >>> 0) - lo;
+    const offHi = pcHi - this.ramLoHi - (offLo < 0 ? 1 : 0);
+    if (offLo < 0) offLo += 0x1_0000_0000;
+    if (offHi !== 0 || offLo >= this.shared.params.ramSize) return 0;
+    const page = offLo >>> cpu.ctx.shared.params.pageBits;
+    const tb = tbLookup(cpu.ctx, cpu.ctx.vcpu, pcLo, pcHi, t.tbFlags(cpu.state), 0, page);
     if (tb < 0 || this.loaded[tb] !== 1) return 0;
     return tb + 1;
   }

@@ -18,6 +18,8 @@
  * | 4  | i32 FAULT_INFO: {@link FAULT_STORE} / {@link FAULT_MISALIGNED} / {@link FAULT_ATOMIC} bits | code, on a fault exit |
  * | 8  | i64 FAULT_ADDR: the guest address of a faulting access | code, on a fault exit |
  * | 16 | i64 EXIT_PC: the guest pc (last insn_start) of a fault, noreturn-helper or SMC exit | code |
+ * | 24 | i32 TB_FLAGS: the TB flags the loop computed last (inline lookup_and_goto_ptr) | exec, per loop iteration |
+ * | 28 | i32 JMP_CACHE_PTR: address of this vCPU's jump cache (inline lookup_and_goto_ptr) | exec, once |
  *
  * The TB function is `(env: i32, self: i32) -> i32`: `env` is the vCPU block, `self` the
  * TB's descriptor index (also its index in the worker's funcref table, where the loop
@@ -38,6 +40,10 @@ export const CTRL_FAULT_INFO = 4;
 export const CTRL_FAULT_ADDR = 8;
 /** Control block: i64 guest pc of the instruction that exited (fault, noreturn helper, SMC). */
 export const CTRL_EXIT_PC = 16;
+/** Control block: i32 TB flags of the current CPU state (written by the loop). */
+export const CTRL_TB_FLAGS = 24;
+/** Control block: i32 address of this vCPU's jump cache. */
+export const CTRL_JMP_CACHE_PTR = 28;
 
 /** FAULT_INFO bit: the access was a store. */
 export const FAULT_STORE = 1;

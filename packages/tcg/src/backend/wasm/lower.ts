@@ -35,10 +35,18 @@ import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { FunctionBuilder, WasmLocal } from "./function-builder.js";
 import {
-  CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind,
+  CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind,
   FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_STORE,
 } from "./lower-abi.js";
 import { AtomicRmw, AtomicWidth, ValType } from "./opcodes.js";
+import { TbField, TB_STATE_INVALID } from "../../tb/tb-desc.js";
+
+const TB_PC_LO = TbField.PC_LO;
+const TB_PC_HI = TbField.PC_HI;
+const TB_FLAGS = TbField.FLAGS;
+const TB_CFLAGS = TbField.CFLAGS;
+const TB_STATE = TbField.STATE;
+const TB_INVALID_BIT = TB_STATE_INVALID;
 
 /** Where guest addresses live in the wasm memory (identity mapping with an offset). */
 export interface GuestWindow {
@@ -60,6 +68,19 @@ export interface CodePageCheck {
   readonly pageBits: number;
 }
 
+/**
+ * The inline probe of lookup_and_goto_ptr: the vCPU's jump cache (tb-desc.ts /
+ * jmp-cache.ts layouts) checked in wasm before asking the runtime.
+ */
+export interface InlineLookup {
+  /** Offset of the i64 guest pc in the CPU state. */
+  readonly pcOffset: number;
+  /** log2 of the jump-cache entries. */
+  readonly jmpCacheBits: number;
+  /** Wasm address of TB descriptor 0. */
+  readonly desc0Addr: number;
+}
+
 /** What the lowering needs to know about the execution environment. */
 export interface LowerConfig {
   /** The guest memory window. */
@@ -72,6 +93,8 @@ export interface LowerConfig {
   readonly codePages?: CodePageCheck;
   /** Cache globals in locals (default true). */
   readonly cacheGlobals?: boolean;
+  /** Probe the jump cache inline in lookup_and_goto_ptr (omit: always call `rt.lookup`). */
+  readonly inlineLookup?: InlineLookup;
 }
 
 /** Function and type indices the lowering calls (from the module prefix). */
@@ -974,6 +997,8 @@ export class TbLowering {
     const fb = this.fb;
     this.writeback(true);
     const target = this.scratch("i32");
+    const il = this.cfg.inlineLookup;
+    if (il !== undefined) this.inlineLookup(il, target);
     fb.localGet(this.env);
     fb.localGet(this.self);
     fb.call(this.imports.lookup);
@@ -987,6 +1012,47 @@ export class TbLowering {
     fb.end();
     this.returnExit(ExitKind.LOOKUP_MISS);
     this.reachable = false;
+  }
+
+  /**
+   * The jump-cache probe (tb_lookup's first step, jmp-cache.ts's hash): on a hit whose
+   * descriptor has the pc, the loop's current flags, cflags 0 and is valid, tail-call it.
+   */
+  private inlineLookup(il: InlineLookup, target: WasmLocal): void {
+    const fb = this.fb;
+    const bits = il.jmpCacheBits;
+    const lo = this.tmp("i32");
+    const d = this.tmp("i32");
+    const pcOff = CTRL_BYTES + il.pcOffset;
+    fb.localGet(this.env);
+    fb.i32Load(pcOff);
+    fb.localTee(lo);
+    // x = lo >>> 1; idx = (x ^ x >>> bits ^ x >>> 2*bits) & mask
+    fb.i32Const(1); fb.i32ShrU(); fb.localTee(d);
+    fb.localGet(d); fb.i32Const(bits); fb.i32ShrU(); fb.i32Xor();
+    fb.localGet(d); fb.i32Const(2 * bits); fb.i32ShrU(); fb.i32Xor();
+    fb.i32Const((1 << bits) - 1); fb.i32And();
+    fb.i32Const(2); fb.i32Shl();
+    fb.localGet(this.env); fb.i32Load(CTRL_JMP_CACHE_PTR); fb.i32Add();
+    fb.i32AtomicLoad();
+    fb.localTee(target);
+    fb.if();
+    // d = desc0 + (tb << 7), tb = target - 1
+    fb.localGet(target); fb.i32Const(1); fb.i32Sub(); fb.localTee(target);
+    fb.i32Const(Math.log2(this.cfg.descBytes)); fb.i32Shl(); fb.localSet(d);
+    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_LO); fb.localGet(lo); fb.i32Eq();
+    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_HI); fb.localGet(this.env); fb.i32Load(pcOff + 4); fb.i32Eq(); fb.i32And();
+    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_FLAGS); fb.localGet(this.env); fb.i32Load(CTRL_TB_FLAGS); fb.i32Eq(); fb.i32And();
+    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_CFLAGS); fb.i32Eqz(); fb.i32And();
+    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_STATE); fb.i32Const(TB_INVALID_BIT); fb.i32And(); fb.i32Eqz(); fb.i32And();
+    fb.if();
+    fb.localGet(this.env);
+    fb.localGet(target);
+    fb.returnCall(this.imports.chain);
+    fb.end();
+    fb.end();
+    fb.freeLocal(lo);
+    fb.freeLocal(d);
   }
 
   private call(op: Op): void {
