@@ -4,8 +4,14 @@
 // wasmu's front end + the IR interpreter (unoptimized and optimized) must print exactly
 // what qemu-riscv64 printed: the recorded qemu-output.bin, and a live qemu-riscv64-static
 // when one is installed (skipped with a warning otherwise).
+//
+// Random mode (needs python3, riscv64-linux-gnu-gcc and qemu-riscv64-static): a fresh program
+// of WASMU_RISCV_RANDOM random blocks (default 100; each mixes 8 instructions of every form
+// with random rounding modes) from seed WASMU_RISCV_SEED (default: a new one per run, printed
+// on failure), built, run on QEMU and compared the same way.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readElf } from "@wasmu/isa/elf";
@@ -19,8 +25,8 @@ const BLOCK_BYTES = 576;
 const SYS_WRITE = 64n;
 const SYS_EXIT = 93n;
 
-function loadProgram(): { mem: GuestMemory; entry: bigint } {
-  const r = readElf(new Uint8Array(readFileSync(PROGRAM)));
+function loadProgram(path: string): { mem: GuestMemory; entry: bigint } {
+  const r = readElf(new Uint8Array(readFileSync(path)));
   if (!r.ok) throw new Error(r.error);
   const loads = r.elf.segments.filter((s) => s.type === 1);
   const lo = loads.reduce((m, s) => (s.vaddr < m ? s.vaddr : m), loads[0]!.vaddr) & ~0xfffn;
@@ -31,8 +37,8 @@ function loadProgram(): { mem: GuestMemory; entry: bigint } {
 }
 
 /** Runs the program to its exit; returns what it wrote to stdout. */
-function runWasmu(optimize: boolean): Uint8Array {
-  const { mem, entry } = loadProgram();
+function runWasmu(optimize: boolean, path = PROGRAM): Uint8Array {
+  const { mem, entry } = loadProgram(path);
   const m = new TestMachine({ mem, optimize, cache: true });
   m.cpu.pc = entry;
   const out: number[] = [];
@@ -67,13 +73,24 @@ function firstDifference(a: Uint8Array, b: Uint8Array): string | undefined {
   return undefined;
 }
 
-function qemuAvailable(): boolean {
+function available(cmd: string): boolean {
   try {
-    execFileSync("qemu-riscv64-static", ["--version"], { stdio: "ignore" });
+    execFileSync(cmd, ["--version"], { stdio: "ignore" });
     return true;
   } catch {
     return false;
   }
+}
+
+const QEMU_CPU = ["-cpu", "rv64,zba=true,zbb=true,zbs=true"];
+
+/** Generates, builds and runs a random program on QEMU; returns its path and QEMU's output. */
+function randomProgram(dir: string, blocks: number, seed: number): { path: string; qemu: Uint8Array } {
+  const src = join(dir, "random.S");
+  const path = join(dir, "random");
+  execFileSync("python3", [join(DIR, "gen-program.py"), "--random", String(blocks), "--seed", String(seed), "--out", src], { stdio: "ignore" });
+  execFileSync("riscv64-linux-gnu-gcc", ["-static", "-nostdlib", "-march=rv64gc_zba_zbb_zbs", "-mabi=lp64d", "-Wl,--no-relax", "-s", "-o", path, src]);
+  return { path, qemu: new Uint8Array(execFileSync("qemu-riscv64-static", [...QEMU_CPU, path], { maxBuffer: 1 << 30 })) };
 }
 
 describe("RISC-V front end vs qemu-riscv64", () => {
@@ -87,11 +104,29 @@ describe("RISC-V front end vs qemu-riscv64", () => {
   }
 
   it("the recorded output is what the installed QEMU prints", () => {
-    if (!qemuAvailable()) {
+    if (!available("qemu-riscv64-static")) {
       console.warn("riscv-qemu: qemu-riscv64-static not found; comparing against the recorded output only");
       return;
     }
-    const live = new Uint8Array(execFileSync("qemu-riscv64-static", ["-cpu", "rv64,zba=true,zbb=true,zbs=true", PROGRAM]));
+    const live = new Uint8Array(execFileSync("qemu-riscv64-static", [...QEMU_CPU, PROGRAM]));
     expect(firstDifference(live, recorded)).toBeUndefined();
   });
+
+  it("random programs match QEMU", () => {
+    const tools = ["python3", "riscv64-linux-gnu-gcc", "qemu-riscv64-static"].filter((t) => !available(t));
+    if (tools.length > 0) {
+      console.warn(`riscv-qemu: random programs skipped (missing ${tools.join(", ")})`);
+      return;
+    }
+    const blocks = Number(process.env.WASMU_RISCV_RANDOM ?? "100");
+    const seed = Number(process.env.WASMU_RISCV_SEED ?? String(Math.floor(Math.random() * 1e9)));
+    const dir = mkdtempSync(join(tmpdir(), "wasmu-riscv-"));
+    try {
+      const { path, qemu } = randomProgram(dir, blocks, seed);
+      const ours = runWasmu(true, path);
+      expect(`seed ${seed}: ${firstDifference(ours, qemu) ?? "same"}`).toBe(`seed ${seed}: same`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
