@@ -59,6 +59,7 @@ export { optimize, runPasses, PASSES, isPassName, type PassName } from "./opt/op
 export { simplify, SIMPLIFY_RULES } from "./opt/simplify.js";
 export { eliminateDeadCode } from "./opt/dce.js";
 export { removeUnreachable } from "./opt/unreachable.js";
+export { coalesceCopies } from "./opt/coalesce.js";
 
 // ---- RISC-V floating point, bit-exact with QEMU (src/target/riscv/fpu)
 export {

@@ -1,10 +1,12 @@
 /**
  * The optimizer pipeline: simplify, clean up control flow, simplify again if that
- * merged blocks, then delete dead code (and clean up again if that emptied a branch).
+ * merged blocks, then delete dead code (and clean up again if that emptied a branch),
+ * then coalesce single-use copies.
  *
  * @module
  */
 import type { IrFunc } from "../ir/func.js";
+import { coalesceCopies } from "./coalesce.js";
 import { eliminateDeadCode } from "./dce.js";
 import { simplify } from "./simplify.js";
 import { removeUnreachable } from "./unreachable.js";
@@ -17,6 +19,8 @@ export const PASSES = {
   unreachable: removeUnreachable,
   /** Dead-code elimination with liveness. */
   dce: eliminateDeadCode,
+  /** `t = OP; mov d, t` with t used once -> `d = OP`. */
+  coalesce: coalesceCopies,
 } as const satisfies Record<string, (f: IrFunc) => boolean>;
 
 /** Name of an optimizer pass. */
@@ -42,6 +46,7 @@ export function optimize(func: IrFunc): void {
   }
   // DCE can empty the code between a branch and its label; clean up once more.
   if (eliminateDeadCode(func) && removeUnreachable(func)) eliminateDeadCode(func);
+  coalesceCopies(func);
 }
 
 /** Run the named passes in order (for filetests and experiments). */

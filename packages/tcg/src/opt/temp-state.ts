@@ -135,14 +135,29 @@ export class TempState {
     }
   }
 
-  /** Record `d = mov s` (s already resolved): d becomes a copy of s with its facts. */
+  /**
+   * Record `d = mov s` (s already resolved): d and s now hold the same value, with the
+   * same facts and defining op. When s is a temp and d a global, later reads of s are
+   * answered with d (the global is the representative), so the temp's only read is
+   * this mov and coalescing can write the global directly; otherwise reads of d are
+   * answered with s.
+   */
   copied(d: Temp, s: Temp): void {
+    const sf = this.current(s);
     this.written(d, this.zmask(s), this.sbits(s));
     const f = this.facts[d.id];
-    if (f !== undefined) {
-      f.repr = s;
-      f.reprVer = this.version(s);
+    if (f === undefined) return;
+    if (sf?.def !== undefined && sf.defVers !== undefined) {
+      f.def = sf.def;
+      f.defVers = sf.defVers;
     }
+    if (d.kind === "global" && (s.kind === "bb" || s.kind === "tb") && sf !== undefined) {
+      sf.repr = d;
+      sf.reprVer = this.version(d);
+      return;
+    }
+    f.repr = s;
+    f.reprVer = this.version(s);
   }
 
   /** Record that `t` was just written by `op` (call after {@link TempState.written}). */
