@@ -36,3 +36,30 @@ export function errnoFromHost(err: unknown): number {
   if (code === "ERR_FS_FILE_TOO_LARGE") return Errno.EFBIG;
   return Errno.EIO;
 }
+
+const MESSAGES: Readonly<Partial<Record<ErrnoName, string>>> = {
+  EPERM: "Operation not permitted", ENOENT: "No such file or directory", ESRCH: "No such process",
+  EINTR: "Interrupted system call", EIO: "Input/output error", ENXIO: "No such device or address",
+  E2BIG: "Argument list too long", ENOEXEC: "Exec format error", EBADF: "Bad file descriptor",
+  ECHILD: "No child processes", EAGAIN: "Resource temporarily unavailable", ENOMEM: "Cannot allocate memory",
+  EACCES: "Permission denied", EFAULT: "Bad address", ENOTBLK: "Block device required", EBUSY: "Device or resource busy",
+  EEXIST: "File exists", EXDEV: "Invalid cross-device link", ENODEV: "No such device", ENOTDIR: "Not a directory",
+  EISDIR: "Is a directory", EINVAL: "Invalid argument", ENFILE: "Too many open files in system",
+  EMFILE: "Too many open files", ENOTTY: "Inappropriate ioctl for device", ETXTBSY: "Text file busy",
+  EFBIG: "File too large", ENOSPC: "No space left on device", ESPIPE: "Illegal seek", EROFS: "Read-only file system",
+  EMLINK: "Too many links", EPIPE: "Broken pipe", EDOM: "Numerical argument out of domain",
+  ERANGE: "Numerical result out of range", EDEADLK: "Resource deadlock avoided", ENAMETOOLONG: "File name too long",
+  ENOLCK: "No locks available", ENOSYS: "Function not implemented", ENOTEMPTY: "Directory not empty",
+  ELOOP: "Too many levels of symbolic links", ENODATA: "No data available", ETIME: "Timer expired",
+  EOVERFLOW: "Value too large for defined data type", EILSEQ: "Invalid or incomplete multibyte or wide character",
+  ENOTSOCK: "Socket operation on non-socket", EOPNOTSUPP: "Operation not supported",
+  EAFNOSUPPORT: "Address family not supported by protocol", EADDRINUSE: "Address already in use",
+  ECONNRESET: "Connection reset by peer", ENOTCONN: "Transport endpoint is not connected",
+  ETIMEDOUT: "Connection timed out", ECONNREFUSED: "Connection refused", EINPROGRESS: "Operation now in progress",
+};
+
+/** glibc's strerror text for errno `e` ("No such file or directory"), as QEMU's -strace prints it. */
+export function errnoMessage(e: number): string {
+  const name = errnoName(e);
+  return (name !== undefined ? MESSAGES[name] : undefined) ?? `Unknown error ${e}`;
+}

@@ -1,6 +1,6 @@
 // Public API of @wasmu/linux-user: an explicit export list.
 
-export { Errno, type ErrnoName, errnoName, errnoFromHost } from "./errno.js";
+export { Errno, type ErrnoName, errnoName, errnoFromHost, errnoMessage } from "./errno.js";
 
 // ---- Guest address space (src/mm)
 export { Prot, MapFlag, MremapFlag, Madv } from "./mm/constants.js";
@@ -18,3 +18,34 @@ export { At, atName, riscvHwcap, RV64IMAFDC_HWCAP, RISCV_MINSIGSTKSZ, USER_HZ } 
 export { LoadError, type PlannedMapping, type ElfImage, planElf } from "./loader/elf-image.js";
 export { type AuxEntry, type StackInput, type BuiltStack, buildInitialStack } from "./loader/initial-stack.js";
 export { type ProcessIds, type LoadOptions, type LoadedProgram, riscvAuxv, loadProgram } from "./loader/load-elf.js";
+
+// ---- Files: sysroot, open file descriptions, pipes, descriptor tables (src/fs)
+export { Sysroot } from "./fs/sysroot.js";
+export { type IoResult, type TerminalSize, OpenFile, MemoryStream, syntheticStat } from "./fs/open-file.js";
+export { HostFile, HostStream, statOfHost, hostOpenFlags } from "./fs/host-file.js";
+export { PipeBuffer, PipeEnd, createPipe, PIPE_CAPACITY, PIPE_BUF } from "./fs/pipe.js";
+export { type FdEntry, FdTable, DEFAULT_NOFILE } from "./fs/fd-table.js";
+
+// ---- Processes and the kernel (src/process)
+export {
+  type Credentials, type Limit, type SigAction, type ThreadExit, Thread, Process, Rlimit, RLIM_INFINITY, RLIM_NLIMITS, defaultLimits,
+} from "./process/process.js";
+export { type HostClock, type KernelOptions, Kernel, nodeClock, hostCredentials } from "./process/kernel.js";
+
+// ---- System calls (src/syscalls)
+export {
+  type SyscallArgs, type FileStat, int, uint, long, addr, O, AT, F, S, STAT_SIZE, STATX_SIZE, encodeStat, encodeStatx, devMajorMinor,
+  encodeTimespec, encodeTimeval, decodeTimespec,
+} from "./syscalls/abi.js";
+export { type SyscallInfo, SYSCALLS, SYSCALL_NR, syscallNr } from "./syscalls/table.js";
+export { formatArg, formatCall, formatResult, formatUnknown, formatPointer } from "./syscalls/strace.js";
+export { type SyscallReturn, type SyscallHandler, type SyscallFamily, SyscallDispatcher } from "./syscalls/dispatch.js";
+export { identitySyscalls } from "./syscalls/identity.js";
+export { Clock, clockNs, timeSyscalls } from "./syscalls/time.js";
+export { memorySyscalls } from "./syscalls/memory.js";
+export { fileIoSyscalls } from "./syscalls/files-io.js";
+export { filePathSyscalls } from "./syscalls/files-path.js";
+export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
+export { threadSyscalls } from "./syscalls/threads.js";
+export { Sig, signalSyscalls } from "./syscalls/signals.js";
+export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";

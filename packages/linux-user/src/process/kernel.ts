@@ -1,0 +1,123 @@
+/**
+ * The emulated kernel's global state: process and thread ids, the process table, the
+ * sysroot, host services (clocks, randomness, the host's identity), and the sinks for
+ * `-strace` output and one-time warnings. One per wasmu run; every guest process of the
+ * run lives in it (README.md, process model).
+ *
+ * @module
+ */
+import * as os from "node:os";
+import { Sysroot } from "../fs/sysroot.js";
+import type { FdTable } from "../fs/fd-table.js";
+import type { AddressSpace } from "../mm/address-space.js";
+import { type Credentials, Process, type Thread } from "./process.js";
+
+/** Clocks, as the time system calls read them (nanoseconds). */
+export interface HostClock {
+  /** CLOCK_REALTIME. */
+  realtimeNs(): bigint;
+  /** CLOCK_MONOTONIC (and BOOTTIME). */
+  monotonicNs(): bigint;
+  /** CPU time of the process. */
+  cpuNs(): bigint;
+  /** Waits `ns` nanoseconds. */
+  sleep(ns: bigint): Promise<void>;
+}
+
+/** The host's clocks through Node. */
+export const nodeClock: HostClock = {
+  realtimeNs: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n,
+  monotonicNs: () => process.hrtime.bigint(),
+  cpuNs: () => {
+    const u = process.cpuUsage();
+    return BigInt(u.user + u.system) * 1000n;
+  },
+  sleep: (ns) => new Promise((resolve) => setTimeout(resolve, Number(ns / 1_000_000n))),
+};
+
+/** Options of a {@link Kernel}. */
+export interface KernelOptions {
+  /** The -L sysroot (a host directory). */
+  readonly sysroot?: string;
+  /** uname nodename (default: the host's). */
+  readonly hostname?: string;
+  /** uname release (default: the host's, as QEMU reports it). */
+  readonly release?: string;
+  /** uname version (default: the host's). */
+  readonly version?: string;
+  /** Clocks (default {@link nodeClock}). */
+  readonly clock?: HostClock;
+  /** Fills a buffer with random bytes (default crypto.getRandomValues). */
+  readonly random?: (buf: Uint8Array) => void;
+  /** Receives -strace text (QEMU's format; default: none). */
+  readonly strace?: (text: string) => void;
+  /** Receives one-line warnings such as "Unsupported syscall: N" (default: stderr). */
+  readonly warn?: (line: string) => void;
+  /** The first pid (default: the host process's pid, as QEMU shows the host pid). */
+  readonly firstPid?: number;
+  /** CPUs reported by sched_getaffinity and sysinfo (default: the host's). */
+  readonly cpus?: number;
+}
+
+/** Credentials of the host user. */
+export function hostCredentials(): Credentials {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return { uid, euid: process.geteuid?.() ?? uid, suid: uid, gid, egid: process.getegid?.() ?? gid, sgid: gid, groups: process.getgroups?.() ?? [] };
+}
+
+/** The emulated kernel. */
+export class Kernel {
+  /** Path resolution. */
+  readonly sysroot: Sysroot;
+  /** Clocks. */
+  readonly clock: HostClock;
+  /** Random bytes. */
+  readonly random: (buf: Uint8Array) => void;
+  /** uname fields. */
+  readonly uts: { readonly nodename: string; readonly release: string; readonly version: string };
+  /** CPUs. */
+  readonly cpus: number;
+  /** -strace sink. */
+  readonly strace: ((text: string) => void) | undefined;
+  /** Live processes by pid. */
+  readonly processes = new Map<number, Process>();
+  /** Kernel boot time on the monotonic clock (sysinfo uptime). */
+  readonly bootNs: bigint;
+  private readonly warnSink: (line: string) => void;
+  private readonly warned = new Set<string>();
+  private nextPid: number;
+
+  /** @param opts see {@link KernelOptions}. */
+  constructor(opts: KernelOptions = {}) {
+    this.sysroot = new Sysroot(opts.sysroot);
+    this.clock = opts.clock ?? nodeClock;
+    this.random = opts.random ?? ((b) => void crypto.getRandomValues(b));
+    this.uts = { nodename: opts.hostname ?? os.hostname(), release: opts.release ?? os.release(), version: opts.version ?? os.version() };
+    this.cpus = opts.cpus ?? os.availableParallelism();
+    this.strace = opts.strace;
+    this.warnSink = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
+    this.nextPid = opts.firstPid ?? process.pid;
+    this.bootNs = this.clock.monotonicNs() - BigInt(Math.round(os.uptime() * 1e9));
+  }
+
+  /** A fresh pid/tid. */
+  allocId(): number {
+    return this.nextPid++;
+  }
+
+  /** Prints `line` once per `key` (e.g. "Unsupported syscall: 436"). */
+  warnOnce(key: string, line: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warnSink(line);
+  }
+
+  /** Creates a process with its main thread. */
+  createProcess(p: { mm: AddressSpace; files: FdTable; exe: string; cwd: string; creds?: Credentials; ppid?: number }): Thread {
+    const pid = this.allocId();
+    const proc = new Process(this, pid, p.ppid ?? process.pid, p.mm, p.files, p.creds ?? hostCredentials(), p.exe, p.cwd);
+    this.processes.set(pid, proc);
+    return proc.addThread(pid);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * A guest process and its threads, as the kernel side of wasmu sees them: the address
+ * space, the file descriptor table, the working directory and umask, credentials and
+ * resource limits (shared by the threads), and per thread the tid, the signal mask and
+ * the clear_child_tid / robust-list addresses. The process model (README.md) says where
+ * these objects live and how fork/execve will copy or replace them.
+ *
+ * @module
+ */
+import type { AddressSpace } from "../mm/address-space.js";
+import type { FdTable } from "../fs/fd-table.js";
+import type { Kernel } from "./kernel.js";
+
+/** User and group ids of a process. */
+export interface Credentials {
+  /** Real, effective and saved user ids. */
+  uid: number;
+  /** See {@link uid}. */
+  euid: number;
+  /** See {@link uid}. */
+  suid: number;
+  /** Real, effective and saved group ids. */
+  gid: number;
+  /** See {@link gid}. */
+  egid: number;
+  /** See {@link gid}. */
+  sgid: number;
+  /** Supplementary groups. */
+  groups: number[];
+}
+
+/** RLIM_INFINITY. */
+export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
+
+/** Resource limit numbers (asm-generic/resource.h). */
+export const Rlimit = {
+  CPU: 0, FSIZE: 1, DATA: 2, STACK: 3, CORE: 4, RSS: 5, NPROC: 6, NOFILE: 7, MEMLOCK: 8, AS: 9, LOCKS: 10,
+  SIGPENDING: 11, MSGQUEUE: 12, NICE: 13, RTPRIO: 14, RTTIME: 15,
+} as const;
+/** Number of resource limits. */
+export const RLIM_NLIMITS = 16;
+
+/** One resource limit. */
+export interface Limit {
+  /** Soft limit. */
+  cur: bigint;
+  /** Hard limit. */
+  max: bigint;
+}
+
+/** Linux's defaults for a process started from a login shell (ulimit -a on Debian). */
+export function defaultLimits(stack: number): Limit[] {
+  const inf = (): Limit => ({ cur: RLIM_INFINITY, max: RLIM_INFINITY });
+  const l: Limit[] = Array.from({ length: RLIM_NLIMITS }, inf);
+  l[Rlimit.STACK] = { cur: BigInt(stack), max: RLIM_INFINITY };
+  l[Rlimit.CORE] = { cur: 0n, max: RLIM_INFINITY };
+  l[Rlimit.NOFILE] = { cur: 1024n, max: 1048576n };
+  l[Rlimit.NPROC] = { cur: 63459n, max: 63459n };
+  l[Rlimit.MEMLOCK] = { cur: 8n << 20n, max: 8n << 20n };
+  l[Rlimit.SIGPENDING] = { cur: 63459n, max: 63459n };
+  l[Rlimit.MSGQUEUE] = { cur: 819200n, max: 819200n };
+  l[Rlimit.NICE] = { cur: 0n, max: 0n };
+  l[Rlimit.RTPRIO] = { cur: 0n, max: 0n };
+  return l;
+}
+
+/** A signal's disposition (struct sigaction of riscv64: handler, flags, mask; no restorer). */
+export interface SigAction {
+  /** SIG_DFL (0), SIG_IGN (1) or the handler's address. */
+  readonly handler: bigint;
+  /** SA_* flags. */
+  readonly flags: bigint;
+  /** Signals blocked while the handler runs. */
+  readonly mask: bigint;
+}
+
+/** Why a thread stops running guest code after a system call. */
+export interface ThreadExit {
+  /** exit status (low 8 bits reach the parent). */
+  readonly status: number;
+  /** exit_group (the whole process) vs exit (this thread). */
+  readonly group: boolean;
+}
+
+/** One guest thread (one vCPU worker when running). */
+export class Thread {
+  /** CLONE_CHILD_CLEARTID / set_tid_address: written 0 and futex-woken when the thread exits. */
+  clearChildTid = 0;
+  /** set_robust_list head and length. */
+  robustList = { head: 0, len: 0 };
+  /** Blocked signals (bit n-1 for signal n). */
+  sigmask = 0n;
+  /** Set by exit/exit_group: the runner stops this thread (or the process) after the call. */
+  exit: ThreadExit | undefined;
+
+  /**
+   * @param tid thread id (the pid for the main thread).
+   * @param proc the process.
+   */
+  constructor(
+    readonly tid: number,
+    readonly proc: Process,
+  ) {}
+}
+
+/** One guest process. */
+export class Process {
+  /** Its threads by tid. */
+  readonly threads = new Map<number, Thread>();
+  /** Host path of the working directory. */
+  cwd: string;
+  /** File-creation mask. */
+  umask = 0o022;
+  /** Process group and session. */
+  pgid: number;
+  /** See {@link pgid}. */
+  sid: number;
+  /** Resource limits by RLIMIT_* number. */
+  readonly limits: Limit[];
+  /** Signal dispositions by signal number (absent: SIG_DFL); shared by the threads, reset by execve. */
+  readonly sigactions = new Map<number, SigAction>();
+
+  /**
+   * @param kernel the kernel it runs under.
+   * @param pid process id.
+   * @param ppid parent's pid.
+   * @param mm address space.
+   * @param files descriptor table.
+   * @param creds credentials.
+   * @param exe guest path of the executable (/proc/self/exe).
+   * @param cwd host path of the working directory.
+   */
+  constructor(
+    readonly kernel: Kernel,
+    readonly pid: number,
+    public ppid: number,
+    public mm: AddressSpace,
+    public files: FdTable,
+    public creds: Credentials,
+    public exe: string,
+    cwd: string,
+  ) {
+    this.cwd = cwd;
+    this.pgid = pid;
+    this.sid = pid;
+    this.limits = defaultLimits(mm.stackLimit);
+  }
+
+  /** The main thread (tid = pid). */
+  get mainThread(): Thread {
+    return this.threads.get(this.pid)!;
+  }
+
+  /** Adds a thread. */
+  addThread(tid: number): Thread {
+    const t = new Thread(tid, this);
+    this.threads.set(tid, t);
+    return t;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Descriptor-table calls: close, dup, dup3, fcntl, ioctl (the terminal requests
+ * programs ask at start-up), pipe2.
+ *
+ * @module
+ */
+import { Errno } from "../errno.js";
+import { createPipe, PipeEnd } from "../fs/pipe.js";
+import type { Thread } from "../process/process.js";
+import { addr, F, int, O, uint } from "./abi.js";
+import type { SyscallFamily } from "./dispatch.js";
+import { fileOf } from "./files-common.js";
+import { get, put, putU32s } from "./guest-io.js";
+
+/** ioctl requests (asm-generic/ioctls.h). */
+export const Ioctl = {
+  TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410,
+  TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451,
+} as const;
+
+/** Status flags F_SETFL may change. */
+const SETFL_MASK = O.APPEND | O.NONBLOCK | O.ASYNC | O.DIRECT | O.NOATIME;
+
+/**
+ * The termios a fresh terminal has (`stty sane`): ICRNL|IXON|IUTF8, OPOST|ONLCR,
+ * B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN, and the usual
+ * control characters; struct termios of asm-generic (4 flags, c_line, 19 c_cc) = 36 bytes.
+ */
+export function defaultTermios(): Uint8Array {
+  const b = new Uint8Array(36);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, 0o400 | 0o2000 | 0o40000, true);
+  v.setUint32(4, 0o1 | 0o4, true);
+  v.setUint32(8, 0o17 | 0o60 | 0o200, true);
+  v.setUint32(12, 0o1 | 0o2 | 0o10 | 0o20 | 0o40 | 0o1000 | 0o4000 | 0o100000, true);
+  const cc = [3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0];
+  b.set(cc, 17);
+  return b;
+}
+
+function fcntl(t: Thread, fd: number, cmd: number, arg: bigint): number {
+  const files = t.proc.files;
+  const e = files.entry(fd);
+  if (e === undefined) return -Errno.EBADF;
+  const f = e.file;
+  switch (cmd) {
+    case F.DUPFD:
+    case F.DUPFD_CLOEXEC: {
+      const min = int(arg);
+      if (min < 0 || min >= files.limit) return -Errno.EINVAL;
+      return files.install(f.ref(), cmd === F.DUPFD_CLOEXEC, min);
+    }
+    case F.GETFD: return e.cloexec ? F.FD_CLOEXEC : 0;
+    case F.SETFD: e.cloexec = (int(arg) & F.FD_CLOEXEC) !== 0; return 0;
+    case F.GETFL: return f.flags;
+    case F.SETFL: f.flags = (f.flags & ~SETFL_MASK) | (uint(arg) & SETFL_MASK); return 0;
+    case F.GETLK:
+    case F.OFD_GETLK: {
+      // No other process holds locks here: report F_UNLCK in l_type.
+      return put(t, addr(arg), new Uint8Array([2, 0]));
+    }
+    case F.SETLK: case F.SETLKW: case F.OFD_SETLK: case F.OFD_SETLKW:
+      return 0;
+    case F.SETOWN: case F.SETSIG: return 0;
+    case F.GETOWN: case F.GETSIG: case F.GETLEASE: return 0;
+    case F.GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -Errno.EBADF;
+    case F.SETPIPE_SZ: {
+      if (!(f instanceof PipeEnd)) return -Errno.EBADF;
+      const want = Math.max(4096, int(arg));
+      let size = 4096;
+      while (size < want) size *= 2;
+      if (size > 1 << 20) return -Errno.EPERM;
+      if (size < f.pipe.size) return -Errno.EBUSY;
+      f.pipe.capacity = size;
+      return size;
+    }
+    default: return -Errno.EINVAL;
+  }
+}
+
+function ioctl(t: Thread, fd: number, req: number, arg: number): number {
+  const e = t.proc.files.entry(fd);
+  if (e === undefined) return -Errno.EBADF;
+  const f = e.file;
+  switch (req) {
+    case Ioctl.FIOCLEX: e.cloexec = true; return 0;
+    case Ioctl.FIONCLEX: e.cloexec = false; return 0;
+    case Ioctl.FIONBIO: {
+      const b = get(t, arg, 4);
+      if (typeof b === "number") return b;
+      const on = new DataView(b.buffer).getInt32(0, true) !== 0;
+      f.flags = on ? f.flags | O.NONBLOCK : f.flags & ~O.NONBLOCK;
+      return 0;
+    }
+    case Ioctl.FIONREAD: return putU32s(t, arg, f instanceof PipeEnd ? f.pipe.size : 0);
+    default: break;
+  }
+  const tty = f.terminal();
+  if (tty === undefined) return -Errno.ENOTTY;
+  switch (req) {
+    case Ioctl.TCGETS: return put(t, arg, defaultTermios());
+    case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETSF: case Ioctl.TIOCSWINSZ: case Ioctl.TIOCSPGRP: return 0;
+    case Ioctl.TIOCGWINSZ: {
+      const b = new Uint8Array(8);
+      const v = new DataView(b.buffer);
+      v.setUint16(0, tty.rows, true);
+      v.setUint16(2, tty.cols, true);
+      return put(t, arg, b);
+    }
+    case Ioctl.TIOCGPGRP: return putU32s(t, arg, t.proc.pgid);
+    default: return -Errno.ENOTTY;
+  }
+}
+
+/** The descriptor-table handlers. */
+export const fileFdSyscalls: SyscallFamily = {
+  close: (t, a) => t.proc.files.close(int(a[0])),
+  dup: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    return typeof f === "number" ? f : t.proc.files.install(f.ref(), false);
+  },
+  dup3: (t, a) => {
+    const [oldfd, newfd, flags] = [int(a[0]), int(a[1]), uint(a[2])];
+    if ((flags & ~O.CLOEXEC) !== 0) return -Errno.EINVAL;
+    if (oldfd === newfd) return -Errno.EINVAL;
+    const f = fileOf(t, oldfd);
+    return typeof f === "number" ? f : t.proc.files.installAt(newfd, f.ref(), (flags & O.CLOEXEC) !== 0);
+  },
+  fcntl: (t, a) => fcntl(t, int(a[0]), int(a[1]), a[2]),
+  ioctl: (t, a) => ioctl(t, int(a[0]), uint(a[1]), addr(a[2])),
+  pipe2: (t, a) => {
+    const flags = uint(a[1]);
+    if ((flags & ~(O.CLOEXEC | O.NONBLOCK | O.DIRECT)) !== 0) return -Errno.EINVAL;
+    const [r, w] = createPipe(flags);
+    const cloexec = (flags & O.CLOEXEC) !== 0;
+    const rfd = t.proc.files.install(r, cloexec);
+    if (rfd < 0) {
+      w.unref();
+      return rfd;
+    }
+    const wfd = t.proc.files.install(w, cloexec);
+    if (wfd < 0) {
+      t.proc.files.close(rfd);
+      return wfd;
+    }
+    const res = putU32s(t, addr(a[0]), rfd, wfd);
+    if (res < 0) {
+      t.proc.files.close(rfd);
+      t.proc.files.close(wfd);
+    }
+    return res;
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * File I/O on descriptors: read, write, readv, writev, pread64, pwrite64, lseek,
+ * getdents64, ftruncate, fsync, fdatasync.
+ *
+ * @module
+ */
+import { Errno } from "../errno.js";
+import type { IoResult, OpenFile } from "../fs/open-file.js";
+import type { Thread } from "../process/process.js";
+import { addr, int, long } from "./abi.js";
+import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
+import { fileOf, MAX_RW_COUNT } from "./files-common.js";
+import { getU64s } from "./guest-io.js";
+
+/** Linux's UIO_MAXIOV. */
+const UIO_MAXIOV = 1024;
+
+function count(a: bigint): number {
+  const n = BigInt.asUintN(64, a);
+  return n > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : Number(n);
+}
+
+/** After a read into guest memory: tells the address space what was written. */
+function afterRead(t: Thread, buf: number, r: IoResult): SyscallReturn {
+  const done = (n: number): number => {
+    if (n > 0) t.proc.mm.wrote(buf, n);
+    return n;
+  };
+  return typeof r === "number" ? done(r) : r.then(done);
+}
+
+function readInto(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFile, view: Uint8Array) => IoResult): SyscallReturn {
+  const f = fileOf(t, fd);
+  if (typeof f === "number") return f;
+  if (!f.readable) return -Errno.EBADF;
+  if (f.kind === "dir") return -Errno.EISDIR;
+  if (n === 0) return 0;
+  const view = buf < 0 ? undefined : t.proc.mm.view(buf, n, true);
+  if (view === undefined) return -Errno.EFAULT;
+  return afterRead(t, buf, op(f, view));
+}
+
+function writeFrom(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFile, data: Uint8Array) => IoResult): SyscallReturn {
+  const f = fileOf(t, fd);
+  if (typeof f === "number") return f;
+  if (!f.writable) return -Errno.EBADF;
+  if (n === 0) return 0;
+  const view = buf < 0 ? undefined : t.proc.mm.view(buf, n, false);
+  if (view === undefined) return -Errno.EFAULT;
+  return op(f, view);
+}
+
+/** The (base, len) pairs of an iovec array, or -errno. */
+function iovecs(t: Thread, ptr: number, cnt: number): [number, number][] | number {
+  if (cnt < 0 || cnt > UIO_MAXIOV) return -Errno.EINVAL;
+  const raw = getU64s(t, ptr, cnt * 2);
+  if (typeof raw === "number") return raw;
+  const out: [number, number][] = [];
+  let total = 0n;
+  for (let i = 0; i < cnt; i++) {
+    const len = raw[i * 2 + 1]!;
+    total += len;
+    if (total > 0x7fff_ffff_ffff_ffffn) return -Errno.EINVAL;
+    out.push([Number(BigInt.asUintN(53, raw[i * 2]!)), Number(len > BigInt(MAX_RW_COUNT) ? BigInt(MAX_RW_COUNT) : len)]);
+  }
+  return out;
+}
+
+function readv(t: Thread, fd: number, ptr: number, cnt: number, pos: number | undefined): SyscallReturn {
+  const v = iovecs(t, ptr, cnt);
+  if (typeof v === "number") return v;
+  const total = Math.min(MAX_RW_COUNT, v.reduce((s, [, l]) => s + l, 0));
+  for (const [b, l] of v) if (l > 0 && t.proc.mm.view(b, l, true) === undefined) return -Errno.EFAULT;
+  const f = fileOf(t, fd);
+  if (typeof f === "number") return f;
+  if (!f.readable) return -Errno.EBADF;
+  const tmp = new Uint8Array(total);
+  const scatter = (n: number): number => {
+    if (n <= 0) return n;
+    let off = 0;
+    for (const [b, l] of v) {
+      if (off >= n) break;
+      const k = Math.min(l, n - off);
+      t.proc.mm.write(b, tmp.subarray(off, off + k));
+      off += k;
+    }
+    return n;
+  };
+  const r = pos === undefined ? f.read(tmp) : f.pread(tmp, pos);
+  return typeof r === "number" ? scatter(r) : r.then(scatter);
+}
+
+function writev(t: Thread, fd: number, ptr: number, cnt: number, pos: number | undefined): SyscallReturn {
+  const v = iovecs(t, ptr, cnt);
+  if (typeof v === "number") return v;
+  const parts: Uint8Array[] = [];
+  for (const [b, l] of v) {
+    if (l === 0) continue;
+    const view = t.proc.mm.view(b, l, false);
+    if (view === undefined) return -Errno.EFAULT;
+    parts.push(view);
+  }
+  const f = fileOf(t, fd);
+  if (typeof f === "number") return f;
+  if (!f.writable) return -Errno.EBADF;
+  const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  if (data.length === 0) return 0;
+  return pos === undefined ? f.write(data) : f.pwrite(data, pos);
+}
+
+/** The file I/O handlers. */
+export const fileIoSyscalls: SyscallFamily = {
+  read: (t, a) => readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.read(v)),
+  write: (t, a) => writeFrom(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.write(v)),
+  pread64: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.pread(v, long(a[3])))),
+  pwrite64: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writeFrom(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.pwrite(v, long(a[3])))),
+  readv: (t, a) => readv(t, int(a[0]), addr(a[1]), int(a[2]), undefined),
+  writev: (t, a) => writev(t, int(a[0]), addr(a[1]), int(a[2]), undefined),
+  preadv: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readv(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
+  pwritev: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writev(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
+  lseek: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    return typeof f === "number" ? f : f.seek(long(a[1]), int(a[2]));
+  },
+  getdents64: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    if (typeof f === "number") return f;
+    const n = count(a[2]);
+    const view = t.proc.mm.view(addr(a[1]), n, true);
+    if (view === undefined) return -Errno.EFAULT;
+    const r = f.getdents(view);
+    if (r > 0) t.proc.mm.wrote(addr(a[1]), r);
+    return r;
+  },
+  ftruncate: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    if (typeof f === "number") return f;
+    return long(a[1]) < 0 ? -Errno.EINVAL : f.truncate(long(a[1]));
+  },
+  fsync: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    return typeof f === "number" ? f : f.sync();
+  },
+  fdatasync: (t, a) => {
+    const f = fileOf(t, int(a[0]));
+    return typeof f === "number" ? f : f.sync();
+  },
+};

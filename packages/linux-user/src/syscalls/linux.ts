@@ -1,0 +1,24 @@
+/**
+ * The system calls wasmu implements, as one dispatcher.
+ *
+ * @module
+ */
+import { SyscallDispatcher, type SyscallFamily } from "./dispatch.js";
+import { fileFdSyscalls } from "./files-fd.js";
+import { fileIoSyscalls } from "./files-io.js";
+import { filePathSyscalls } from "./files-path.js";
+import { identitySyscalls } from "./identity.js";
+import { memorySyscalls } from "./memory.js";
+import { signalSyscalls } from "./signals.js";
+import { threadSyscalls } from "./threads.js";
+import { timeSyscalls } from "./time.js";
+
+/** Every implemented family. */
+export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
+  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, threadSyscalls, signalSyscalls,
+];
+
+/** A dispatcher with every implemented family. */
+export function createLinuxDispatcher(): SyscallDispatcher {
+  return new SyscallDispatcher(LINUX_SYSCALL_FAMILIES);
+}

@@ -1,0 +1,98 @@
+/**
+ * Time: clock_gettime, clock_getres, gettimeofday, nanosleep, clock_nanosleep, times.
+ * Sleeping returns a Promise (the calling thread waits; nothing else does).
+ *
+ * @module
+ */
+import { Errno } from "../errno.js";
+import type { Thread } from "../process/process.js";
+import { addr, decodeTimespec, encodeTimespec, encodeTimeval, int } from "./abi.js";
+import type { SyscallFamily } from "./dispatch.js";
+import { get, put, putU32s, putU64s } from "./guest-io.js";
+
+/** Clock ids. */
+export const Clock = {
+  REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME_ID: 2, THREAD_CPUTIME_ID: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5,
+  MONOTONIC_COARSE: 6, BOOTTIME: 7, REALTIME_ALARM: 8, BOOTTIME_ALARM: 9, TAI: 11,
+} as const;
+
+/** Resolution of the coarse clocks: one tick at Debian riscv64's HZ=250. */
+const COARSE_NS = 4_000_000n;
+/** TAI - UTC since 2017. */
+const TAI_OFFSET_NS = 37_000_000_000n;
+const TIMER_ABSTIME = 1;
+
+/** The time of clock `id` in ns, or undefined for an invalid clock. */
+export function clockNs(t: Thread, id: number): bigint | undefined {
+  const c = t.proc.kernel.clock;
+  switch (id) {
+    case Clock.REALTIME: case Clock.REALTIME_COARSE: case Clock.REALTIME_ALARM: return c.realtimeNs();
+    case Clock.TAI: return c.realtimeNs() + TAI_OFFSET_NS;
+    case Clock.MONOTONIC: case Clock.MONOTONIC_RAW: case Clock.MONOTONIC_COARSE: case Clock.BOOTTIME: case Clock.BOOTTIME_ALARM:
+      return c.monotonicNs();
+    case Clock.PROCESS_CPUTIME_ID: case Clock.THREAD_CPUTIME_ID: return c.cpuNs();
+    default: return undefined;
+  }
+}
+
+/** Reads a timespec argument: ns, or -EFAULT / -EINVAL. */
+function timespecArg(t: Thread, a: number): bigint | number {
+  const b = get(t, a, 16);
+  if (typeof b === "number") return b;
+  return decodeTimespec(b) ?? -Errno.EINVAL;
+}
+
+/** Sleeps for `ns` nanoseconds; 0 when done. */
+async function sleepFor(t: Thread, ns: bigint): Promise<number> {
+  if (ns > 0n) await t.proc.kernel.clock.sleep(ns);
+  return 0;
+}
+
+/** The time handlers. */
+export const timeSyscalls: SyscallFamily = {
+  clock_gettime: (t, a) => {
+    const ns = clockNs(t, int(a[0]));
+    if (ns === undefined) return -Errno.EINVAL;
+    return put(t, addr(a[1]), encodeTimespec(ns));
+  },
+  clock_getres: (t, a) => {
+    const id = int(a[0]);
+    if (clockNs(t, id) === undefined) return -Errno.EINVAL;
+    if (addr(a[1]) === 0) return 0;
+    const coarse = id === Clock.REALTIME_COARSE || id === Clock.MONOTONIC_COARSE;
+    return put(t, addr(a[1]), encodeTimespec(coarse ? COARSE_NS : 1n));
+  },
+  gettimeofday: (t, a) => {
+    const tv = addr(a[0]);
+    const tz = addr(a[1]);
+    if (tv !== 0) {
+      const r = put(t, tv, encodeTimeval(t.proc.kernel.clock.realtimeNs()));
+      if (r < 0) return r;
+    }
+    return tz !== 0 ? putU32s(t, tz, 0, 0) : 0;
+  },
+  nanosleep: (t, a) => {
+    const ns = timespecArg(t, addr(a[0]));
+    if (typeof ns === "number") return ns;
+    return sleepFor(t, ns);
+  },
+  clock_nanosleep: (t, a) => {
+    const id = int(a[0]);
+    if (id === Clock.THREAD_CPUTIME_ID) return -Errno.EINVAL;
+    const now = clockNs(t, id);
+    if (now === undefined) return -Errno.EINVAL;
+    const ns = timespecArg(t, addr(a[2]));
+    if (typeof ns === "number") return ns;
+    const rel = (int(a[1]) & TIMER_ABSTIME) !== 0 ? ns - now : ns;
+    return sleepFor(t, rel);
+  },
+  times: (t, a) => {
+    const k = t.proc.kernel;
+    const ticks = (k.clock.cpuNs() * 100n) / 1_000_000_000n;
+    if (addr(a[0]) !== 0) {
+      const r = putU64s(t, addr(a[0]), ticks, 0n, 0n, 0n);
+      if (r < 0) return r;
+    }
+    return ((k.clock.monotonicNs() - k.bootNs) * 100n) / 1_000_000_000n;
+  },
+};
