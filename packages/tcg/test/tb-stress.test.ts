@@ -122,6 +122,19 @@ describe("lock-free lookups in a churning chain", () => {
   });
 });
 
+describe("region allocator under concurrency", () => {
+  it("4 vCPUs taking 8192 one-TB regions at the same time never share a TB", async () => {
+    const maxTbs = 8192;
+    const shared = createTbShared({ maxTbs, codeBytes: maxTbs * 8, regions: maxTbs, vcpus: 4, guestPages: 1 });
+    const owners = new SharedArrayBuffer(4 * maxTbs);
+    const barrier = new SharedArrayBuffer(4);
+    const res = await runWorkers<[number, number]>(stress, "regionWorker", 4, (vcpu) => ({ shared, vcpu, debug: DEBUG_TCG, owners, barrier, threads: 4 }));
+    expect(res.map((r) => r[1])).toEqual([0, 0, 0, 0]);
+    expect(res.reduce((s, r) => s + r[0], 0)).toBe(maxTbs);
+    expect(new Int32Array(owners).every((o) => o !== 0)).toBe(true);
+  });
+});
+
 describe("page_collection_lock under concurrency", () => {
   it("random overlapping ranges: exclusive ownership, no deadlock, while two-page TBs come and go", async () => {
     const shared = arena();

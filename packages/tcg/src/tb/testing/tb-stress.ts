@@ -426,3 +426,42 @@ export function churnWorker(a: ChurnArgs): TbMixResult {
   }
   return r;
 }
+
+/** Arguments of {@link regionWorker}. */
+export interface RegionArgs {
+  /** The arena. */
+  readonly shared: TbShared;
+  /** vCPU index. */
+  readonly vcpu: number;
+  /** Enable the lock checker. */
+  readonly debug: boolean;
+  /** One word per TB: the vCPU (+1) that allocated it. */
+  readonly owners: SharedArrayBuffer;
+  /** Start barrier: [0] arrivals; workers start together once it reaches `threads`. */
+  readonly barrier: SharedArrayBuffer;
+  /** Workers taking part. */
+  readonly threads: number;
+}
+
+/**
+ * Allocates TBs until the buffer is full (regions are small, so vCPUs keep taking new
+ * ones concurrently); claims each TB index in `owners`. Returns [allocated, double claims].
+ */
+export function regionWorker(a: RegionArgs): [number, number] {
+  const ctx = attach({ ...a, seed: 1, ops: 0, keys: 1, pages: 1, pct: { chain: 0, invalidate: 0, invalidateRange: 0 } });
+  const owners = new Int32Array(a.owners);
+  const barrier = new Int32Array(a.barrier);
+  Atomics.add(barrier, 0, 1);
+  while (Atomics.load(barrier, 0) < a.threads) {
+    // spin: start together so that region takes really overlap
+  }
+  let n = 0;
+  let doubles = 0;
+  for (;;) {
+    const got = ctx.regions.alloc(ctx.thread, a.vcpu, 8);
+    if (got === null) break;
+    if (Atomics.compareExchange(owners, got.tb, 0, a.vcpu + 1) !== 0) doubles++;
+    n++;
+  }
+  return [n, doubles];
+}
