@@ -5,6 +5,9 @@ import { spinLock, spinTryLock, spinUnlock, spinOwner } from "../src/sync/spinlo
 import { createSyncThread } from "../src/sync/sync-thread.js";
 import { DEBUG_TCG, distModule, runWorkers } from "./sync-workers.js";
 
+// A broken protocol tends to hang rather than fail: give up well before vitest's 60 s.
+const STRESS_TIMEOUT_MS = 30_000;
+
 const stress = distModule("sync/testing/sync-stress.js");
 
 describe("lock words (single thread)", () => {
@@ -15,7 +18,7 @@ describe("lock words (single thread)", () => {
     expect(spinTryLock(w, 0, 8)).toBe(false);
     spinUnlock(w, 0);
     expect(spinTryLock(w, 0, 8)).toBe(true);
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("mutex keeps the owner apart from the waiters bit", () => {
     const w = new Int32Array(new SharedArrayBuffer(8));
@@ -26,7 +29,7 @@ describe("lock words (single thread)", () => {
     expect(mutexOwner(w, 0)).toBe(3);
     mutexUnlock(w, 0);
     expect(Atomics.load(w, 0)).toBe(0);
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("mutexLockAsync waits without blocking the thread", async () => {
     const w = new Int32Array(new SharedArrayBuffer(8));
@@ -41,7 +44,7 @@ describe("lock words (single thread)", () => {
     await p;
     expect(got).toBe(true);
     expect(mutexOwner(w, 0)).toBe(2);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("LockChecker", () => {
@@ -62,7 +65,7 @@ describe("LockChecker", () => {
     c.release(LockClass.mmap, 0);
     expect(() => c.assertNoLocksHeld()).not.toThrow();
     expect(c.heldCount).toBe(0);
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("rejects descending pages, inversions, recursion and foreign releases", () => {
     const c = new LockChecker("t");
@@ -76,18 +79,18 @@ describe("LockChecker", () => {
     c.release(LockClass.page, 2);
     c.acquire(LockClass.jmp, 1);
     expect(() => c.acquire(LockClass.jmp, 2)).toThrow(/order/); // one jmp_lock at a time
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("assertMemoryLock follows the mode", () => {
     expect(() => new LockChecker("t", "mmap").assertMemoryLock()).toThrow(/mmap/);
     expect(() => new LockChecker("t", "tbLock").assertMemoryLock()).toThrow(/tbLock/);
     expect(() => new LockChecker("t", "none").assertMemoryLock()).not.toThrow();
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("is absent unless enabled", () => {
     expect(createSyncThread(0).checker).toBeNull();
     expect(createSyncThread(0, { debug: true }).checker).toBeInstanceOf(LockChecker);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe.each(["spin", "mutex"] as const)("%s lock under contention", (kind) => {
@@ -100,7 +103,7 @@ describe.each(["spin", "mutex"] as const)("%s lock under contention", (kind) => 
     expect(w[1]).toBe(4 * iterations);
     expect(w[2]).toBe(4 * iterations);
     expect(w[0]).toBe(0);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("threads that may not block (browser main thread)", () => {
@@ -112,7 +115,7 @@ describe("threads that may not block (browser main thread)", () => {
       expect(res).toEqual([0, 0, 0, 0]);
       expect(new Int32Array(buffer)[1]).toBe(4 * iterations);
     }
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("seqlock", () => {
@@ -131,7 +134,7 @@ describe("seqlock", () => {
     for (const r of res) expect(r.torn).toBe(0);
     expect(res[2]!.ops + res[3]!.ops).toBe(400_000);
     expect(new Int32Array(buffer)[1]! % 2).toBe(0);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("condition variable", () => {
@@ -140,5 +143,5 @@ describe("condition variable", () => {
     const res = await runWorkers<number>(stress, "pingPongWorker", 2, (index) => ({ buffer, index, rounds: 2000 }));
     expect(res).toEqual([2000, 2000]);
     expect(new Int32Array(buffer)[2]).toBe(4000);
-  });
+  }, STRESS_TIMEOUT_MS);
 });

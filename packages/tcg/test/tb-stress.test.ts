@@ -10,6 +10,9 @@ import { stressKey, type TbMixResult } from "../src/tb/testing/tb-stress.js";
 import { tbFind } from "../src/tb/tb-maint.js";
 import { DEBUG_TCG, distModule, runInWorker, runWorkers } from "./sync-workers.js";
 
+// A broken protocol tends to hang rather than fail: give up well before vitest's 60 s.
+const STRESS_TIMEOUT_MS = 30_000;
+
 const stress = distModule("tb/testing/tb-stress.js");
 const PAGES = 32;
 const KEYS = 600;
@@ -58,7 +61,7 @@ describe.each([
     expect(sum(writers, "invalidated")).toBeGreaterThan(100);
     expect(rs[0]!.lookups).toBeGreaterThan(1000);
     expect(invariants(shared)).toEqual([]);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("jump chains on a hot set of 24 TBs", () => {
@@ -79,7 +82,7 @@ describe("jump chains on a hot set of 24 TBs", () => {
     expect(sum(writers, "chained")).toBeGreaterThan(1000);
     expect(sum(writers, "invalidated")).toBeGreaterThan(1000);
     expect(invariants(shared)).toEqual([]);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("lock-free lookups in a churning chain", () => {
@@ -119,7 +122,7 @@ describe("lock-free lookups in a churning chain", () => {
       expect(r.lookups).toBeGreaterThan(1000);
     }
     expect(invariants(shared)).toEqual([]);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("region allocator under concurrency", () => {
@@ -132,7 +135,7 @@ describe("region allocator under concurrency", () => {
     expect(res.map((r) => r[1])).toEqual([0, 0, 0, 0]);
     expect(res.reduce((s, r) => s + r[0], 0)).toBe(maxTbs);
     expect(new Int32Array(owners).every((o) => o !== 0)).toBe(true);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe("page_collection_lock under concurrency", () => {
@@ -167,7 +170,7 @@ describe("page_collection_lock under concurrency", () => {
     }
     expect(mix.torn).toBe(0);
     expect(invariants(shared)).toEqual([]);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
 
 describe.each([
@@ -199,5 +202,5 @@ describe.each([
     expect(ctx.flushCount).toBe(flushes);
     for (const r of res) expect(r.r.torn).toBe(0);
     expect(invariants(shared)).toEqual([]);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
