@@ -204,3 +204,37 @@ describe("cpuExec on guest programs", () => {
     expect(a.cpu.ctx.tbs.get(0, TbField.PC_LO) >>> 0).toBe(Number(RAM));
   });
 });
+
+describe.each([
+  ["tb-lock=off", {}],
+  ["tb-lock=on", { tbLockMode: true }],
+  ["user mode (mmap_lock)", { userMode: true }],
+] as const)("cpuExec locking, %s (debug lock checker on)", (_name, mode) => {
+  it("chains, invalidates on guest code writes and flushes with the mode's locks", () => {
+    const lines = ["li a0, 0"];
+    for (let i = 0; i < 24; i++) lines.push(`addi a0, a0, ${i}`, `j l${i}`, `l${i}:`);
+    lines.push("ecall");
+    const { m } = machine(lines.join("\n"), { tb: { maxTbs: 16, regions: 1, codeBytes: 1 << 20, ...mode }, tbsPerModule: 4 });
+    expect(m.run().kind).toBe("helper");
+    expect(reg(m, 10)).toBe(BigInt((23 * 24) / 2));
+    expect(m.cpu.stats.flushes).toBeGreaterThan(0);
+    expect(m.cpu.ctx.tbLockMode).toBe("tbLockMode" in mode);
+    m.load(RAM + 4n, assemble("addi a0, a0, 100"));
+    m.setPc(RAM);
+    expect(m.run().kind).toBe("helper");
+    expect(reg(m, 10)).toBe(BigInt((23 * 24) / 2 + 100));
+  });
+
+  it("handles a guest store into the running TB with the mode's locks", () => {
+    const w = new DataView(assemble("li a0, 42", RAM + 0x200n).buffer).getUint32(0, true);
+    const { m } = machine(`
+      ${li32("t0", w)}
+      auipc t1, 0
+      sw t0, 8(t1)
+      li a0, 7
+      ecall
+    `, { tb: { ...mode } });
+    expect(m.run().kind).toBe("helper");
+    expect(reg(m, 10)).toBe(42n);
+  });
+});
