@@ -282,6 +282,13 @@ describe("precise exceptions", () => {
     const m = new TestMachine();
     m.cpu.pc = 0x4000n;
     expect(m.run()).toEqual({ kind: "exception", cause: Cause.INSN_ACCESS, pc: 0x4000n, tval: 0x4000n });
+    // A 4-byte instruction whose second parcel is unmapped: the fault is at pc + 2, with the
+    // cause the translator's fetchFaultCause gives (system mode: a page fault).
+    const pf = new TestMachine({ tr: createRiscvTranslator({ fetchFaultCause: () => Cause.INSN_PAGE_FAULT }) });
+    const top = CODE_BASE + BigInt(pf.mem.bytes.length) - 2n;
+    pf.mem.write(top, new Uint8Array([0x13, 0x05]));
+    pf.cpu.pc = top;
+    expect(pf.run()).toEqual({ kind: "exception", cause: Cause.INSN_PAGE_FAULT, pc: top, tval: top + 2n });
   });
 });
 

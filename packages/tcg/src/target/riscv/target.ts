@@ -20,6 +20,8 @@ export interface RiscvTargetOptions {
   readonly helpers?: RiscvHelpers;
   /** Guest page size (default 4096). */
   readonly pageSize?: number;
+  /** Cause of a failed instruction fetch at an address (default INSN_ACCESS). */
+  readonly fetchFaultCause?: (addr: bigint) => number;
 }
 
 /** Every helper of a set, as a list (what a module imports). */
@@ -38,7 +40,11 @@ function parcelReader(code: GuestCodeReader): FetchParcel {
  */
 export function createRiscvTarget(opts: RiscvTargetOptions = {}): Translator {
   const helpers = opts.helpers ?? createRiscvHelpers();
-  const tr = createRiscvTranslator({ helpers, ...(opts.pageSize === undefined ? {} : { pageSize: opts.pageSize }) });
+  const tr = createRiscvTranslator({
+    helpers,
+    ...(opts.pageSize === undefined ? {} : { pageSize: opts.pageSize }),
+    ...(opts.fetchFaultCause === undefined ? {} : { fetchFaultCause: opts.fetchFaultCause }),
+  });
   const system = opts.system ?? false;
   const target = {
     globals: RISCV_GLOBALS,

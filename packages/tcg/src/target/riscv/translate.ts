@@ -32,7 +32,8 @@
  * In every case the `pc` global is *not* updated inside a TB: the loop writes the
  * exception pc into `pc` (or the trap handler's address) before continuing. An
  * instruction fetch that fails raises INSN_ACCESS (tval = the address that could not be
- * fetched) when it is the TB's first instruction; otherwise the TB ends before it.
+ * fetched; the cause comes from {@link RiscvTranslator.fetchFaultCause}) when it is the TB's
+ * first instruction, also when only its second parcel fails; otherwise the TB ends before it.
  *
  * @module
  */
@@ -70,11 +71,20 @@ export interface RiscvTranslator {
   readonly helpers: RiscvHelpers;
   /** Guest page size in bytes (a power of two). */
   readonly pageSize: number;
+  /**
+   * The exception cause of a fetch that failed at `addr` (system mode's MMU tells an
+   * instruction page fault from an access fault); default INSN_ACCESS.
+   */
+  readonly fetchFaultCause?: (addr: bigint) => number;
 }
 
 /** Creates a translator context. */
-export function createRiscvTranslator(opts: { helpers?: RiscvHelpers; pageSize?: number } = {}): RiscvTranslator {
-  return { helpers: opts.helpers ?? createRiscvHelpers(), pageSize: opts.pageSize ?? GUEST_PAGE_SIZE };
+export function createRiscvTranslator(opts: { helpers?: RiscvHelpers; pageSize?: number; fetchFaultCause?: (addr: bigint) => number } = {}): RiscvTranslator {
+  return {
+    helpers: opts.helpers ?? createRiscvHelpers(),
+    pageSize: opts.pageSize ?? GUEST_PAGE_SIZE,
+    ...(opts.fetchFaultCause === undefined ? {} : { fetchFaultCause: opts.fetchFaultCause }),
+  };
 }
 
 /** The result of translating one TB. */
@@ -132,7 +142,8 @@ export function translateBlock(tr: RiscvTranslator, pc: bigint, flags: number, c
       ctx.b.insnStart(cur);
       insnPcs.push(cur);
       ctx.pc = cur;
-      ctx.b.call(tr.helpers.raiseException, undefined, [Cause.INSN_ACCESS, got.failAt, cur]);
+      const cause = tr.fetchFaultCause?.(got.failAt) ?? Cause.INSN_ACCESS;
+      ctx.b.call(tr.helpers.raiseException, undefined, [cause, got.failAt, cur]);
       ctx.isJmp = "noreturn";
       cur += 2n;
       break;
