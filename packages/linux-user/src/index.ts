@@ -49,3 +49,6 @@ export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { threadSyscalls } from "./syscalls/threads.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";
+
+// ---- Running a program (src/run)
+export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, runProgram } from "./run/run-program.js";

@@ -72,6 +72,7 @@ export function formatArg(kind: string, v: bigint, mm?: AddressSpace): string {
     case "u": return BigInt.asUintN(64, v).toString();
     case "l": return BigInt.asIntN(64, v).toString();
     case "x": return hex32(v);
+    case "X": return v === 0n ? "0" : `0x${BigInt.asUintN(64, v).toString(16)}`;
     case "p": return formatPointer(v);
     case "o": return u32 === 0 ? "0" : `0${u32.toString(8)}`;
     case "s": return formatString(v, mm);

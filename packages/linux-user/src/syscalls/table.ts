@@ -10,6 +10,7 @@
  * | `u` | unsigned long, decimal |
  * | `l` | long, decimal |
  * | `x` | QEMU's `%#x`: the low 32 bits in hex (0 as `0`) |
+ * | `X` | `%#lx`: all 64 bits in hex (0 as `0`) |
  * | `p` | pointer: `NULL` or `0x` and 16 hex digits |
  * | `o` | octal mode (`%#o`) |
  * | `m` | octal mode, printed only when the preceding open flags have O_CREAT or O_TMPFILE (QEMU's print_openat) |
@@ -91,7 +92,7 @@ const ROWS = `
 45 truncate s,l
 46 ftruncate d,l
 47 fallocate d,d,l,l
-48 faccessat D,s,A,F
+48 faccessat D,s,A
 49 chdir s
 50 fchdir d
 51 chroot s
@@ -307,7 +308,7 @@ const ROWS = `
 275 sched_getattr
 276 renameat2 D,s,D,s,x
 277 seccomp
-278 getrandom p,u,x
+278 getrandom X,u,u
 279 memfd_create s,x
 280 bpf
 281 execveat D,s,p,p,F

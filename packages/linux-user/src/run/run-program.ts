@@ -1,0 +1,135 @@
+/**
+ * Running a riscv64 Linux program to its exit in the calling thread: one process, one
+ * vCPU. The loader maps the program into a tcg execution environment's guest RAM (a
+ * window from guest address 0), the cpu-exec loop runs it, and every ecall goes to the
+ * system call dispatcher; the thread that runs the vCPU is also the kernel here. The
+ * multi-threaded arrangement (README.md, process model) reuses these pieces.
+ *
+ * @module
+ */
+import {
+  BareMetal, Cause, CpuOffset, cpuExec, createExecShared, createRiscvTarget, RISCV_EXIT_EXCEPTION, type CpuExit, xOffset,
+} from "@wasmu/tcg";
+import { FdTable } from "../fs/fd-table.js";
+import { HostStream } from "../fs/host-file.js";
+import type { OpenFile } from "../fs/open-file.js";
+import { LoadError } from "../loader/elf-image.js";
+import { loadProgram } from "../loader/load-elf.js";
+import { AddressSpace } from "../mm/address-space.js";
+import { tcgCodeHook } from "../mm/code-hook.js";
+import { guestMemoryOfExec } from "../mm/guest-memory.js";
+import { tbContextMmapLock } from "../mm/mmap-lock.js";
+import type { Kernel } from "../process/kernel.js";
+import type { Thread } from "../process/process.js";
+import { O, type SyscallArgs } from "../syscalls/abi.js";
+import type { SyscallDispatcher } from "../syscalls/dispatch.js";
+import { createLinuxDispatcher } from "../syscalls/linux.js";
+
+/** Default size of the guest address space window: 1 GiB (the wasm memory is reserved, not committed). */
+export const DEFAULT_GUEST_WINDOW = 1 << 30;
+
+/** What to run. */
+export interface RunOptions {
+  /** The kernel (sysroot, clocks, -strace sink). */
+  readonly kernel: Kernel;
+  /** The program's guest path (argv[0] by default, AT_EXECFN, /proc/self/exe). */
+  readonly path: string;
+  /** Its bytes. */
+  readonly bytes: Uint8Array;
+  /** Reads the interpreter (guest path; apply the sysroot). */
+  readonly readInterpreter: (guestPath: string) => Uint8Array | LoadError;
+  /** argv. */
+  readonly argv: readonly string[];
+  /** The environment. */
+  readonly envp: readonly string[];
+  /** Host working directory (default process.cwd()). */
+  readonly cwd?: string;
+  /** Descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
+  readonly stdio?: readonly [OpenFile, OpenFile, OpenFile];
+  /** Guest window bytes (default {@link DEFAULT_GUEST_WINDOW}). */
+  readonly guestWindow?: number;
+  /** The dispatcher (default {@link createLinuxDispatcher}). */
+  readonly dispatcher?: SyscallDispatcher;
+  /** The tb-lock=on mode. */
+  readonly tbLock?: boolean;
+  /** Stop after this many system calls (tests against runaway guests). */
+  readonly maxSyscalls?: number;
+}
+
+/** How the program ended. */
+export interface RunResult {
+  /** The status a shell sees: the exit status, or 128 + the signal that killed it. */
+  readonly status: number;
+  /** The signal that killed it, if any. */
+  readonly signal?: number;
+  /** A one-line message for a killing signal (QEMU's "uncaught target signal"). */
+  readonly message?: string;
+}
+
+const SIGNAL_NAMES: Readonly<Record<number, string>> = { 4: "Illegal instruction", 5: "Trace/breakpoint trap", 7: "Bus error", 11: "Segmentation fault" };
+
+function killedBy(sig: number): RunResult {
+  return { status: 128 + sig, signal: sig, message: `uncaught target signal ${sig} (${SIGNAL_NAMES[sig] ?? "Signal"}) - core dumped` };
+}
+
+/** The signal an exception or fault would raise (synchronous signals are not delivered to handlers yet). */
+function signalOf(e: CpuExit, cause: bigint): number {
+  if (e.kind === "fault") return e.misaligned ? 7 : 11;
+  if (e.kind === "fetch_fault") return 11;
+  switch (Number(cause)) {
+    case Cause.ILLEGAL_INSN: return 4;
+    case Cause.BREAKPOINT: return 5;
+    case Cause.LOAD_MISALIGNED: case Cause.STORE_MISALIGNED: case Cause.INSN_MISALIGNED: return 7;
+    default: return 11;
+  }
+}
+
+/** Loads and runs a program to its exit. A {@link LoadError} when it cannot be loaded. */
+export async function runProgram(opts: RunOptions): Promise<RunResult | LoadError> {
+  const translator = createRiscvTarget();
+  const size = opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
+  const shared = createExecShared({
+    ramBase: 0n, ramSize: size, stateSize: translator.stateSize, vcpus: 1, tb: { userMode: true, tbLockMode: opts.tbLock ?? false },
+  });
+  const bm = new BareMetal({ translator, shared });
+  const ctx = bm.cpu.ctx;
+  const mm = new AddressSpace({ memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(ctx), codeHook: tcgCodeHook(ctx, 0, size) });
+  const loaded = loadProgram(mm, { path: opts.path, bytes: opts.bytes, readInterpreter: opts.readInterpreter, argv: opts.argv, envp: opts.envp });
+  if (loaded instanceof LoadError) return loaded;
+
+  const files = new FdTable();
+  const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
+  for (const f of stdio) files.install(f, false);
+  const thread: Thread = opts.kernel.createProcess({ mm, files, exe: opts.path, cwd: opts.cwd ?? process.cwd() });
+  const dispatcher = opts.dispatcher ?? createLinuxDispatcher();
+
+  const st = bm.state;
+  st.setBigUint64(xOffset(2), BigInt(loaded.sp), true);
+  translator.setPc(st, BigInt(loaded.pc));
+  let syscalls = 0;
+  try {
+    for (;;) {
+      const e = cpuExec(bm.cpu);
+      if (e.kind === "exit_request") continue;
+      const pending = st.getUint32(CpuOffset.EXC_PENDING, true) !== 0;
+      const cause = st.getBigUint64(CpuOffset.EXC_CAUSE, true);
+      if ((e.kind === "helper" || (e.kind === "exit_tb" && e.code === RISCV_EXIT_EXCEPTION)) && pending && cause === BigInt(Cause.ECALL_U)) {
+        st.setUint32(CpuOffset.EXC_PENDING, 0, true);
+        const pc = st.getBigUint64(CpuOffset.EXC_PC, true);
+        const nr = Number(st.getBigUint64(xOffset(17), true));
+        const a = [10, 11, 12, 13, 14, 15].map((r) => st.getBigUint64(xOffset(r), true)) as unknown as SyscallArgs;
+        const r = dispatcher.dispatch(thread, nr, a);
+        const v = typeof r === "bigint" ? r : await r;
+        st.setBigUint64(xOffset(10), BigInt.asUintN(64, v), true);
+        translator.setPc(st, pc + 4n);
+        if (thread.exit !== undefined) return { status: thread.exit.status };
+        if (opts.maxSyscalls !== undefined && ++syscalls >= opts.maxSyscalls) return { status: 255, message: "too many system calls" };
+        continue;
+      }
+      return killedBy(signalOf(e, cause));
+    }
+  } finally {
+    files.closeAll();
+    opts.kernel.processes.delete(thread.proc.pid);
+  }
+}
