@@ -97,7 +97,10 @@ export class ExclusiveState {
     this.unlock(thread);
   }
 
-  /** Asks vCPU `v` to leave its TB loop at the next TB boundary (qemu_cpu_kick). */
+  /**
+   * Asks vCPU `v` to leave its TB loop at the next TB boundary (qemu_cpu_kick); also wakes
+   * it if it sleeps on its EXIT_REQUEST word (a halted vCPU waiting for an interrupt).
+   */
   kick(v: number): void {
     Atomics.store(this.words, this.cpu(v, C_EXIT_REQUEST), 1);
     Atomics.notify(this.words, this.cpu(v, C_EXIT_REQUEST));

@@ -163,7 +163,8 @@ export function tbArenaBytes(params: TbParams): number {
 
 /**
  * Creates and initialises a TB arena, in a new SharedArrayBuffer or at `byteOffset` of
- * `buffer` (which must then be zero-filled there, e.g. fresh wasm memory).
+ * `buffer` (e.g. the guest's shared WebAssembly.Memory; the range is zero-filled). No
+ * thread may be using that range yet.
  */
 export function createTbShared(params: TbParams, buffer?: SharedArrayBuffer, byteOffset = 0): TbShared {
   const p = resolve(params);
@@ -173,6 +174,7 @@ export function createTbShared(params: TbParams, buffer?: SharedArrayBuffer, byt
   if (byteOffset + layout.totalWords * 4 > buf.byteLength) throw new RangeError("buffer too small for the TB arena");
   const shared: TbShared = { buffer: buf, byteOffset, params: p, layout };
   const w = new Int32Array(buf, byteOffset, layout.totalWords);
+  w.fill(0); // every structure starts from all-zero words (free locks, empty lists)
   w[TbHeader.TB_LOCK_MODE] = p.tbLockMode ? 1 : 0;
   w[TbHeader.USER_MODE] = p.userMode ? 1 : 0;
   const ctxWords = w;
