@@ -1,5 +1,5 @@
 // Differential test against QEMU: test/riscv-qemu/program (built by build.sh from the
-// generated program.S) runs ~400 blocks of RV64IMAFD + Zba/Zbb/Zbs instructions on
+// generated program.S) runs ~400 blocks of RV64IMAFDC + Zba/Zbb/Zbs instructions on
 // boundary values and writes all registers, fflags and a scratch buffer after each block.
 // wasmu's front end + the IR interpreter (unoptimized and optimized) must print exactly
 // what qemu-riscv64 printed: the recorded qemu-output.bin, and a live qemu-riscv64-static

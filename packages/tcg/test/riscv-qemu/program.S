@@ -4377,6 +4377,80 @@ _start:
   csrrs x28, frm, x4
   frcsr x29
   call dump
+# block 402
+  call init
+  .option rvc
+  c.addi x8, -3
+  c.addiw x9, 31
+  c.li x10, -32
+  c.lui x11, 0x1f
+  c.lui x12, 0xfffe0
+  c.srli x13, 63
+  c.srai x14, 1
+  c.andi x15, -1
+  c.slli x16, 17
+  c.mv x21, x6
+  c.add x22, x5
+  .option norvc
+  call dump
+# block 403
+  call init
+  .option rvc
+  c.sub x8, x9
+  c.xor x10, x11
+  c.or x12, x13
+  c.and x14, x15
+  c.subw x9, x15
+  c.addw x11, x14
+  c.addi4spn x13, sp, 8
+  c.addi16sp sp, 16
+  c.addi16sp sp, -16
+  .option norvc
+  call dump
+# block 404
+  call init
+  la x9, scratch
+  .option rvc
+  c.lw x8, 4(x9)
+  c.ld x10, 8(x9)
+  c.sw x12, 16(x9)
+  c.sd x13, 24(x9)
+  c.fld f8, 0(x9)
+  c.fsd f9, 32(x9)
+  c.sdsp x5, 24(sp)
+  c.ldsp x21, 24(sp)
+  c.lwsp x22, 28(sp)
+  c.fldsp f20, 16(sp)
+  c.fsdsp f0, 40(sp)
+  c.ldsp x23, 40(sp)
+  .option norvc
+  call dump
+# block 405
+  call init
+  .option rvc
+  c.li x21, 0
+  c.beqz x8, 1f
+  c.li x21, 1
+  1: c.li x22, 0
+  c.bnez x11, 2f
+  c.li x22, 1
+  2: c.j 3f
+  c.li x23, 1
+  3: c.li x23, 2
+  .option norvc
+  la x9, 4f
+  .option rvc
+  c.jalr x9
+  4: c.li x24, 3
+  .option norvc
+  la x9, 5f
+  .option rvc
+  c.jr x9
+  c.li x25, 1
+  5: c.li x26, 5
+  .option norvc
+  sub x27, x1, x9
+  call dump
   li a0, 0
   li a7, 93
   ecall
