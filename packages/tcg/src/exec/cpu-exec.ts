@@ -28,6 +28,14 @@ import type { GuestCodeReader, TranslatedTb } from "./translator.js";
 import { wasmApi } from "./wasm-api.js";
 import type { ExecWorker } from "./worker-runtime.js";
 
+/**
+ * Code-buffer bytes accounted for a TB of `ops` IR ops (the buffer only meters the
+ * translation cache: the code itself lives in compiled modules).
+ */
+function codeEstimate(ops: number): Uint8Array {
+  return new Uint8Array(Math.max(16, ops * 12));
+}
+
 /** Why {@link cpuExec} returned. In every case the CPU state's pc is where execution resumes. */
 export type CpuExit =
   /** The vCPU was kicked (exit_request): interrupts, safe work, a stop request. */
@@ -180,25 +188,31 @@ export class Vcpu {
     this.ctx.exclusive.kick(this.index);
   }
 
-  /** Translates the TB at `pc` (and statically known successors in the same page) into one module; returns the TB, -1 on a fetch fault, or TB_BUFFER_FULL. */
+  /**
+   * Translates the TB at `pc` and statically known successors in the same page (breadth
+   * first, up to `tbsPerModule`) into one module: translate and optimize all, publish their
+   * descriptors (tb_link_page), lower them, compile, instantiate. Returns the TB at `pc`,
+   * -1 on a fetch fault, or TB_BUFFER_FULL. (Direct tail calls between TBs of one module,
+   * bypassing the dispatcher, were measured: no difference on a 3-TB loop, 17.0 vs 17.2 ns
+   * per iteration, so chained jumps always go through `rt.chain`.)
+   */
   private genCode(pc: bigint, flags: number, cflags: number): number {
     const w = this.worker;
     const t = w.translator;
     const tmb = w.builder;
     const ctx = this.ctx;
     const st = this.stats;
-    const pageBits = ctx.shared.params.pageBits;
+    const pageBits = BigInt(ctx.shared.params.pageBits);
     const firstPage = this.page(pc);
     const limit = cflags === 0 ? w.shared.params.tbsPerModule : 1;
     const queue: bigint[] = [pc];
     const seen = new Set<bigint>([pc]);
-    const placed: number[] = [];
-    let result = -1;
-    tmb.reset();
-    for (let qi = 0; qi < queue.length && placed.length < limit; qi++) {
+    const batch: { readonly tr: TranslatedTb; readonly tb: number }[] = [];
+    // 1. Translate, optimize and publish.
+    for (let qi = 0; qi < queue.length && batch.length < limit; qi++) {
       const p = queue[qi]!;
-      const pcLo = Number(BigInt.asIntN(32, p));
-      const pcHi = Number(BigInt.asIntN(32, p >> 32n));
+      const pcLo = Number(p & 0xffff_ffffn) | 0;
+      const pcHi = Number(p >> 32n) | 0;
       const page0 = this.page(p);
       if (qi > 0 && (page0 !== firstPage || tbLookup(ctx, this.index, pcLo, pcHi, flags, cflags, page0) >= 0)) continue;
       let t0 = now();
@@ -209,7 +223,7 @@ export class Vcpu {
         if (qi === 0) throw e;
         tr = undefined;
       }
-      let t1 = now();
+      const t1 = now();
       st.translateMs += t1 - t0;
       if (tr === undefined) {
         if (qi === 0) return -1;
@@ -218,44 +232,49 @@ export class Vcpu {
       optimize(tr.func);
       t0 = now();
       st.optimizeMs += t0 - t1;
-      const lowered = tmb.add(tr.func);
-      t1 = now();
-      st.emitMs += t1 - t0;
       const page1 = this.page(p + BigInt(Math.max(tr.size, 1) - 1));
       const created = tbCreate(ctx, {
         pcLo, pcHi, flags, cflags, physPage0: page0, physPage1: page1 < 0 || page1 === page0 ? NO_PAGE : page1, size: tr.size, icount: tr.icount,
-      }, lowered.code);
+      }, codeEstimate(tr.func.ops.length));
       if (created === TB_BUFFER_FULL) {
         if (qi === 0) return TB_BUFFER_FULL;
         break;
       }
-      if (qi === 0) result = created.tb;
-      if (!w.isLoaded(created.tb)) {
-        tmb.place(created.tb, lowered.funcIndex);
-        placed.push(created.tb);
-      }
+      batch.push({ tr, tb: created.tb });
       st.tbs++;
       st.insns += tr.icount;
       for (const s of tr.successors ?? []) {
-        if (!seen.has(s) && s >> BigInt(pageBits) === pc >> BigInt(pageBits)) {
+        if (!seen.has(s) && s >> pageBits === pc >> pageBits) {
           seen.add(s);
           queue.push(s);
         }
       }
     }
+    // 2. Lower.
+    const t0 = now();
+    tmb.reset();
+    const placed: number[] = [];
+    for (const b of batch) {
+      const lowered = tmb.add(b.tr.func);
+      if (!w.isLoaded(b.tb)) {
+        tmb.place(b.tb, lowered.funcIndex);
+        placed.push(b.tb);
+      }
+    }
     const bytes = tmb.finish();
+    st.emitMs += now() - t0;
     if (placed.length > 0) {
       const api = wasmApi();
-      const t0 = now();
-      const module = new api.Module(bytes);
       const t1 = now();
+      const module = new api.Module(bytes);
+      const t2 = now();
       w.instantiate(module, placed);
-      st.instantiateMs += now() - t1;
-      st.compileMs += t1 - t0;
+      st.instantiateMs += now() - t2;
+      st.compileMs += t2 - t1;
       st.modules++;
       w.registry.publish(module, placed, ctx.flushCount);
     }
-    return result;
+    return batch[0]!.tb;
   }
 
   /** tb_find: jump cache, hash table, else translate (flushing when the buffer is full). */
