@@ -344,9 +344,14 @@ function idiom(g: Gen): void {
       return;
     }
     case 2: {
-      // i64 -> i32 -> i64 and back.
-      const t = fresh("i32");
+      // i64 -> i32 (-> 8/16-bit extension) -> i64 and back.
+      let t = fresh("i32");
       b.extrlI64I32(t, pickIn(g, "i64"));
+      if (rng.chance(0.5)) {
+        const e = fresh("i32");
+        b[rng.pick(["ext8s", "ext8u", "ext16s", "ext16u"] as const)](e, t);
+        t = e;
+      }
       const d = pickOut(g, "i64") as Temp<"i64">;
       if (rng.chance(0.5)) b.extI32I64(d, t);
       else b.extuI32I64(d, t);

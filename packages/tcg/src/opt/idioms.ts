@@ -6,7 +6,8 @@
  *   `zext.h` are `slli`+`srli` pairs), and `sar` likewise -> `sextract` (`sext.b`,
  *   `sext.h` as `slli`+`srai`);
  * - `extract`/`sextract` at position 0 of 8/16/32 bits -> the `ext*` op of that width;
- * - `extrl_i64_i32` then `ext_i32_i64`/`extu_i32_i64` -> `ext32s`/`ext32u` of the i64;
+ * - `extrl_i64_i32` then `ext_i32_i64`/`extu_i32_i64` -> `ext32s`/`ext32u` of the i64,
+ *   also through an 8/16-bit `ext*` on the i32 (-> that `ext*` on the i64);
  * - `extrl_i64_i32` of an `ext_i32_i64`/`extu_i32_i64` -> the original i32.
  *
  * @module
@@ -48,9 +49,21 @@ export function idioms(ctx: RuleCtx, op: Op): RuleResult {
     case "extu_i32_i64": {
       const d = ctx.st.defOf(a);
       const x = d?.ins[0];
-      if (d?.opc !== "extrl_i64_i32" || x === undefined) return undefined;
+      if (d === undefined || x === undefined) return undefined;
+      if (d.opc === "extrl_i64_i32") {
+        op.type = "i64";
+        return toOp(op, op.opc === "ext_i32_i64" ? "ext32s" : "ext32u", [x], []);
+      }
+      // ext_i32_i64(ext16s_i32(extrl(x))) is ext16s_i64(x); likewise 8 bits, and the
+      // zero-extending forms (an i32 ext*u value is the same under either widening).
+      const inner = ctx.st.defOf(x);
+      const y = inner?.ins[0];
+      if (inner?.opc !== "extrl_i64_i32" || y === undefined) return undefined;
+      const unsignedInner = d.opc === "ext8u" || d.opc === "ext16u";
+      const signedInner = d.opc === "ext8s" || d.opc === "ext16s";
+      if (!unsignedInner && !(signedInner && op.opc === "ext_i32_i64")) return undefined;
       op.type = "i64";
-      return toOp(op, op.opc === "ext_i32_i64" ? "ext32s" : "ext32u", [x], []);
+      return toOp(op, d.opc, [y], []);
     }
     case "extrl_i64_i32": {
       const d = ctx.st.defOf(a);
