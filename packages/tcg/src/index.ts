@@ -96,16 +96,17 @@ export { type RiscvTargetOptions, createRiscvTarget, riscvHelperList } from "./t
 // ---- WebAssembly back end: lowering IR to wasm (src/backend/wasm/lower*)
 export {
   CTRL_BYTES, CTRL_EXIT_REQ_PTR, CTRL_FAULT_INFO, CTRL_FAULT_ADDR, CTRL_EXIT_PC, FAULT_STORE, FAULT_MISALIGNED, FAULT_ATOMIC,
-  EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, IMPORT_MODULE, HELPER_MODULE, RtImport, exitCode, exitKind, exitTb,
+  CTRL_TB_FLAGS, CTRL_JMP_CACHE_PTR, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, IMPORT_MODULE, HELPER_MODULE, RtImport, exitCode, exitKind, exitTb,
+  tbExportName,
 } from "./backend/wasm/lower-abi.js";
-export { TbLowering, type GuestWindow, type CodePageCheck, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
+export { TbLowering, type GuestWindow, type CodePageCheck, type InlineLookup, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
 export { TbModuleBuilder, type TbModuleShape, type LoweredTb } from "./backend/wasm/lower-module.js";
 
 // ---- Execution: the cpu-exec loop, worker runtime, bare-metal harness (src/exec)
 export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCodeReader } from "./exec/translator.js";
-export { type ExecParams, type ExecShared, type ExecLayout, createExecShared, vcpuEnv, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
+export { type ExecParams, type ExecShared, type ExecLayout, createExecShared, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
 export { type WasmHelperImpl, helperImports } from "./exec/helper-imports.js";
-export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker } from "./exec/worker-runtime.js";
+export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
 export { type CpuExit, type ExecStats, Vcpu, cpuExec } from "./exec/cpu-exec.js";
 export { type BareMetalOptions, BareMetal } from "./exec/harness.js";
 export { type WasmApi, type WasmModule, type WasmTable, type WasmMemory, type WasmInstance, wasmApi } from "./exec/wasm-api.js";

@@ -183,6 +183,11 @@ export class Vcpu {
     }
   }
 
+  /** Removes this vCPU from the CPU list (it must not be running). */
+  close(): void {
+    this.ctx.exclusive.removeCpu(this.ctx.thread, this.index);
+  }
+
   /** Asks this vCPU to leave its loop at the next TB boundary (any thread may call it). */
   kick(): void {
     this.ctx.exclusive.kick(this.index);
