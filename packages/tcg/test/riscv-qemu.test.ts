@@ -6,7 +6,8 @@
 // when one is installed (skipped with a warning otherwise).
 //
 // Random mode (needs python3, riscv64-linux-gnu-gcc and qemu-riscv64-static): a fresh program
-// of WASMU_RISCV_RANDOM random blocks (default 100; each mixes 8 instructions of every form
+// of WASMU_RISCV_RANDOM random blocks (default 100; each mixes 8 instructions: ALU, M, Zb*,
+// F/D, loads/stores at any alignment, AMOs, LR/SC, branches
 // with random rounding modes) from seed WASMU_RISCV_SEED (default: a new one per run, printed
 // on failure), built, run on QEMU and compared the same way.
 import { execFileSync } from "node:child_process";

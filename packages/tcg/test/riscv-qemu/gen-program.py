@@ -168,17 +168,48 @@ if args.random > 0:
         ("fmax", 2, "f", False), ("feq", 2, "x", False), ("flt", 2, "x", False), ("fle", 2, "x", False),
         ("fclass", 1, "x", False), ("fcvt.w", 1, "x", True), ("fcvt.wu", 1, "x", True), ("fcvt.l", 1, "x", True),
         ("fcvt.lu", 1, "x", True)]] + [("fcvt.s.d", 1, "f", True), ("fcvt.d.s", 1, "f", False)]
+    LOADS = [("lb", 1), ("lbu", 1), ("lh", 2), ("lhu", 2), ("lw", 4), ("lwu", 4), ("ld", 8)]
+    STORES = [("sb", 1), ("sh", 2), ("sw", 4), ("sd", 8)]
+    AMOS = ["amoswap", "amoadd", "amoxor", "amoand", "amoor", "amomin", "amomax", "amominu", "amomaxu"]
+    CONDS = ["beq", "bne", "blt", "bge", "bltu", "bgeu"]
     blocks = []
     for _ in range(args.random):
-        lines = [f"fsrmi {rng.randrange(5)}"]
+        # x31 = scratch (64 bytes, reset by init); plain accesses may be misaligned (user mode).
+        lines = [f"fsrmi {rng.randrange(5)}", "la x31, scratch"]
         for j in range(8):
             k = rng.random()
-            if k < 0.35:
+            if k < 0.08:
+                op, n = rng.choice(LOADS)
+                lines.append(f"{op} {x(RES[j])}, {rng.randrange(64 - n + 1)}(x31)")
+                continue
+            if k < 0.14:
+                op, n = rng.choice(STORES)
+                lines.append(f"{op} {x(rng.choice(VALS))}, {rng.randrange(64 - n + 1)}(x31)")
+                continue
+            if k < 0.19:
+                w = rng.choice("wd")
+                n = 4 if w == "w" else 8
+                lines += [f"addi x30, x31, {n * rng.randrange(64 // n)}",
+                          f"{rng.choice(AMOS)}.{w}{rng.choice(['', '.aq', '.rl', '.aqrl'])} {x(RES[j])}, {x(rng.choice(VALS))}, (x30)"]
+                continue
+            if k < 0.22:
+                w = rng.choice("wd")
+                n = 4 if w == "w" else 8
+                lines += [f"addi x30, x31, {n * rng.randrange(64 // n)}", f"lr.{w} {x(RES[j])}, (x30)"]
+                if rng.random() < 0.3:
+                    lines.append(f"sw {x(rng.choice(VALS))}, {4 * rng.randrange(16)}(x31)")
+                lines.append(f"sc.{w} {x(RES[j])}, {x(rng.choice(VALS))}, ({'x30' if rng.random() < 0.8 else 'x31'})")
+                continue
+            if k < 0.27:
+                lines += [f"li {x(RES[j])}, {j}", f"{rng.choice(CONDS)} {x(rng.choice(VALS))}, {x(rng.choice(VALS))}, 1f",
+                          f"addi {x(RES[j])}, {x(RES[j])}, 100", "1:"]
+                continue
+            if k < 0.35 + 0.27:
                 lines.append(f"{rng.choice(R_OPS)} {x(RES[j])}, {x(rng.choice(VALS))}, {x(rng.choice(VALS))}")
-            elif k < 0.55:
+            elif k < 0.75:
                 op, lo, hi = rng.choice(I_OPS)
                 lines.append(f"{op} {x(RES[j])}, {x(rng.choice(VALS))}, {rng.randint(lo, hi)}")
-            elif k < 0.65:
+            elif k < 0.82:
                 lines.append(f"{rng.choice(U_OPS)} {x(RES[j])}, {x(rng.choice(VALS))}")
             else:
                 op, n, d, r = rng.choice(F_OPS)
