@@ -225,6 +225,9 @@ export function parseIr(text: string, opts: ParseOptions = {}): IrFunc {
           fail(`global '${d.name}' does not match its earlier definition`, lineNo, restCol);
         }
       } else {
+        const end = d.offset + (d.type === "i32" ? 4 : 8);
+        const clash = globals.find((g) => d.offset < g.offset + (g.type === "i32" ? 4 : 8) && g.offset < end);
+        if (clash !== undefined) fail(`global '${d.name}' overlaps '${clash.name}'`, lineNo, restCol);
         globals.push(d);
       }
       continue;
@@ -249,8 +252,14 @@ export function parseIr(text: string, opts: ParseOptions = {}): IrFunc {
       continue;
     }
 
-    func ??= new IrFunc(globals);
-    const f: IrFunc = func;
+    if (func === undefined) {
+      try {
+        func = new IrFunc(globals);
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e), lineNo, indent + 1);
+      }
+    }
+    const f: IrFunc = func as IrFunc;
     const mn = splitMnemonic(head);
     if (mn === undefined) return fail(`unknown op '${head}'`, lineNo, indent + 1);
     const ops = rest.trim() === "" ? [] : splitOperands(rest, restCol);
@@ -347,5 +356,10 @@ export function parseIr(text: string, opts: ParseOptions = {}): IrFunc {
     if (op.opc === "insn_start" && op.ins[0]?.kind !== "const") fail("insn_start takes a constant pc", lineNo, restCol);
     f.ops.push(op);
   }
-  return func ?? new IrFunc(globals);
+  if (func !== undefined) return func;
+  try {
+    return new IrFunc(globals);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e), lines.length, 1);
+  }
 }
