@@ -1,12 +1,14 @@
 // The RISC-V front end end to end through the WebAssembly back end and the cpu-exec loop
 // (createRiscvTarget + BareMetal): the QEMU differential program must print exactly what
 // qemu-riscv64 printed, and exceptions must come back with the exact pc and state.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readElf } from "@wasmu/isa/elf";
 import { describe, expect, it } from "vitest";
 import { BareMetal, Cause, createRiscvTarget, RiscvCpuState, RISCV_EXIT_EXCEPTION, type CpuExit } from "../src/index.js";
+import { available, firstDifference, randomProgram } from "./riscv-qemu-support.js";
 import { asm } from "./riscv-support.js";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "riscv-qemu");
@@ -33,29 +35,49 @@ function runToException(m: BareMetal, cpu: RiscvCpuState): { exit: CpuExit; caus
   }
 }
 
+/** Runs a differential program on the wasm back end; returns what it wrote. */
+function runProgram(path: string): Uint8Array {
+  const elf = readElf(new Uint8Array(readFileSync(path)));
+  if (!elf.ok) throw new Error(elf.error);
+  const { m, cpu } = machine();
+  for (const s of elf.elf.segments.filter((s) => s.type === 1)) m.load(s.vaddr, elf.elf.segmentData(s));
+  cpu.pc = elf.elf.header.entry;
+  const out: number[] = [];
+  for (;;) {
+    const e = runToException(m, cpu);
+    if (e.cause !== Cause.ECALL_U) throw new Error(`stopped at 0x${e.pc.toString(16)}: ${JSON.stringify(e.exit, (_k, v: unknown) => (typeof v === "bigint" ? v.toString(16) : v))}`);
+    const nr = cpu.x(17);
+    if (nr === 93n) break;
+    if (nr !== 64n) throw new Error(`unexpected syscall ${nr}`);
+    out.push(...m.read(cpu.x(11), Number(cpu.x(12))));
+    cpu.setX(10, cpu.x(12));
+    cpu.pc = e.pc + 4n;
+  }
+  return Uint8Array.from(out);
+}
+
 describe("RISC-V on the wasm back end", () => {
   it("runs the QEMU differential program with QEMU's output", () => {
-    const elf = readElf(new Uint8Array(readFileSync(join(DIR, "program"))));
-    if (!elf.ok) throw new Error(elf.error);
-    const { m, cpu } = machine();
-    for (const s of elf.elf.segments.filter((s) => s.type === 1)) m.load(s.vaddr, elf.elf.segmentData(s));
-    cpu.pc = elf.elf.header.entry;
-    const out: number[] = [];
-    for (;;) {
-      const e = runToException(m, cpu);
-      expect(e.cause).toBe(Cause.ECALL_U);
-      const nr = cpu.x(17);
-      if (nr === 93n) break;
-      expect(nr).toBe(64n);
-      out.push(...m.read(cpu.x(11), Number(cpu.x(12))));
-      cpu.setX(10, cpu.x(12));
-      cpu.pc = e.pc + 4n;
-    }
     const recorded = new Uint8Array(readFileSync(join(DIR, "qemu-output.bin")));
-    expect(out.length).toBe(recorded.length);
-    const firstDiff = out.findIndex((b, i) => b !== recorded[i]);
-    expect(firstDiff).toBe(-1);
+    expect(firstDifference(runProgram(join(DIR, "program")), recorded)).toBeUndefined();
   }, 120_000);
+
+  it("runs random differential programs with QEMU's output", () => {
+    const missing = ["python3", "riscv64-linux-gnu-gcc", "qemu-riscv64-static"].filter((t) => !available(t));
+    if (missing.length > 0) {
+      console.warn(`riscv-wasm: random programs skipped (missing ${missing.join(", ")})`);
+      return;
+    }
+    const blocks = Number(process.env.WASMU_RISCV_RANDOM ?? "100");
+    const seed = Number(process.env.WASMU_RISCV_SEED ?? String(Math.floor(Math.random() * 1e9)));
+    const dir = mkdtempSync(join(tmpdir(), "wasmu-riscv-wasm-"));
+    try {
+      const { path, qemu } = randomProgram(dir, blocks, seed);
+      expect(`seed ${seed}: ${firstDifference(runProgram(path), qemu) ?? "same"}`).toBe(`seed ${seed}: same`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it("faults, illegal instructions, a reserved frm and CSR hook errors are precise", () => {
     const { m, cpu } = machine();
