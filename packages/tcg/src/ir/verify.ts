@@ -63,6 +63,7 @@ function checkConsts(func: IrFunc, op: Op, err: (m: string) => void): void {
   const width = op.type === undefined ? 64 : typeBits(op.type);
   op.def.consts.forEach(([name, kind], i) => {
     const v = op.consts[i] ?? -1;
+    if (!Number.isInteger(v)) return err(`${name} is not an integer`);
     switch (kind) {
       case "cond":
         if (CONDS[v] === undefined) err(`invalid condition ${v}`);
@@ -80,7 +81,6 @@ function checkConsts(func: IrFunc, op: Op, err: (m: string) => void): void {
       default:
         break;
     }
-    void name;
   });
   if (op.opc === "extract" || op.opc === "sextract" || op.opc === "deposit") {
     const [pos = -1, len = -1] = op.consts;
