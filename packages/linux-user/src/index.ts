@@ -40,15 +40,17 @@ export {
 export { type SyscallInfo, SYSCALLS, SYSCALL_NR, syscallNr } from "./syscalls/table.js";
 export { formatArg, formatCall, formatResult, formatUnknown, formatPointer } from "./syscalls/strace.js";
 export { type SyscallReturn, type SyscallHandler, type SyscallFamily, SyscallDispatcher } from "./syscalls/dispatch.js";
-export { identitySyscalls } from "./syscalls/identity.js";
+export { Pr, identitySyscalls } from "./syscalls/identity.js";
 export { Clock, clockNs, timeSyscalls } from "./syscalls/time.js";
 export { memorySyscalls } from "./syscalls/memory.js";
 export { fileIoSyscalls } from "./syscalls/files-io.js";
 export { filePathSyscalls } from "./syscalls/files-path.js";
 export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { threadSyscalls } from "./syscalls/threads.js";
+export { FutexOp, futexWake, futexSyscalls } from "./syscalls/futex.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";
 
 // ---- Running a program (src/run)
 export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, runProgram } from "./run/run-program.js";
+export { type UserMainIo, type UserOptions, USER_USAGE, parseUserArgs, userMain } from "./run/user-main.js";

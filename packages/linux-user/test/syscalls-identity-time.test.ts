@@ -102,3 +102,18 @@ describe("time", () => {
     expect(await p.n("clock_nanosleep", 3, 0, ts, 0)).toBe(-Errno.EINVAL);
   });
 });
+
+describe("prctl", () => {
+  it("names the process and keeps the start-up attributes", async () => {
+    const p = new FakeProcess();
+    const b = p.alloc(16);
+    expect(await p.n("prctl", 16, b)).toBe(0);
+    expect(p.text(b, 10)).toBe("test-guest");
+    expect(await p.n("prctl", 15, p.str("a-rather-long-thread-name"))).toBe(0);
+    expect(await p.n("prctl", 16, b)).toBe(0);
+    expect(p.text(b, 16)).toBe("a-rather-long-t\0");
+    expect(await p.n("prctl", 3)).toBe(1);
+    expect(await p.n("prctl", 4, 2)).toBe(-Errno.EINVAL);
+    expect(await p.n("prctl", 9999)).toBe(-Errno.EINVAL);
+  });
+});

@@ -80,6 +80,8 @@ export interface ThreadExit {
   readonly status: number;
   /** exit_group (the whole process) vs exit (this thread). */
   readonly group: boolean;
+  /** The signal that killed the process (its default action), if that is why. */
+  readonly signal?: number;
 }
 
 /** One guest thread (one vCPU worker when running). */
@@ -117,6 +119,12 @@ export class Process {
   sid: number;
   /** Resource limits by RLIMIT_* number. */
   readonly limits: Limit[];
+  /** The command name (PR_SET_NAME; /proc/self/comm): the executable's base name at most 15 bytes. */
+  comm: string;
+  /** PR_SET_DUMPABLE. */
+  dumpable = true;
+  /** PR_SET_PDEATHSIG. */
+  pdeathsig = 0;
   /** Signal dispositions by signal number (absent: SIG_DFL); shared by the threads, reset by execve. */
   readonly sigactions = new Map<number, SigAction>();
 
@@ -141,6 +149,7 @@ export class Process {
     cwd: string,
   ) {
     this.cwd = cwd;
+    this.comm = (exe.split("/").pop() ?? exe).slice(0, 15);
     this.pgid = pid;
     this.sid = pid;
     this.limits = defaultLimits(mm.stackLimit);

@@ -66,10 +66,17 @@ export interface RunResult {
   readonly message?: string;
 }
 
-const SIGNAL_NAMES: Readonly<Record<number, string>> = { 4: "Illegal instruction", 5: "Trace/breakpoint trap", 7: "Bus error", 11: "Segmentation fault" };
+const SIGNAL_NAMES: Readonly<Record<number, string>> = {
+  1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction", 5: "Trace/breakpoint trap", 6: "Aborted", 7: "Bus error",
+  8: "Floating point exception", 9: "Killed", 10: "User defined signal 1", 11: "Segmentation fault", 12: "User defined signal 2",
+  13: "Broken pipe", 14: "Alarm clock", 15: "Terminated",
+};
+/** Default actions that dump core (QEMU says "core dumped" for them). */
+const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
 
 function killedBy(sig: number): RunResult {
-  return { status: 128 + sig, signal: sig, message: `uncaught target signal ${sig} (${SIGNAL_NAMES[sig] ?? "Signal"}) - core dumped` };
+  const core = CORE_SIGNALS.has(sig) ? " - core dumped" : "";
+  return { status: 128 + sig, signal: sig, message: `uncaught target signal ${sig} (${SIGNAL_NAMES[sig] ?? "Signal"})${core}` };
 }
 
 /** The signal an exception or fault would raise (synchronous signals are not delivered to handlers yet). */
@@ -122,7 +129,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
         const v = typeof r === "bigint" ? r : await r;
         st.setBigUint64(xOffset(10), BigInt.asUintN(64, v), true);
         translator.setPc(st, pc + 4n);
-        if (thread.exit !== undefined) return { status: thread.exit.status };
+        if (thread.exit !== undefined) return thread.exit.signal !== undefined ? killedBy(thread.exit.signal) : { status: thread.exit.status };
         if (opts.maxSyscalls !== undefined && ++syscalls >= opts.maxSyscalls) return { status: 255, message: "too many system calls" };
         continue;
       }

@@ -84,6 +84,39 @@ function sysinfo(t: Thread, a: number): number {
   return put(t, a, b);
 }
 
+/** prctl options wasmu answers (linux/prctl.h). */
+export const Pr = {
+  SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16,
+  CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, SET_VMA: 0x53564d41,
+} as const;
+
+/** prctl(2): the process attributes programs set at start-up (name, dumpable, death signal); others EINVAL. */
+function prctl(t: Thread, op: number, a2: bigint): number {
+  const p = t.proc;
+  switch (op) {
+    case Pr.SET_NAME: {
+      const s = p.mm.readCString(addr(a2), 4096);
+      if (typeof s === "number") return s;
+      p.comm = Buffer.from(s.subarray(0, 15)).toString("latin1");
+      return 0;
+    }
+    case Pr.GET_NAME: return put(t, addr(a2), cfield(p.comm, 16));
+    case Pr.GET_DUMPABLE: return p.dumpable ? 1 : 0;
+    case Pr.SET_DUMPABLE: {
+      if (a2 > 1n) return -Errno.EINVAL;
+      p.dumpable = a2 === 1n;
+      return 0;
+    }
+    case Pr.SET_PDEATHSIG: return a2 > 64n ? -Errno.EINVAL : ((p.pdeathsig = Number(a2)), 0);
+    case Pr.GET_PDEATHSIG: return putU32s(t, addr(a2), p.pdeathsig);
+    case Pr.CAPBSET_READ: return a2 <= 40n ? 1 : -Errno.EINVAL;
+    case Pr.SET_NO_NEW_PRIVS: return a2 === 1n ? 0 : -Errno.EINVAL;
+    case Pr.GET_NO_NEW_PRIVS: return 0;
+    case Pr.SET_VMA: return 0;
+    default: return -Errno.EINVAL;
+  }
+}
+
 /** The identity and limits handlers. */
 export const identitySyscalls: SyscallFamily = {
   getpid: (t) => t.proc.pid,
@@ -169,5 +202,6 @@ export const identitySyscalls: SyscallFamily = {
     return r < 0 ? r : bytes;
   },
   sched_setaffinity: () => 0,
+  prctl: (t, a) => prctl(t, int(a[0]), a[1]),
   getcpu: (t, a) => (addr(a[0]) !== 0 ? putU32s(t, addr(a[0]), 0) : 0) || (addr(a[1]) !== 0 ? putU32s(t, addr(a[1]), 0) : 0),
 };

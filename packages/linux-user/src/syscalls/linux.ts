@@ -6,6 +6,7 @@
 import { SyscallDispatcher, type SyscallFamily } from "./dispatch.js";
 import { fileFdSyscalls } from "./files-fd.js";
 import { fileIoSyscalls } from "./files-io.js";
+import { futexSyscalls } from "./futex.js";
 import { filePathSyscalls } from "./files-path.js";
 import { identitySyscalls } from "./identity.js";
 import { memorySyscalls } from "./memory.js";
@@ -15,7 +16,7 @@ import { timeSyscalls } from "./time.js";
 
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
-  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, threadSyscalls, signalSyscalls,
+  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */

@@ -1,0 +1,159 @@
+/**
+ * `wasmu user [options] PROGRAM [ARGS...]` with the qemu-riscv64 options users know, as
+ * one function the CLI calls: option parsing, loading errors as one line naming the file
+ * with exit status 1, the guest's exit status (128 + signal when killed, as a shell
+ * shows it). Implemented: -L, -E, -U, -0, -strace, -D, -accel tcg,tb-lock=on|off, -h;
+ * accepted and ignored: -cpu, -d (its log items arrive with tcg's -d support).
+ *
+ * @module
+ */
+import { existsSync, readFileSync, statSync, writeFileSync, appendFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { Errno, errnoMessage } from "../errno.js";
+import { LoadError } from "../loader/elf-image.js";
+import { Kernel } from "../process/kernel.js";
+import { runProgram } from "./run-program.js";
+
+/** Where `userMain` writes. */
+export interface UserMainIo {
+  /** Error and usage text (the host's stderr). */
+  stderr(text: string): void;
+  /** Usage text for -h (the host's stdout). */
+  stdout(text: string): void;
+}
+
+/** Parsed options of `wasmu user`. */
+export interface UserOptions {
+  /** -L: the sysroot. */
+  sysroot?: string;
+  /** -E / -U applied to the host environment. */
+  env: Map<string, string>;
+  /** -0: argv[0]. */
+  argv0?: string;
+  /** -strace. */
+  strace: boolean;
+  /** -D: log file for -strace and -d output. */
+  logFile?: string;
+  /** -accel tcg,tb-lock=on. */
+  tbLock: boolean;
+  /** The program and its arguments. */
+  program: string;
+  /** Arguments after the program. */
+  args: string[];
+}
+
+/** The usage text. */
+export const USER_USAGE = `usage: wasmu user [options] program [arguments...]
+Linux riscv64 user-mode emulation (the options of qemu-riscv64).
+
+Options:
+-h                  print this help
+-L path             sysroot: absolute guest paths are looked up there first
+-E var=value        set an environment variable for the guest
+-U var              unset an environment variable for the guest
+-0 argv0            the guest's argv[0]
+-strace             log system calls in QEMU's format
+-D logfile          write logs to logfile instead of stderr
+-cpu model          accepted (rv64imafdc is emulated)
+-d item[,...]       accepted (logging of tcg items comes with tcg's support)
+-accel tcg,tb-lock=on|off
+                    the translation lock mode (default off)
+`;
+
+/** Parses the arguments after `wasmu user`; a string is an error message. */
+export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEnv): UserOptions | string {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(hostEnv)) if (v !== undefined) env.set(k, v);
+  const o: Partial<UserOptions> & { env: Map<string, string>; strace: boolean; tbLock: boolean } = { env, strace: false, tbLock: false };
+  let i = 0;
+  const value = (): string | undefined => argv[++i] ?? undefined;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("-") || a === "-") break;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    const opt = a.replace(/^--?/, "");
+    switch (opt) {
+      case "h": case "help": return "help";
+      case "strace": o.strace = true; break;
+      case "L": case "E": case "U": case "0": case "D": case "cpu": case "d": case "accel": {
+        const v = value();
+        if (v === undefined) return `option -${opt} needs an argument`;
+        if (opt === "L") o.sysroot = resolvePath(v);
+        else if (opt === "E") {
+          const eq = v.indexOf("=");
+          if (eq <= 0) return `-E ${v}: expected var=value`;
+          env.set(v.slice(0, eq), v.slice(eq + 1));
+        } else if (opt === "U") env.delete(v);
+        else if (opt === "0") o.argv0 = v;
+        else if (opt === "D") o.logFile = v;
+        else if (opt === "accel") {
+          const m = /^tcg(?:,tb-lock=(on|off))?$/.exec(v);
+          if (m === null) return `-accel ${v}: expected tcg[,tb-lock=on|off]`;
+          o.tbLock = m[1] === "on";
+        }
+        break;
+      }
+      default: return `unknown option -${opt}`;
+    }
+  }
+  if (i >= argv.length) return "no program given";
+  return { ...o, program: argv[i]!, args: argv.slice(i + 1) };
+}
+
+/** Reads a program or interpreter for the loader (through the sysroot for absolute paths). */
+function reader(kernel: Kernel): (guestPath: string) => Uint8Array | LoadError {
+  return (p) => {
+    const host = kernel.sysroot.resolve(p, process.cwd());
+    try {
+      if (statSync(host).isDirectory()) return new LoadError(Errno.EACCES, `${p}: ${errnoMessage(Errno.EACCES)}`);
+      return new Uint8Array(readFileSync(host));
+    } catch {
+      return new LoadError(Errno.ENOENT, `Could not open '${p}': ${errnoMessage(Errno.ENOENT)}`);
+    }
+  };
+}
+
+/**
+ * Runs `wasmu user ARGS...`: the exit status to give the host (the guest's, 128 + signal,
+ * or 1 when the program cannot be started).
+ */
+export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const o = parseUserArgs(argv, hostEnv);
+  if (o === "help") {
+    io.stdout(USER_USAGE);
+    return 0;
+  }
+  if (typeof o === "string") {
+    io.stderr(`wasmu: ${o}\n${USER_USAGE}`);
+    return 1;
+  }
+  const logFile = o.logFile;
+  if (logFile !== undefined) writeFileSync(logFile, "");
+  const log = logFile !== undefined ? (s: string): void => appendFileSync(logFile, s) : (s: string): void => io.stderr(s);
+  const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(o.strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });
+  const read = reader(kernel);
+  // The program itself: a path as given (through the sysroot when absolute), as qemu-riscv64 takes it.
+  const hostProgram = kernel.sysroot.resolve(o.program, process.cwd());
+  if (!existsSync(hostProgram)) {
+    io.stderr(`wasmu: Could not open '${o.program}': ${errnoMessage(Errno.ENOENT)}\n`);
+    return 1;
+  }
+  const bytes = read(o.program);
+  if (bytes instanceof LoadError) {
+    io.stderr(`wasmu: ${bytes.message}\n`);
+    return 1;
+  }
+  const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
+  const r = await runProgram({
+    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock,
+  });
+  if (r instanceof LoadError) {
+    io.stderr(`wasmu: ${r.message}\n`);
+    return 1;
+  }
+  if (r.message !== undefined) io.stderr(`wasmu: ${r.message}\n`);
+  return r.status;
+}

@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseUserArgs, userMain } from "../src/index.js";
+
+const guest = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
+
+function io(): { err: string[]; out: string[]; io: { stderr: (s: string) => void; stdout: (s: string) => void } } {
+  const err: string[] = [];
+  const out: string[] = [];
+  return { err, out, io: { stderr: (s) => err.push(s), stdout: (s) => out.push(s) } };
+}
+
+describe("wasmu user: qemu-riscv64's options", () => {
+  it("parses -L, -E, -U, -0, -strace, -accel and stops at the program", () => {
+    const o = parseUserArgs(["-L", "/sr", "-E", "A=1=2", "-U", "HOME", "-0", "argv0", "-strace", "-accel", "tcg,tb-lock=on", "prog", "-E", "x"], { HOME: "/root", B: "2" });
+    expect(typeof o).toBe("object");
+    if (typeof o === "string") return;
+    expect(o.sysroot).toBe("/sr");
+    expect([...o.env]).toEqual([["B", "2"], ["A", "1=2"]]);
+    expect(o.argv0).toBe("argv0");
+    expect(o.strace).toBe(true);
+    expect(o.tbLock).toBe(true);
+    expect(o.program).toBe("prog");
+    expect(o.args).toEqual(["-E", "x"]);
+    expect(parseUserArgs(["-E", "novalue", "p"], {})).toMatch(/expected var=value/);
+    expect(parseUserArgs(["-bogus", "p"], {})).toBe("unknown option -bogus");
+    expect(parseUserArgs([], {})).toBe("no program given");
+    expect(parseUserArgs(["-h"], {})).toBe("help");
+  });
+
+  it("refuses a missing or non-RISC-V program with one line and status 1", async () => {
+    const a = io();
+    expect(await userMain(["/nonexistent/prog"], a.io, {})).toBe(1);
+    expect(a.err.join("")).toBe("wasmu: Could not open '/nonexistent/prog': No such file or directory\n");
+    const b = io();
+    expect(await userMain([fileURLToPath(new URL("guests/hello.S", import.meta.url))], b.io, {})).toBe(1);
+    expect(b.err.join("")).toMatch(/^wasmu: \S+hello\.S: not an ELF file \(Exec format error\)\n$/);
+  });
+
+  it("runs a program and returns its status", async () => {
+    const a = io();
+    expect(await userMain([guest("hello")], a.io, {})).toBe(7);
+    expect(a.err).toEqual([]);
+  });
+});
