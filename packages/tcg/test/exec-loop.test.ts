@@ -151,6 +151,28 @@ describe("cpuExec on guest programs", () => {
     expect(reg(m2, 10)).toBe(42n);
   });
 
+  it("invalidates code on the next page when a misaligned store crosses into it", () => {
+    // The store starts on a page without code (0x80001xxx) and ends on one with code.
+    const w = new DataView(assemble("li a0, 2", RAM + 0x2000n).buffer).getUint32(0, true);
+    const { m } = machine(`
+      jal ra, 0x80002000
+      mv s1, a0
+      ${li32("t0", w)}
+      slli t0, t0, 32
+      lui t1, 0x80002
+      slli t1, t1, 32
+      srli t1, t1, 32
+      sd t0, -4(t1)
+      jal ra, 0x80002000
+      mv s2, a0
+      ecall
+    `);
+    m.load(RAM + 0x2000n, assemble("li a0, 1\njalr x0, 0(ra)", RAM + 0x2000n));
+    expect(m.run().kind).toBe("helper");
+    expect(reg(m, 9)).toBe(1n);
+    expect(reg(m, 18)).toBe(2n);
+  });
+
   it("stops a running vCPU on an exit request from another thread", async () => {
     const { m } = machine(`
       li a0, 0

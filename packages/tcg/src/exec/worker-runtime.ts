@@ -245,7 +245,10 @@ export class ExecWorker {
     const pages = ctx.collection;
     pages.lock(ctx.thread, wa, wa + bytes);
     try {
-      tbInvalidatePhysPageFast(ctx, pages, wa, bytes);
+      // A misaligned store may cross into the next page: one call per page.
+      const split = Math.min(bytes, ctx.pages.pageSize - (wa & (ctx.pages.pageSize - 1)));
+      tbInvalidatePhysPageFast(ctx, pages, wa, split);
+      if (split < bytes) tbInvalidatePhysPageFast(ctx, pages, wa + split, bytes - split);
     } finally {
       pages.unlock(ctx.thread);
       ctx.tbUnlockIfEnabled();

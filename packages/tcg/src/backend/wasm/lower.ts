@@ -797,16 +797,22 @@ export class TbLowering {
   }
 
   /** The notdirty check of a store to wasm-relative address `wa` of `bytes` bytes. */
-  private codePageCheck(wa: WasmLocal, bytes: number): void {
+  private codePageCheck(wa: WasmLocal, bytes: number, aligned: boolean): void {
     const cp = this.cfg.codePages;
     if (cp === undefined) return;
     const fb = this.fb;
-    fb.localGet(wa);
-    fb.i32Const(cp.pageBits);
-    fb.i32ShrU();
-    fb.i32Const(cp.stride);
-    fb.i32Mul();
-    fb.i32Load(cp.firstTbAddr);
+    const pageWord = (last: boolean): void => {
+      fb.localGet(wa);
+      if (last) { fb.i32Const(bytes - 1); fb.i32Add(); }
+      fb.i32Const(cp.pageBits);
+      fb.i32ShrU();
+      fb.i32Const(cp.stride);
+      fb.i32Mul();
+      fb.i32Load(cp.firstTbAddr);
+    };
+    pageWord(false);
+    // A store that may be misaligned can end on the next page: check that page too.
+    if (!aligned && bytes > 1) { pageWord(true); fb.i32Or(); }
     fb.if();
     fb.localGet(this.env);
     fb.localGet(this.self);
@@ -852,7 +858,7 @@ export class TbLowering {
     const m = memopFields(mop);
     const bytes = m.size / 8;
     const wa = this.guestAddr(addr, bytes, m.align, FAULT_STORE);
-    this.codePageCheck(wa, bytes);
+    this.codePageCheck(wa, bytes, m.align >= bytes);
     const base = this.cfg.window.base;
     const al = m.align >= bytes ? Math.log2(bytes) : 0;
     fb.localGet(wa);
@@ -880,7 +886,7 @@ export class TbLowering {
     const bytes = m.size / 8;
     const is32 = type === "i32";
     const wa = this.guestAddr(op.ins[0]!, bytes, bytes, FAULT_ATOMIC | FAULT_STORE);
-    this.codePageCheck(wa, bytes);
+    this.codePageCheck(wa, bytes, true);
     const base = this.cfg.window.base;
     const width: AtomicWidth = is32
       ? (m.size === 8 ? AtomicWidth.i32x8u : m.size === 16 ? AtomicWidth.i32x16u : AtomicWidth.i32)
