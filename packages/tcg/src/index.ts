@@ -55,7 +55,7 @@ export {
 } from "./tb/tb-maint.js";
 
 // ---- Optimizer (src/opt)
-export { optimize, runPasses, PASSES, isPassName, type PassName } from "./opt/optimize.js";
+export { optimize, runPasses, PASSES, isPassName, type PassName, type OptimizeOptions } from "./opt/optimize.js";
 export { simplify, SIMPLIFY_RULES } from "./opt/simplify.js";
 export { eliminateDeadCode } from "./opt/dce.js";
 export { removeUnreachable } from "./opt/unreachable.js";

@@ -18,13 +18,17 @@ describe("verifyIr", () => {
     ["a label placed twice", "set_label L0\nset_label L0\n", "placed twice"],
     ["a branch to a label never placed", "br L0\n", "never placed"],
     ["a bb temp used after a label", "mov_i64 t0, x5\nset_label L0\nmov_i64 x5, t0\n", "outside the block"],
-    ["a bb temp used after br", "mov_i64 t0, x5\nbr L0\nmov_i64 x5, t0\nset_label L0\n", "outside the block"],
+    ["a bb temp used after a label reached by br", "mov_i64 t0, x5\nbr L0\nset_label L0\nmov_i64 x5, t0\n", "outside the block"],
     ["a tb temp read before any write", "mov_i64 x5, l0\n", "before any write"],
     ["a CPU-state store onto a global", "st_i64 x5, 0x2c\n", "overlaps global 'x5'"],
     ["a bit field out of range", "extract_i32 w, w, 30, 4\n", "out of range"],
     ["a goto_tb slot other than 0/1", "goto_tb 2\n", "slot must be 0 or 1"],
   ])("rejects %s", (_what, text, msg) => {
     expect(problems(text).join("\n")).toContain(msg);
+  });
+
+  it("does not check lifetimes in unreachable code", () => {
+    expect(problems("mov_i64 t0, x5\nbr L0\nmov_i64 x5, t0\nset_label L0\nexit_tb 0\n")).toEqual([]);
   });
 
   it("rejects ill-typed ops built by hand", () => {

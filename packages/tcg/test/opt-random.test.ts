@@ -32,6 +32,8 @@ describe("optimizer on random programs", () => {
       const t0 = performance.now();
       optimize(after);
       micros += (performance.now() - t0) * 1000;
+      // Every tenth program again with per-pass verification, to name a pass that breaks the IR.
+      if (i % 10 === 0) optimize(parseIr(text, opts), { verify: true });
       opsBefore += before.ops.length;
       opsAfter += after.ops.length;
       assertValidIr(after);

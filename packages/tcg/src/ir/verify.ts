@@ -12,7 +12,9 @@
  *
  * Lifetime rules: a `bb` temp is read only after a write in the same extended basic
  * block (labels and BB-ending ops other than `brcond` end it); a `tb` temp is read
- * only after some earlier write in op order.
+ * only after some earlier write in op order. Unreachable code (after `br`, `exit_tb`,
+ * `lookup_and_goto_ptr` or a `noreturn` helper, up to the next label) is not checked
+ * for lifetimes: it never runs, and the optimizer deletes it.
  *
  * @module
  */
@@ -20,7 +22,8 @@ import { CONDS } from "./cond.js";
 import type { IrFunc } from "./func.js";
 import { memopBytes, memopFields, memopIsValid } from "./memop.js";
 import type { Op } from "./op.js";
-import { BB_END, COND_BRANCH, type OperandType } from "./opcodes.js";
+import { HELPER_NO_RETURN } from "./helper.js";
+import { BB_END, COND_BRANCH, NO_FALLTHROUGH, type OperandType } from "./opcodes.js";
 import type { Temp } from "./temp.js";
 import { type IrType, typeBits } from "./types.js";
 
@@ -117,15 +120,21 @@ export function verifyIr(func: IrFunc): VerifyError[] {
   const branches: [number, number][] = [];
   const liveBb = new Set<Temp>();
   const writtenTb = new Set<Temp>();
+  let reachable = true;
   func.ops.forEach((op, i) => {
     const err = (message: string): void => {
       errors.push({ opIndex: i, message: `${op.mnemonic}: ${message}` });
     };
     checkOperands(func, op, err);
     checkConsts(func, op, err);
-    for (const t of op.ins) {
-      if (t.kind === "bb" && !liveBb.has(t)) err(`bb temp ${t.id} read outside the block that wrote it`);
-      if (t.kind === "tb" && !writtenTb.has(t)) err(`tb temp ${t.id} read before any write`);
+    if (op.opc === "set_label") reachable = true;
+    // Code after an op that does not fall through (up to the next label) never runs; its
+    // reads are not checked (passes turn branches into `br` before deleting such code).
+    if (reachable) {
+      for (const t of op.ins) {
+        if (t.kind === "bb" && !liveBb.has(t)) err(`bb temp ${t.id} read outside the block that wrote it`);
+        if (t.kind === "tb" && !writtenTb.has(t)) err(`tb temp ${t.id} read before any write`);
+      }
     }
     if (op.opc === "set_label") {
       const l = op.consts[0] ?? -1;
@@ -135,6 +144,8 @@ export function verifyIr(func: IrFunc): VerifyError[] {
       branches.push([i, op.consts[op.opc === "br" ? 0 : 1] ?? -1]);
     }
     if ((op.def.flags & BB_END) !== 0 && (op.def.flags & COND_BRANCH) === 0) liveBb.clear();
+    if ((op.def.flags & NO_FALLTHROUGH) !== 0) reachable = false;
+    if (op.opc === "call" && ((func.helpers[op.consts[0] ?? -1]?.flags ?? 0) & HELPER_NO_RETURN) !== 0) reachable = false;
     for (const t of op.outs) {
       if (t.kind === "bb") liveBb.add(t);
       if (t.kind === "tb") writtenTb.add(t);

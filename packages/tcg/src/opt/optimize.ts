@@ -6,6 +6,7 @@
  * @module
  */
 import type { IrFunc } from "../ir/func.js";
+import { assertValidIr, verifyIr } from "../ir/verify.js";
 import { coalesceCopies } from "./coalesce.js";
 import { eliminateDeadCode } from "./dce.js";
 import { simplify } from "./simplify.js";
@@ -38,18 +39,44 @@ export function isPassName(s: string): s is PassName {
  */
 const MAX_ROUNDS = 3;
 
+/** Options of {@link optimize} and {@link runPasses}. */
+export interface OptimizeOptions {
+  /**
+   * Verify the IR before the first pass and after every pass, throwing with the name of
+   * the pass that broke it (a debugging aid: costs more than the optimizer itself).
+   */
+  readonly verify?: boolean;
+}
+
+function checked(func: IrFunc, name: string, pass: (f: IrFunc) => boolean, verify: boolean): boolean {
+  const changed = pass(func);
+  if (verify) {
+    const errors = verifyIr(func);
+    if (errors.length > 0) {
+      throw new Error(`optimizer pass '${name}' produced invalid IR:\n${errors.map((e) => `  op ${e.opIndex}: ${e.message}`).join("\n")}`);
+    }
+  }
+  return changed;
+}
+
 /** Optimize `func` in place with the full pipeline. */
-export function optimize(func: IrFunc): void {
+export function optimize(func: IrFunc, opts: OptimizeOptions = {}): void {
+  const v = opts.verify === true;
+  if (v) assertValidIr(func);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    simplify(func);
-    if (!removeUnreachable(func)) break;
+    checked(func, "simplify", simplify, v);
+    if (!checked(func, "unreachable", removeUnreachable, v)) break;
   }
   // DCE can empty the code between a branch and its label; clean up once more.
-  if (eliminateDeadCode(func) && removeUnreachable(func)) eliminateDeadCode(func);
-  coalesceCopies(func);
+  if (checked(func, "dce", eliminateDeadCode, v) && checked(func, "unreachable", removeUnreachable, v)) {
+    checked(func, "dce", eliminateDeadCode, v);
+  }
+  checked(func, "coalesce", coalesceCopies, v);
 }
 
 /** Run the named passes in order (for filetests and experiments). */
-export function runPasses(func: IrFunc, passes: readonly PassName[]): void {
-  for (const p of passes) PASSES[p](func);
+export function runPasses(func: IrFunc, passes: readonly PassName[], opts: OptimizeOptions = {}): void {
+  const v = opts.verify === true;
+  if (v) assertValidIr(func);
+  for (const p of passes) checked(func, p, PASSES[p], v);
 }
