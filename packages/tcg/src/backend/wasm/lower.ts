@@ -24,21 +24,23 @@
  * - Faults and noreturn helpers exit with the pc of the last `insn_start` in the control
  *   block, so exceptions are precise without any run-time bookkeeping.
  *
+ * This file holds the driver (temps, globals, control flow, exits, calls, the op switch);
+ * multi-instruction arithmetic and CPU-state accesses are in lower-arith.ts, guest memory
+ * and atomics in lower-memory.ts.
+ *
  * @module
  */
 import { condFromCode, type Cond } from "../../ir/cond.js";
 import type { IrFunc } from "../../ir/func.js";
 import { HELPER_NO_READ_GLOBALS, HELPER_NO_RETURN, HELPER_NO_WRITE_GLOBALS } from "../../ir/helper.js";
-import { memopFields } from "../../ir/memop.js";
 import type { Op } from "../../ir/op.js";
 import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { FunctionBuilder, WasmLocal } from "./function-builder.js";
-import {
-  CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind,
-  FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_STORE,
-} from "./lower-abi.js";
-import { AtomicRmw, AtomicWidth, ValType } from "./opcodes.js";
+import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, EXIT_KIND_BITS, ExitKind } from "./lower-abi.js";
+import { bswap16, bswap32, bswap64, deposit, div, extract, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
+import { atomic, guestLoad, guestStore } from "./lower-memory.js";
+import { ValType } from "./opcodes.js";
 import { TbField, TB_STATE_INVALID } from "../../tb/tb-desc.js";
 
 const TB_PC_LO = TbField.PC_LO;
@@ -117,13 +119,51 @@ function wt(t: IrType): ValType {
   return t === "i32" ? i32 : i64;
 }
 
+/**
+ * What the op lowerings in lower-arith.ts and lower-memory.ts use of the lowering in
+ * progress (implemented by {@link TbLowering}).
+ */
+export interface LowerCtx {
+  /** The function being emitted. */
+  readonly fb: FunctionBuilder;
+  /** The environment. */
+  readonly cfg: LowerConfig;
+  /** Imported functions. */
+  readonly imports: LowerImports;
+  /** Parameter 0: the vCPU block. */
+  readonly env: WasmLocal;
+  /** Parameter 1: this TB's index. */
+  readonly self: WasmLocal;
+  /** Pushes the value of a temp. */
+  get(t: Temp): void;
+  /** Pops the stack top into a temp. */
+  set(t: Temp): void;
+  /** Pushes a constant of a type. */
+  const(type: IrType, v: bigint): void;
+  /** A scratch local (free it with `fb.freeLocal`). */
+  tmp(type: IrType): WasmLocal;
+  /** A scratch local holding the value of `t`. */
+  toLocal(t: Temp, type: IrType): WasmLocal;
+  /** Pushes the i32 truth value of `a cond b` (operands pushed). */
+  compare(type: IrType, c: Cond): void;
+  /** Stores dirty globals; `clear` forgets them (main path), else keeps them (side exit). */
+  writeback(clear: boolean): void;
+  /** Stores the current instruction's pc as the exit pc. */
+  storeExitPc(): void;
+  /** Returns exit code `(self << 4) | kind`. */
+  returnExit(kind: number): void;
+}
+
 /** Lowers IR functions into a {@link FunctionBuilder}. Reusable: one per module builder. */
-export class TbLowering {
-  private fb!: FunctionBuilder;
+export class TbLowering implements LowerCtx {
+  /** @internal */
+  fb!: FunctionBuilder;
   private func!: IrFunc;
   private cache = true;
-  private env!: WasmLocal;
-  private self!: WasmLocal;
+  /** @internal */
+  env!: WasmLocal;
+  /** @internal */
+  self!: WasmLocal;
   private locals: (WasmLocal | undefined)[] = [];
   private gLocals: (WasmLocal | undefined)[] = [];
   private usedGlobals: Temp[] = [];
@@ -265,7 +305,8 @@ export class TbLowering {
 
   // ---- values -----------------------------------------------------------------------
 
-  private const(type: IrType, v: bigint): void {
+  /** @internal */
+  const(type: IrType, v: bigint): void {
     if (type === "i32") this.fb.i32Const(Number(BigInt.asIntN(32, v)));
     else this.fb.i64Const(BigInt.asIntN(64, v));
   }
@@ -290,7 +331,8 @@ export class TbLowering {
   }
 
   /** Pushes the value of `t`. */
-  private get(t: Temp): void {
+  /** @internal */
+  get(t: Temp): void {
     const fb = this.fb;
     if (t.kind === "const") {
       this.const(t.type, t.value);
@@ -313,7 +355,8 @@ export class TbLowering {
   }
 
   /** Pops the value on the stack into `t`. */
-  private set(t: Temp): void {
+  /** @internal */
+  set(t: Temp): void {
     const fb = this.fb;
     if (t.kind === "global") {
       const g = t.global!;
@@ -339,7 +382,8 @@ export class TbLowering {
   }
 
   /** Stores dirty globals to the CPU state; `clear` forgets them (the main path), else keeps them (a side exit). */
-  private writeback(clear: boolean): void {
+  /** @internal */
+  writeback(clear: boolean): void {
     const fb = this.fb;
     for (const g of this.dirtyList) {
       fb.localGet(this.env);
@@ -363,7 +407,8 @@ export class TbLowering {
     }
   }
 
-  private returnExit(kind: number): void {
+  /** @internal */
+  returnExit(kind: number): void {
     const fb = this.fb;
     fb.localGet(this.self);
     fb.i32Const(EXIT_KIND_BITS);
@@ -375,7 +420,8 @@ export class TbLowering {
     fb.return();
   }
 
-  private storeExitPc(): void {
+  /** @internal */
+  storeExitPc(): void {
     this.fb.localGet(this.env);
     if (this.pc === null) this.fb.localGet(this.pcLocal!);
     else this.fb.i64Const(this.pc);
@@ -417,7 +463,8 @@ export class TbLowering {
   }
 
   /** Pushes the i32 truth value of `a cond b` (operands already pushed). */
-  private compare(type: IrType, c: Cond): void {
+  /** @internal */
+  compare(type: IrType, c: Cond): void {
     const fb = this.fb;
     const is32 = type === "i32";
     switch (c) {
@@ -461,17 +508,17 @@ export class TbLowering {
       case "sub": bin(() => fb.i32Sub(), () => fb.i64Sub()); return;
       case "neg": this.const(type, 0n); this.get(a); if (is32) fb.i32Sub(); else fb.i64Sub(); this.set(out); return;
       case "mul": bin(() => fb.i32Mul(), () => fb.i64Mul()); return;
-      case "mulsh": case "muluh": this.mulh(op.opc === "mulsh", type, a, b); this.set(out); return;
-      case "div": case "divu": case "rem": case "remu": this.div(op.opc, type, a, b); this.set(out); return;
+      case "mulsh": case "muluh": mulh(this, op.opc === "mulsh", type, a, b); this.set(out); return;
+      case "div": case "divu": case "rem": case "remu": div(this, op.opc, type, a, b); this.set(out); return;
       case "and": bin(() => fb.i32And(), () => fb.i64And()); return;
       case "or": bin(() => fb.i32Or(), () => fb.i64Or()); return;
       case "xor": bin(() => fb.i32Xor(), () => fb.i64Xor()); return;
-      case "not": this.get(a); this.not(type); this.set(out); return;
-      case "andc": this.get(a); this.get(b); this.not(type); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
-      case "orc": this.get(a); this.get(b); this.not(type); if (is32) fb.i32Or(); else fb.i64Or(); this.set(out); return;
-      case "eqv": bin(() => { fb.i32Xor(); this.not("i32"); }, () => { fb.i64Xor(); this.not("i64"); }); return;
-      case "nand": bin(() => { fb.i32And(); this.not("i32"); }, () => { fb.i64And(); this.not("i64"); }); return;
-      case "nor": bin(() => { fb.i32Or(); this.not("i32"); }, () => { fb.i64Or(); this.not("i64"); }); return;
+      case "not": this.get(a); not(this, type); this.set(out); return;
+      case "andc": this.get(a); this.get(b); not(this, type); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
+      case "orc": this.get(a); this.get(b); not(this, type); if (is32) fb.i32Or(); else fb.i64Or(); this.set(out); return;
+      case "eqv": bin(() => { fb.i32Xor(); not(this, "i32"); }, () => { fb.i64Xor(); not(this, "i64"); }); return;
+      case "nand": bin(() => { fb.i32And(); not(this, "i32"); }, () => { fb.i64And(); not(this, "i64"); }); return;
+      case "nor": bin(() => { fb.i32Or(); not(this, "i32"); }, () => { fb.i64Or(); not(this, "i64"); }); return;
       case "shl": bin(() => fb.i32Shl(), () => fb.i64Shl()); return;
       case "shr": bin(() => fb.i32ShrU(), () => fb.i64ShrU()); return;
       case "sar": bin(() => fb.i32ShrS(), () => fb.i64ShrS()); return;
@@ -480,14 +527,14 @@ export class TbLowering {
       case "clz": this.get(a); if (is32) fb.i32Clz(); else fb.i64Clz(); this.set(out); return;
       case "ctz": this.get(a); if (is32) fb.i32Ctz(); else fb.i64Ctz(); this.set(out); return;
       case "ctpop": this.get(a); if (is32) fb.i32Popcnt(); else fb.i64Popcnt(); this.set(out); return;
-      case "bswap16": this.bswap16(type, a); this.set(out); return;
+      case "bswap16": bswap16(this, type, a); this.set(out); return;
       case "bswap32":
         this.get(a);
-        if (is32) this.bswap32();
-        else { fb.i32WrapI64(); this.bswap32(); fb.i64ExtendI32U(); }
+        if (is32) bswap32(this);
+        else { fb.i32WrapI64(); bswap32(this); fb.i64ExtendI32U(); }
         this.set(out);
         return;
-      case "bswap64": this.bswap64(a); this.set(out); return;
+      case "bswap64": bswap64(this, a); this.set(out); return;
       case "ext8s": this.get(a); if (is32) fb.i32Extend8S(); else fb.i64Extend8S(); this.set(out); return;
       case "ext16s": this.get(a); if (is32) fb.i32Extend16S(); else fb.i64Extend16S(); this.set(out); return;
       case "ext32s": this.get(a); fb.i64Extend32S(); this.set(out); return;
@@ -498,8 +545,8 @@ export class TbLowering {
       case "extu_i32_i64": this.get(a); fb.i64ExtendI32U(); this.set(out); return;
       case "extrl_i64_i32": this.get(a); fb.i32WrapI64(); this.set(out); return;
       case "extrh_i64_i32": this.get(a); fb.i64Const(32); fb.i64ShrU(); fb.i32WrapI64(); this.set(out); return;
-      case "extract": case "sextract": this.extract(op.opc === "sextract", type, a, op.consts[0]!, op.consts[1]!); this.set(out); return;
-      case "deposit": this.deposit(type, a, b, op.consts[0]!, op.consts[1]!); this.set(out); return;
+      case "extract": case "sextract": extract(this, op.opc === "sextract", type, a, op.consts[0]!, op.consts[1]!); this.set(out); return;
+      case "deposit": deposit(this, type, a, b, op.consts[0]!, op.consts[1]!); this.set(out); return;
       case "setcond":
         this.get(a);
         this.get(b);
@@ -543,441 +590,40 @@ export class TbLowering {
       case "lookup_and_goto_ptr": this.lookupAndGoto(); return;
       case "ld8u": case "ld8s": case "ld16u": case "ld16s": case "ld32u": case "ld32s": case "ld":
         fb.localGet(this.env);
-        this.hostLoad(op.opc, type, CTRL_BYTES + op.consts[0]!);
+        hostLoad(this, op.opc, type, CTRL_BYTES + op.consts[0]!);
         this.set(out);
         return;
       case "st8": case "st16": case "st32": case "st":
         fb.localGet(this.env);
         this.get(a);
-        this.hostStore(op.opc, type, CTRL_BYTES + op.consts[0]!);
+        hostStore(this, op.opc, type, CTRL_BYTES + op.consts[0]!);
         return;
-      case "guest_ld": this.guestLoad(type, a, op.consts[0]!, out); return;
-      case "guest_st": this.guestStore(type, a, b, op.consts[0]!); return;
+      case "guest_ld": guestLoad(this, type, a, op.consts[0]!, out); return;
+      case "guest_st": guestStore(this, type, a, b, op.consts[0]!); return;
       case "atomic_cmpxchg": case "atomic_xchg": case "atomic_fetch_add": case "atomic_fetch_and":
       case "atomic_fetch_or": case "atomic_fetch_xor": case "atomic_fetch_smin": case "atomic_fetch_smax":
       case "atomic_fetch_umin": case "atomic_fetch_umax":
-        this.atomic(op, type);
+        atomic(this, op, type);
         return;
       case "mb": fb.atomicFence(); return;
       case "call": this.call(op); return;
     }
   }
 
-  private not(type: IrType): void {
-    if (type === "i32") { this.fb.i32Const(-1); this.fb.i32Xor(); } else { this.fb.i64Const(-1); this.fb.i64Xor(); }
-  }
-
-  private tmp(type: IrType): WasmLocal {
+  /** @internal */
+  tmp(type: IrType): WasmLocal {
     return this.fb.allocLocal(wt(type));
   }
 
-  private toLocal(t: Temp, type: IrType): WasmLocal {
+  /** @internal */
+  toLocal(t: Temp, type: IrType): WasmLocal {
     const l = this.tmp(type);
     this.get(t);
     this.fb.localSet(l);
     return l;
   }
 
-  private mulh(signed: boolean, type: IrType, a: Temp, b: Temp): void {
-    const fb = this.fb;
-    if (type === "i32") {
-      this.get(a);
-      if (signed) fb.i64ExtendI32S(); else fb.i64ExtendI32U();
-      this.get(b);
-      if (signed) fb.i64ExtendI32S(); else fb.i64ExtendI32U();
-      fb.i64Mul();
-      fb.i64Const(32);
-      fb.i64ShrU();
-      fb.i32WrapI64();
-      return;
-    }
-    // 64 x 64 -> high 64 from 32-bit limbs.
-    const A = this.toLocal(a, "i64");
-    const B = this.toLocal(b, "i64");
-    const u = this.tmp("i64");
-    const v = this.tmp("i64");
-    const lo = (l: WasmLocal): void => { fb.localGet(l); fb.i64Const(0xffff_ffffn); fb.i64And(); };
-    const hi = (l: WasmLocal): void => { fb.localGet(l); fb.i64Const(32); fb.i64ShrU(); };
-    // u = ah*bl + (al*bl >>> 32)
-    hi(A); lo(B); fb.i64Mul();
-    lo(A); lo(B); fb.i64Mul(); fb.i64Const(32); fb.i64ShrU();
-    fb.i64Add(); fb.localSet(u);
-    // v = al*bh + (u & M)
-    lo(A); hi(B); fb.i64Mul();
-    lo(u); fb.i64Add(); fb.localSet(v);
-    // hi = ah*bh + (u >>> 32) + (v >>> 32)
-    hi(A); hi(B); fb.i64Mul();
-    hi(u); fb.i64Add();
-    hi(v); fb.i64Add();
-    if (signed) {
-      fb.localGet(A); fb.i64Const(63); fb.i64ShrS(); fb.localGet(B); fb.i64And(); fb.i64Sub();
-      fb.localGet(B); fb.i64Const(63); fb.i64ShrS(); fb.localGet(A); fb.i64And(); fb.i64Sub();
-    }
-    for (const l of [A, B, u, v]) fb.freeLocal(l);
-  }
-
-  private div(opc: "div" | "divu" | "rem" | "remu", type: IrType, a: Temp, b: Temp): void {
-    const fb = this.fb;
-    const is32 = type === "i32";
-    const eqz = (): void => { if (is32) fb.i32Eqz(); else fb.i64Eqz(); };
-    // Result when b == 0: -1 for divisions, a for remainders.
-    if (opc === "div" || opc === "divu") this.const(type, -1n); else this.get(a);
-    // a op b', with b' = 1 when b == 0 (and, for div, when a == MIN && b == -1: MIN / 1 = MIN).
-    this.get(a);
-    this.const(type, 1n);
-    this.get(b);
-    this.get(b);
-    eqz();
-    if (opc === "div") {
-      this.get(a);
-      this.const(type, is32 ? -0x8000_0000n : -0x8000_0000_0000_0000n);
-      if (is32) fb.i32Eq(); else fb.i64Eq();
-      this.get(b);
-      this.const(type, -1n);
-      if (is32) fb.i32Eq(); else fb.i64Eq();
-      fb.i32And();
-      fb.i32Or();
-    }
-    fb.select();
-    switch (opc) {
-      case "div": if (is32) fb.i32DivS(); else fb.i64DivS(); break;
-      case "divu": if (is32) fb.i32DivU(); else fb.i64DivU(); break;
-      case "rem": if (is32) fb.i32RemS(); else fb.i64RemS(); break;
-      case "remu": if (is32) fb.i32RemU(); else fb.i64RemU(); break;
-    }
-    this.get(b);
-    eqz();
-    fb.select();
-  }
-
-  private bswap16(type: IrType, a: Temp): void {
-    const fb = this.fb;
-    if (type === "i32") {
-      this.get(a); fb.i32Const(0xff); fb.i32And(); fb.i32Const(8); fb.i32Shl();
-      this.get(a); fb.i32Const(8); fb.i32ShrU(); fb.i32Const(0xff); fb.i32And();
-      fb.i32Or();
-    } else {
-      this.get(a); fb.i64Const(0xff); fb.i64And(); fb.i64Const(8); fb.i64Shl();
-      this.get(a); fb.i64Const(8); fb.i64ShrU(); fb.i64Const(0xff); fb.i64And();
-      fb.i64Or();
-    }
-  }
-
-  /** i32 on the stack -> its bytes swapped. */
-  private bswap32(): void {
-    const fb = this.fb;
-    const x = this.tmp("i32");
-    fb.localTee(x);
-    fb.i32Const(8); fb.i32Rotl(); fb.i32Const(0x00ff00ff); fb.i32And();
-    fb.localGet(x); fb.i32Const(8); fb.i32Rotr(); fb.i32Const(0xff00ff00 | 0); fb.i32And();
-    fb.i32Or();
-    fb.freeLocal(x);
-  }
-
-  private bswap64(a: Temp): void {
-    const fb = this.fb;
-    const x = this.toLocal(a, "i64");
-    const step = (m: bigint, s: number): void => {
-      fb.localGet(x); fb.i64Const(BigInt.asIntN(64, m)); fb.i64And(); fb.i64Const(s); fb.i64Shl();
-      fb.localGet(x); fb.i64Const(s); fb.i64ShrU(); fb.i64Const(BigInt.asIntN(64, m)); fb.i64And();
-      fb.i64Or();
-      fb.localSet(x);
-    };
-    step(0x00ff00ff00ff00ffn, 8);
-    step(0x0000ffff0000ffffn, 16);
-    fb.localGet(x); fb.i64Const(32); fb.i64Rotl();
-    fb.freeLocal(x);
-  }
-
-  private extract(signed: boolean, type: IrType, a: Temp, pos: number, len: number): void {
-    const fb = this.fb;
-    const w = type === "i32" ? 32 : 64;
-    const is32 = type === "i32";
-    this.get(a);
-    if (len === w) return;
-    if (signed) {
-      const left = w - pos - len;
-      if (left !== 0) { this.const(type, BigInt(left)); if (is32) fb.i32Shl(); else fb.i64Shl(); }
-      this.const(type, BigInt(w - len));
-      if (is32) fb.i32ShrS(); else fb.i64ShrS();
-      return;
-    }
-    if (pos !== 0) { this.const(type, BigInt(pos)); if (is32) fb.i32ShrU(); else fb.i64ShrU(); }
-    if (pos + len < w) { this.const(type, (1n << BigInt(len)) - 1n); if (is32) fb.i32And(); else fb.i64And(); }
-  }
-
-  private deposit(type: IrType, a: Temp, b: Temp, pos: number, len: number): void {
-    const fb = this.fb;
-    const w = type === "i32" ? 32 : 64;
-    const is32 = type === "i32";
-    if (len === w) { this.get(b); return; }
-    const field = ((1n << BigInt(len)) - 1n) << BigInt(pos);
-    this.get(a);
-    this.const(type, ~field);
-    if (is32) fb.i32And(); else fb.i64And();
-    this.get(b);
-    if (pos !== 0) { this.const(type, BigInt(pos)); if (is32) fb.i32Shl(); else fb.i64Shl(); }
-    this.const(type, field);
-    if (is32) { fb.i32And(); fb.i32Or(); } else { fb.i64And(); fb.i64Or(); }
-  }
-
-  private hostLoad(opc: string, type: IrType, off: number): void {
-    const fb = this.fb;
-    const is32 = type === "i32";
-    switch (opc) {
-      case "ld8u": if (is32) fb.i32Load8U(off); else fb.i64Load8U(off); break;
-      case "ld8s": if (is32) fb.i32Load8S(off); else fb.i64Load8S(off); break;
-      case "ld16u": if (is32) fb.i32Load16U(off, 0); else fb.i64Load16U(off, 0); break;
-      case "ld16s": if (is32) fb.i32Load16S(off, 0); else fb.i64Load16S(off, 0); break;
-      case "ld32u": fb.i64Load32U(off, 0); break;
-      case "ld32s": fb.i64Load32S(off, 0); break;
-      default: if (is32) fb.i32Load(off, 0); else fb.i64Load(off, 0);
-    }
-  }
-
-  private hostStore(opc: string, type: IrType, off: number): void {
-    const fb = this.fb;
-    const is32 = type === "i32";
-    switch (opc) {
-      case "st8": if (is32) fb.i32Store8(off); else fb.i64Store8(off); break;
-      case "st16": if (is32) fb.i32Store16(off, 0); else fb.i64Store16(off, 0); break;
-      case "st32": fb.i64Store32(off, 0); break;
-      default: if (is32) fb.i32Store(off, 0); else fb.i64Store(off, 0);
-    }
-  }
-
   // ---- guest memory -------------------------------------------------------------------
-
-  /**
-   * Checks a guest access of `bytes` at `addr` (alignment `align`) and leaves its wasm
-   * address (without the window base, which goes in the memarg) in the returned i32 local.
-   */
-  private guestAddr(addr: Temp, bytes: number, align: number, info: number): WasmLocal {
-    const fb = this.fb;
-    const w = this.cfg.window;
-    const off = this.tmp("i64");
-    const wa = this.tmp("i32");
-    this.get(addr);
-    if (w.lo !== 0n) { fb.i64Const(BigInt.asIntN(64, w.lo)); fb.i64Sub(); }
-    fb.localTee(off);
-    fb.i64Const(w.size - bytes);
-    fb.i64GtU();
-    fb.localGet(off);
-    fb.i32WrapI64();
-    fb.localTee(wa);
-    if (align > 1) {
-      fb.i32Const(align - 1);
-      fb.i32And();
-      fb.i32Or();
-    } else {
-      fb.drop();
-    }
-    fb.if();
-    // Fault path: globals as before the instruction, details in the control block.
-    this.writeback(false);
-    fb.localGet(this.env);
-    if (align > 1) {
-      // FAULT_MISALIGNED if the low bits are set.
-      fb.i32Const(FAULT_MISALIGNED); fb.i32Const(0);
-      fb.localGet(wa); fb.i32Const(align - 1); fb.i32And();
-      fb.select();
-      if (info !== 0) { fb.i32Const(info); fb.i32Or(); }
-    } else {
-      fb.i32Const(info);
-    }
-    fb.i32Store(CTRL_FAULT_INFO);
-    fb.localGet(this.env);
-    this.get(addr);
-    fb.i64Store(CTRL_FAULT_ADDR);
-    this.storeExitPc();
-    this.returnExit(ExitKind.FAULT);
-    fb.end();
-    fb.freeLocal(off);
-    return wa;
-  }
-
-  /** The notdirty check of a store to wasm-relative address `wa` of `bytes` bytes. */
-  private codePageCheck(wa: WasmLocal, bytes: number, aligned: boolean): void {
-    const cp = this.cfg.codePages;
-    if (cp === undefined) return;
-    const fb = this.fb;
-    const pageWord = (last: boolean): void => {
-      fb.localGet(wa);
-      if (last) { fb.i32Const(bytes - 1); fb.i32Add(); }
-      fb.i32Const(cp.pageBits);
-      fb.i32ShrU();
-      fb.i32Const(cp.stride);
-      fb.i32Mul();
-      fb.i32Load(cp.firstTbAddr);
-    };
-    pageWord(false);
-    // A store that may be misaligned can end on the next page: check that page too.
-    if (!aligned && bytes > 1) { pageWord(true); fb.i32Or(); }
-    fb.if();
-    fb.localGet(this.env);
-    fb.localGet(this.self);
-    fb.localGet(wa);
-    fb.i32Const(bytes);
-    fb.call(this.imports.notdirty);
-    fb.if();
-    this.writeback(false);
-    this.storeExitPc();
-    this.returnExit(ExitKind.SMC);
-    fb.end();
-    fb.end();
-  }
-
-  private guestLoad(type: IrType, addr: Temp, mop: number, out: Temp): void {
-    const fb = this.fb;
-    const m = memopFields(mop);
-    const bytes = m.size / 8;
-    const wa = this.guestAddr(addr, bytes, m.align, 0);
-    const base = this.cfg.window.base;
-    const al = m.align >= bytes ? Math.log2(bytes) : 0;
-    fb.localGet(wa);
-    if (type === "i32") {
-      switch (m.size) {
-        case 8: if (m.signed) fb.i32Load8S(base); else fb.i32Load8U(base); break;
-        case 16: if (m.signed) fb.i32Load16S(base, al); else fb.i32Load16U(base, al); break;
-        default: fb.i32Load(base, al);
-      }
-    } else {
-      switch (m.size) {
-        case 8: if (m.signed) fb.i64Load8S(base); else fb.i64Load8U(base); break;
-        case 16: if (m.signed) fb.i64Load16S(base, al); else fb.i64Load16U(base, al); break;
-        case 32: if (m.signed) fb.i64Load32S(base, al); else fb.i64Load32U(base, al); break;
-        default: fb.i64Load(base, al);
-      }
-    }
-    fb.freeLocal(wa);
-    this.set(out);
-  }
-
-  private guestStore(type: IrType, val: Temp, addr: Temp, mop: number): void {
-    const fb = this.fb;
-    const m = memopFields(mop);
-    const bytes = m.size / 8;
-    const wa = this.guestAddr(addr, bytes, m.align, FAULT_STORE);
-    this.codePageCheck(wa, bytes, m.align >= bytes);
-    const base = this.cfg.window.base;
-    const al = m.align >= bytes ? Math.log2(bytes) : 0;
-    fb.localGet(wa);
-    this.get(val);
-    if (type === "i32") {
-      switch (m.size) {
-        case 8: fb.i32Store8(base); break;
-        case 16: fb.i32Store16(base, al); break;
-        default: fb.i32Store(base, al);
-      }
-    } else {
-      switch (m.size) {
-        case 8: fb.i64Store8(base); break;
-        case 16: fb.i64Store16(base, al); break;
-        case 32: fb.i64Store32(base, al); break;
-        default: fb.i64Store(base, al);
-      }
-    }
-    fb.freeLocal(wa);
-  }
-
-  private atomic(op: Op, type: IrType): void {
-    const fb = this.fb;
-    const m = memopFields(op.consts[0]!);
-    const bytes = m.size / 8;
-    const is32 = type === "i32";
-    const wa = this.guestAddr(op.ins[0]!, bytes, bytes, FAULT_ATOMIC | FAULT_STORE);
-    this.codePageCheck(wa, bytes, true);
-    const base = this.cfg.window.base;
-    const width: AtomicWidth = is32
-      ? (m.size === 8 ? AtomicWidth.i32x8u : m.size === 16 ? AtomicWidth.i32x16u : AtomicWidth.i32)
-      : (m.size === 8 ? AtomicWidth.i64x8u : m.size === 16 ? AtomicWidth.i64x16u : m.size === 32 ? AtomicWidth.i64x32u : AtomicWidth.i64);
-    const full = m.size === (is32 ? 32 : 64);
-    const mask = (1n << BigInt(m.size)) - 1n;
-    const val = op.ins[1]!;
-    switch (op.opc) {
-      case "atomic_cmpxchg":
-        fb.localGet(wa);
-        this.get(val);
-        if (!full) { this.const(type, mask); if (is32) fb.i32And(); else fb.i64And(); }
-        this.get(op.ins[2]!);
-        fb.atomicRmw(AtomicRmw.cmpxchg, width, base);
-        break;
-      case "atomic_xchg": case "atomic_fetch_add": case "atomic_fetch_and": case "atomic_fetch_or": case "atomic_fetch_xor": {
-        const rmw = { atomic_xchg: AtomicRmw.xchg, atomic_fetch_add: AtomicRmw.add, atomic_fetch_and: AtomicRmw.and, atomic_fetch_or: AtomicRmw.or, atomic_fetch_xor: AtomicRmw.xor }[op.opc];
-        fb.localGet(wa);
-        this.get(val);
-        fb.atomicRmw(rmw, width, base);
-        break;
-      }
-      default:
-        this.minMaxLoop(op.opc, type, width, m.size, wa, val);
-    }
-    if (m.signed && !full) this.signExtend(type, m.size);
-    fb.freeLocal(wa);
-    this.set(op.outs[0]!);
-  }
-
-  private signExtend(type: IrType, size: number): void {
-    const fb = this.fb;
-    if (type === "i32") { if (size === 8) fb.i32Extend8S(); else fb.i32Extend16S(); }
-    else if (size === 8) fb.i64Extend8S();
-    else if (size === 16) fb.i64Extend16S();
-    else fb.i64Extend32S();
-  }
-
-  /** Pushes `local` brought to `size` bits (sign- or zero-extended to the type). */
-  private widthValue(type: IrType, size: number, signed: boolean, l: WasmLocal): void {
-    const fb = this.fb;
-    fb.localGet(l);
-    if (size === (type === "i32" ? 32 : 64)) return;
-    if (signed) this.signExtend(type, size);
-    else { this.const(type, (1n << BigInt(size)) - 1n); if (type === "i32") fb.i32And(); else fb.i64And(); }
-  }
-
-  /** smin/smax/umin/umax: a compare-exchange loop; leaves the old value on the stack. */
-  private minMaxLoop(opc: string, type: IrType, width: AtomicWidth, size: number, wa: WasmLocal, val: Temp): void {
-    const fb = this.fb;
-    const is32 = type === "i32";
-    const base = this.cfg.window.base;
-    const signed = opc === "atomic_fetch_smin" || opc === "atomic_fetch_smax";
-    const isMin = opc === "atomic_fetch_smin" || opc === "atomic_fetch_umin";
-    const v = this.toLocal(val, type);
-    const old = this.tmp(type);
-    const nv = this.tmp(type);
-    fb.loop();
-    fb.localGet(wa);
-    switch (width) {
-      case AtomicWidth.i32: fb.i32AtomicLoad(base); break;
-      case AtomicWidth.i64: fb.i64AtomicLoad(base); break;
-      case AtomicWidth.i32x8u: fb.i32AtomicLoad8U(base); break;
-      case AtomicWidth.i32x16u: fb.i32AtomicLoad16U(base); break;
-      case AtomicWidth.i64x8u: fb.i64AtomicLoad8U(base); break;
-      case AtomicWidth.i64x16u: fb.i64AtomicLoad16U(base); break;
-      default: fb.i64AtomicLoad32U(base);
-    }
-    fb.localSet(old);
-    // new = (old < v) == isMin ? old : v, compared at the access width.
-    fb.localGet(old);
-    fb.localGet(v);
-    this.widthValue(type, size, signed, old);
-    this.widthValue(type, size, signed, v);
-    this.compare(type, signed ? "lt" : "ltu");
-    if (!isMin) fb.i32Eqz();
-    fb.select();
-    fb.localSet(nv);
-    fb.localGet(wa);
-    fb.localGet(old);
-    fb.localGet(nv);
-    fb.atomicRmw(AtomicRmw.cmpxchg, width, base);
-    fb.localGet(old);
-    if (is32) fb.i32Ne(); else fb.i64Ne();
-    fb.brIf(0);
-    fb.end();
-    fb.localGet(old);
-    fb.freeLocal(v);
-    fb.freeLocal(nv);
-    fb.freeLocal(old);
-  }
 
   // ---- exits and calls ------------------------------------------------------------------
 
