@@ -110,6 +110,19 @@ describe("reading, writing, seeking", () => {
     expect(p.text(r1, 4) + p.text(r2, 4)).toBe("01234567");
   });
 
+  it("sendfile copies from a file at its offset or at *offset", async () => {
+    const p = proc();
+    const fd = await p.n("openat", AT.FDCWD, p.str("a.txt"), O.RDONLY, 0);
+    expect(await p.n("sendfile", 1, fd, 0, 4)).toBe(4);
+    const off = p.alloc(8);
+    p.mm.write(off, new Uint8Array(new BigUint64Array([8n]).buffer));
+    expect(await p.n("sendfile", 1, fd, off, 100)).toBe(2);
+    expect(p.u64(off)).toBe(10n);
+    expect(await p.n("sendfile", 1, fd, 0, 100)).toBe(6);
+    expect(p.stdout.text).toBe("012389456789");
+    expect(await p.n("sendfile", fd, 1, 0, 1)).toBe(-Errno.EBADF);
+  });
+
   it("stdin, stdout and stderr are the process's streams", async () => {
     const p = new FakeProcess({ stdin: new TextEncoder().encode("input") });
     const b = p.alloc(8);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseUserArgs, userMain } from "../src/index.js";
+import { MemoryStream, parseUserArgs, userMain } from "../src/index.js";
 
 const guest = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
 
@@ -39,7 +39,9 @@ describe("wasmu user: qemu-riscv64's options", () => {
 
   it("runs a program and returns its status", async () => {
     const a = io();
-    expect(await userMain([guest("hello")], a.io, {})).toBe(7);
+    const out = new MemoryStream();
+    expect(await userMain([guest("hello")], { ...a.io, stdio: [new MemoryStream(), out, new MemoryStream()] }, {})).toBe(7);
+    expect(out.text).toBe("hello\n");
     expect(a.err).toEqual([]);
   });
 });

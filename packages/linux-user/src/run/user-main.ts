@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, appendFileSync } fro
 import { resolve as resolvePath } from "node:path";
 import { Errno, errnoMessage } from "../errno.js";
 import { LoadError } from "../loader/elf-image.js";
+import type { OpenFile } from "../fs/open-file.js";
 import { Kernel } from "../process/kernel.js";
 import { runProgram } from "./run-program.js";
 
@@ -20,6 +21,8 @@ export interface UserMainIo {
   stderr(text: string): void;
   /** Usage text for -h (the host's stdout). */
   stdout(text: string): void;
+  /** The guest's descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
+  readonly stdio?: readonly [OpenFile, OpenFile, OpenFile];
 }
 
 /** Parsed options of `wasmu user`. */
@@ -149,6 +152,7 @@ export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv:
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const r = await runProgram({
     kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock,
+    ...(io.stdio !== undefined ? { stdio: io.stdio } : {}),
   });
   if (r instanceof LoadError) {
     io.stderr(`wasmu: ${r.message}\n`);

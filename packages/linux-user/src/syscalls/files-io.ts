@@ -108,6 +108,34 @@ function writev(t: Thread, fd: number, ptr: number, cnt: number, pos: number | u
   return pos === undefined ? f.write(data) : f.pwrite(data, pos);
 }
 
+/** sendfile(2): copies up to `n` bytes from `inFd` (at *offPtr when given, else its offset) to `outFd`. */
+function sendfile(t: Thread, outFd: number, inFd: number, offPtr: number, n: number): SyscallReturn {
+  const src = fileOf(t, inFd);
+  const dst = fileOf(t, outFd);
+  if (typeof src === "number") return src;
+  if (typeof dst === "number") return dst;
+  if (!src.readable || !dst.writable) return -Errno.EBADF;
+  let pos: number | undefined;
+  if (offPtr !== 0) {
+    const v = getU64s(t, offPtr, 1);
+    if (typeof v === "number") return v;
+    pos = Number(BigInt.asIntN(64, v[0]!));
+    if (pos < 0) return -Errno.EINVAL;
+  }
+  const buf = new Uint8Array(Math.min(n, 1 << 20));
+  const got = pos === undefined ? src.read(buf) : src.pread(buf, pos);
+  const finish = (r: number): SyscallReturn => {
+    if (r <= 0) return r;
+    const w = dst.write(buf.subarray(0, r));
+    const done = (k: number): number => {
+      if (k > 0 && pos !== undefined) t.proc.mm.write(offPtr, new Uint8Array(new BigInt64Array([BigInt(pos + k)]).buffer));
+      return k;
+    };
+    return typeof w === "number" ? done(w) : w.then(done);
+  };
+  return typeof got === "number" ? finish(got) : got.then(finish);
+}
+
 /** The file I/O handlers. */
 export const fileIoSyscalls: SyscallFamily = {
   read: (t, a) => readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.read(v)),
@@ -118,6 +146,7 @@ export const fileIoSyscalls: SyscallFamily = {
   writev: (t, a) => writev(t, int(a[0]), addr(a[1]), int(a[2]), undefined),
   preadv: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readv(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
   pwritev: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writev(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
+  sendfile: (t, a) => sendfile(t, int(a[0]), int(a[1]), addr(a[2]), count(a[3])),
   lseek: (t, a) => {
     const f = fileOf(t, int(a[0]));
     return typeof f === "number" ? f : f.seek(long(a[1]), int(a[2]));
