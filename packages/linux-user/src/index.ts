@@ -52,5 +52,5 @@ export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";
 
 // ---- Running a program (src/run)
-export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, runProgram } from "./run/run-program.js";
+export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, GUEST_WINDOW_BASE, runProgram } from "./run/run-program.js";
 export { type UserMainIo, type UserOptions, USER_USAGE, parseUserArgs, userMain } from "./run/user-main.js";

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
@@ -27,7 +28,8 @@ async function run(name: string, argv: string[], env: string[] = [], sysroot?: s
 
 function qemu(name: string, argv: string[], env: string[] = [], sysroot?: string): { status: number | null; out: string } {
   const r = spawnSync("qemu-riscv64-static", [...(sysroot ? ["-L", sysroot] : []), guestPath(name), ...argv], { env: Object.fromEntries(env.map((e): [string, string] => [e.split("=")[0]!, e.slice(e.indexOf("=") + 1)])), encoding: "utf8" });
-  return { status: r.status, out: r.stdout };
+  // A shell's view: 128 + the signal that killed it.
+  return { status: r.status ?? 128 + (r.signal !== null ? constants.signals[r.signal] : 0), out: r.stdout };
 }
 
 describe("running guest programs end to end", () => {
@@ -69,5 +71,15 @@ describe.runIf(existsSync(`${SYSROOT}/lib/ld-linux-riscv64-lp64d.so.1`))("a dyna
     const names = (t: string): string[] => t.split("\n").filter((l) => l !== "").map((l) => l.replace(/^\d+ (\w+)\(.*$/, "$1"));
     const qt = spawnSync("qemu-riscv64-static", ["-strace", "-L", SYSROOT, guestPath("hello-dyn"), "x"], { encoding: "utf8" }).stderr;
     expect(names(r.trace)).toEqual(names(qt.replace(/exit_group\(3\)/, "exit_group(3)\n")));
+  });
+});
+
+describe("faults", () => {
+  it("a NULL dereference is SIGSEGV: status 139, as under qemu-riscv64-static", async () => {
+    const r = await run("null-deref", []);
+    expect(r.out).toBe("before\n");
+    expect(r.status).toBe(139);
+    const q = qemu("null-deref", []);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
   });
 });

@@ -27,6 +27,11 @@ import { createLinuxDispatcher } from "../syscalls/linux.js";
 
 /** Default size of the guest address space window: 1 GiB (the wasm memory is reserved, not committed). */
 export const DEFAULT_GUEST_WINDOW = 1 << 30;
+/**
+ * Lowest guest address of the window: mmap_min_addr. Guest accesses below it (NULL
+ * pointer dereferences) fall outside tcg's window and fault, as on Linux.
+ */
+export const GUEST_WINDOW_BASE = 0x10000;
 
 /** What to run. */
 export interface RunOptions {
@@ -96,11 +101,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const translator = createRiscvTarget();
   const size = opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
   const shared = createExecShared({
-    ramBase: 0n, ramSize: size, stateSize: translator.stateSize, vcpus: 1, tb: { userMode: true, tbLockMode: opts.tbLock ?? false },
+    ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: 1, tb: { userMode: true, tbLockMode: opts.tbLock ?? false },
   });
   const bm = new BareMetal({ translator, shared });
   const ctx = bm.cpu.ctx;
-  const mm = new AddressSpace({ memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(ctx), codeHook: tcgCodeHook(ctx, 0, size) });
+  const mm = new AddressSpace({ memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(ctx), codeHook: tcgCodeHook(ctx, GUEST_WINDOW_BASE, size) });
   const loaded = loadProgram(mm, { path: opts.path, bytes: opts.bytes, readInterpreter: opts.readInterpreter, argv: opts.argv, envp: opts.envp });
   if (loaded instanceof LoadError) return loaded;
 

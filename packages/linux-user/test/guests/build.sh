@@ -9,3 +9,5 @@ $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o auxv-dump auxv-dump.c
 $CC $FLAGS -static-pie -nostdlib -fPIE -Wl,--no-dynamic-linker -o auxv-dump-pie auxv-dump.c
 $CC -O2 -Wl,--build-id=none -o hello-dyn hello-dyn.c
 riscv64-linux-gnu-strip hello auxv-dump auxv-dump-pie hello-dyn
+$CC $FLAGS -static -nostdlib -o null-deref null-deref.S
+riscv64-linux-gnu-strip null-deref
