@@ -121,6 +121,10 @@ export class Process {
   readonly limits: Limit[];
   /** The command name (PR_SET_NAME; /proc/self/comm): the executable's base name at most 15 bytes. */
   comm: string;
+  /** The auxv the program started with (/proc/self/auxv). */
+  auxv: readonly (readonly [number, bigint])[] = [];
+  /** argv as NUL-terminated strings (/proc/self/cmdline). */
+  cmdline: Uint8Array = new Uint8Array(0);
   /** PR_SET_DUMPABLE. */
   dumpable = true;
   /** PR_SET_PDEATHSIG. */

@@ -113,6 +113,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
   for (const f of stdio) files.install(f, false);
   const thread: Thread = opts.kernel.createProcess({ mm, files, exe: opts.path, cwd: opts.cwd ?? process.cwd() });
+  thread.proc.auxv = loaded.stack.auxv;
+  thread.proc.cmdline = new TextEncoder().encode(opts.argv.map((a) => `${a}\0`).join(""));
   const dispatcher = opts.dispatcher ?? createLinuxDispatcher();
 
   const st = bm.state;

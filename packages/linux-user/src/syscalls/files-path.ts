@@ -1,13 +1,14 @@
 /**
  * Path-taking file calls, every one through the sysroot: openat, newfstatat, fstat,
  * statx, readlinkat, faccessat, faccessat2, getcwd, chdir, fchdir, unlinkat, mkdirat,
- * renameat2, utimensat.
+ * renameat2, utimensat. openat and readlinkat answer the guest's own /proc files (fs/proc.ts).
  *
  * @module
  */
 import * as fs from "node:fs";
 import { Errno, errnoFromHost } from "../errno.js";
 import { statOfHost, HostFile } from "../fs/host-file.js";
+import { openProcFile, readProcLink } from "../fs/proc.js";
 import type { Thread } from "../process/process.js";
 import { addr, AT, encodeStat, encodeStatx, type FileStat, int, O, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
@@ -31,6 +32,11 @@ function host<T>(f: () => T): T | number {
 function openat(t: Thread, dirfd: number, ptr: number, flags: number, mode: number): number {
   const p = getPath(t, ptr);
   if (typeof p === "number") return p;
+  if (p.startsWith("/proc/")) {
+    const pf = openProcFile(t, p);
+    if (typeof pf === "number") return pf;
+    if (pf !== undefined) return (flags & O.ACCMODE) !== O.RDONLY ? (pf.unref(), -Errno.EACCES) : t.proc.files.install(pf, (flags & O.CLOEXEC) !== 0);
+  }
   const follow = (flags & O.NOFOLLOW) === 0 && (flags & (O.CREAT | O.EXCL)) !== (O.CREAT | O.EXCL);
   const h = resolveAt(t, dirfd, p, follow);
   if (typeof h === "number") return h;
@@ -67,8 +73,10 @@ function readlinkat(t: Thread, dirfd: number, ptr: number, buf: number, size: nu
   const p = getPath(t, ptr);
   if (typeof p === "number") return p;
   let target: Uint8Array;
-  if (p === "/proc/self/exe" || p === `/proc/${t.proc.pid}/exe`) {
-    target = new TextEncoder().encode(t.proc.exe);
+  const link = p.startsWith("/proc/") ? readProcLink(t, p) : undefined;
+  if (typeof link === "number") return link;
+  if (link !== undefined) {
+    target = new TextEncoder().encode(link);
   } else {
     const h = resolveAt(t, dirfd, p, false);
     if (typeof h === "number") return h;
