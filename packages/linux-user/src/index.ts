@@ -29,7 +29,7 @@ export { GeneratedFile, procSelfPath, formatMaps, formatCpuinfo, openProcFile, r
 
 // ---- Processes and the kernel (src/process)
 export {
-  type Credentials, type Limit, type SigAction, type ThreadExit, Thread, Process, Rlimit, RLIM_INFINITY, RLIM_NLIMITS, defaultLimits,
+  type Credentials, type CpuRegs, type Limit, type SigAction, type ThreadExit, Thread, Process, Rlimit, RLIM_INFINITY, RLIM_NLIMITS, defaultLimits,
 } from "./process/process.js";
 export { type HostClock, type KernelOptions, Kernel, nodeClock, hostCredentials } from "./process/kernel.js";
 
@@ -55,3 +55,9 @@ export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.
 // ---- Running a program (src/run)
 export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, GUEST_WINDOW_BASE, runProgram } from "./run/run-program.js";
 export { type UserMainIo, type UserOptions, USER_USAGE, parseUserArgs, userMain } from "./run/user-main.js";
+
+// ---- Signals: the riscv64 frame and delivery (src/signals)
+export {
+  type SavedRegs, type SigInfo, type AltStack, RT_SIGFRAME_SIZE, UC_OFFSET, Uc, MC_FP, SIGRETURN_TRAMPOLINE, encodeSigframe, decodeSigframe,
+} from "./signals/frame.js";
+export { type Delivery, Sa, Ss, DEFAULT_IGNORED, sigBit, deliverSignal, deliverPending } from "./signals/deliver.js";

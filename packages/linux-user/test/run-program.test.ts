@@ -83,3 +83,13 @@ describe("faults", () => {
     expect([r.out, r.status]).toEqual([q.out, q.status]);
   });
 });
+
+describe("signal delivery", () => {
+  it("handlers run for tgkill, SIGSEGV and SIGTRAP with Linux's frame, and return through rt_sigreturn (as under QEMU)", async () => {
+    const r = await run("signals", []);
+    expect(r.out).toBe("SIGUSR1 handled\nSIGSEGV handled\nSIGTRAP handled\n");
+    expect(r.status).toBe(0);
+    const q = qemu("signals", []);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import type { AddressSpace } from "../mm/address-space.js";
 import type { FdTable } from "../fs/fd-table.js";
+import type { AltStack, SavedRegs, SigInfo } from "../signals/frame.js";
 import type { Kernel } from "./kernel.js";
 
 /** User and group ids of a process. */
@@ -84,8 +85,24 @@ export interface ThreadExit {
   readonly signal?: number;
 }
 
+/** A thread's registers as the signal code reads and writes them (the runner provides it over the vCPU state). */
+export interface CpuRegs {
+  /** A snapshot of pc, x1..x31, f0..f31 and fcsr. */
+  read(): SavedRegs;
+  /** Sets them all. */
+  write(r: SavedRegs): void;
+}
+
 /** One guest thread (one vCPU worker when running). */
 export class Thread {
+  /** Signals sent to this thread and not delivered yet (blocked, or waiting for the runner). */
+  readonly pending: SigInfo[] = [];
+  /** sigaltstack (disabled by default). */
+  altstack: AltStack = { sp: 0, flags: 2, size: 0 };
+  /** The registers, while the thread runs (rt_sigreturn needs them). */
+  cpu: CpuRegs | undefined;
+  /** Set by rt_sigreturn: the registers were restored, a0 and the pc must not be touched. */
+  sigreturned = false;
   /** CLONE_CHILD_CLEARTID / set_tid_address: written 0 and futex-woken when the thread exits. */
   clearChildTid = 0;
   /** set_robust_list head and length. */
@@ -125,6 +142,8 @@ export class Process {
   auxv: readonly (readonly [number, bigint])[] = [];
   /** argv as NUL-terminated strings (/proc/self/cmdline). */
   cmdline: Uint8Array = new Uint8Array(0);
+  /** Address of the rt_sigreturn trampoline page (the runner maps it), 0 when none. */
+  sigTrampoline = 0;
   /** PR_SET_DUMPABLE. */
   dumpable = true;
   /** PR_SET_PDEATHSIG. */

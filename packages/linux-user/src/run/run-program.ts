@@ -8,19 +8,22 @@
  * @module
  */
 import {
-  BareMetal, Cause, CpuOffset, cpuExec, createExecShared, createRiscvTarget, RISCV_EXIT_EXCEPTION, type CpuExit, xOffset,
+  BareMetal, Cause, CpuOffset, cpuExec, createExecShared, createRiscvTarget, fOffset, RISCV_EXIT_EXCEPTION, type CpuExit, type Translator, xOffset,
 } from "@wasmu/tcg";
 import { FdTable } from "../fs/fd-table.js";
 import { HostStream } from "../fs/host-file.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { LoadError } from "../loader/elf-image.js";
+import { MapFlag, Prot } from "../mm/constants.js";
+import { deliverPending, deliverSignal } from "../signals/deliver.js";
+import { type SavedRegs, SIGRETURN_TRAMPOLINE } from "../signals/frame.js";
 import { loadProgram } from "../loader/load-elf.js";
 import { AddressSpace } from "../mm/address-space.js";
 import { tcgCodeHook } from "../mm/code-hook.js";
 import { guestMemoryOfExec } from "../mm/guest-memory.js";
 import { tbContextMmapLock } from "../mm/mmap-lock.js";
 import type { Kernel } from "../process/kernel.js";
-import type { Thread } from "../process/process.js";
+import type { CpuRegs, Thread } from "../process/process.js";
 import { O, type SyscallArgs } from "../syscalls/abi.js";
 import type { SyscallDispatcher } from "../syscalls/dispatch.js";
 import { createLinuxDispatcher } from "../syscalls/linux.js";
@@ -96,6 +99,34 @@ function signalOf(e: CpuExit, cause: bigint): number {
   }
 }
 
+/** The registers of a RISC-V CPU state, for signal frames. */
+function cpuRegs(st: DataView, tr: Translator): CpuRegs {
+  return {
+    read(): SavedRegs {
+      const x: bigint[] = [];
+      const f: bigint[] = [];
+      for (let i = 0; i < 32; i++) {
+        x.push(st.getBigUint64(xOffset(i), true));
+        f.push(st.getBigUint64(fOffset(i), true));
+      }
+      return { pc: tr.getPc(st), x, f, fcsr: (st.getUint32(CpuOffset.FFLAGS, true) & 0x1f) | ((st.getUint32(CpuOffset.FRM, true) & 7) << 5) };
+    },
+    write(r: SavedRegs): void {
+      for (let i = 1; i < 32; i++) st.setBigUint64(xOffset(i), BigInt.asUintN(64, r.x[i]!), true);
+      for (let i = 0; i < 32; i++) st.setBigUint64(fOffset(i), BigInt.asUintN(64, r.f[i]!), true);
+      st.setUint32(CpuOffset.FFLAGS, r.fcsr & 0x1f, true);
+      st.setUint32(CpuOffset.FRM, (r.fcsr >> 5) & 7, true);
+      tr.setPc(st, r.pc);
+    },
+  };
+}
+
+/** si_code values of synchronous signals. */
+const SEGV_MAPERR = 1;
+const BUS_ADRALN = 1;
+const ILL_ILLOPC = 1;
+const TRAP_BRKPT = 1;
+
 /** Loads and runs a program to its exit. A {@link LoadError} when it cannot be loaded. */
 export async function runProgram(opts: RunOptions): Promise<RunResult | LoadError> {
   const translator = createRiscvTarget();
@@ -113,6 +144,14 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
   for (const f of stdio) files.install(f, false);
   const thread: Thread = opts.kernel.createProcess({ mm, files, exe: opts.path, cwd: opts.cwd ?? process.cwd() });
+  // The rt_sigreturn trampoline, on a page of its own where Linux has the vDSO.
+  const tramp = mm.mmap(0, mm.pageSize, Prot.READ | Prot.EXEC, MapFlag.PRIVATE | MapFlag.ANONYMOUS);
+  if (tramp >= 0) {
+    mm.poke(tramp, SIGRETURN_TRAMPOLINE);
+    mm.locked(() => mm.vmas.update(tramp, tramp + mm.pageSize, (v) => ({ ...v, name: "[vdso]" })));
+    thread.proc.sigTrampoline = tramp;
+  }
+  thread.cpu = cpuRegs(bm.state, translator);
   thread.proc.auxv = loaded.stack.auxv;
   thread.proc.cmdline = new TextEncoder().encode(opts.argv.map((a) => `${a}\0`).join(""));
   const dispatcher = opts.dispatcher ?? createLinuxDispatcher();
@@ -134,13 +173,34 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
         const a = [10, 11, 12, 13, 14, 15].map((r) => st.getBigUint64(xOffset(r), true)) as unknown as SyscallArgs;
         const r = dispatcher.dispatch(thread, nr, a);
         const v = typeof r === "bigint" ? r : await r;
-        st.setBigUint64(xOffset(10), BigInt.asUintN(64, v), true);
-        translator.setPc(st, pc + 4n);
+        if (thread.sigreturned) {
+          thread.sigreturned = false;
+        } else {
+          st.setBigUint64(xOffset(10), BigInt.asUintN(64, v), true);
+          translator.setPc(st, pc + 4n);
+        }
         if (thread.exit !== undefined) return thread.exit.signal !== undefined ? killedBy(thread.exit.signal) : { status: thread.exit.status };
+        const d = deliverPending(thread);
+        if (typeof d === "object") return killedBy(d.kill);
         if (opts.maxSyscalls !== undefined && ++syscalls >= opts.maxSyscalls) return { status: 255, message: "too many system calls" };
         continue;
       }
-      return killedBy(signalOf(e, cause));
+      // A synchronous signal: a memory fault, an illegal instruction, a breakpoint.
+      const sig = signalOf(e, cause);
+      let info;
+      if (e.kind === "fault") {
+        info = { signo: sig, code: sig === 7 ? BUS_ADRALN : SEGV_MAPERR, addr: e.addr };
+      } else if (e.kind === "fetch_fault") {
+        info = { signo: sig, code: SEGV_MAPERR, addr: e.pc };
+      } else {
+        const pc = pending ? st.getBigUint64(CpuOffset.EXC_PC, true) : translator.getPc(st);
+        st.setUint32(CpuOffset.EXC_PENDING, 0, true);
+        translator.setPc(st, pc);
+        info = { signo: sig, code: sig === 4 ? ILL_ILLOPC : sig === 5 ? TRAP_BRKPT : SEGV_MAPERR, addr: pc };
+      }
+      const d = deliverSignal(thread, info, true);
+      if (typeof d === "object") return killedBy(d.kill);
+      if (d === "ignored") return killedBy(sig);
     }
   } finally {
     files.closeAll();

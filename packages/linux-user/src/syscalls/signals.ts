@@ -10,29 +10,36 @@
 import { Errno } from "../errno.js";
 import { addr, int } from "./abi.js";
 import type { Thread } from "../process/process.js";
+import { DEFAULT_IGNORED, sigBit, Ss } from "../signals/deliver.js";
+import { decodeSigframe, RT_SIGFRAME_SIZE } from "../signals/frame.js";
 import type { SyscallFamily } from "./dispatch.js";
-import { getU64s, putU64s } from "./guest-io.js";
+import { get, getU64s, put, putU64s } from "./guest-io.js";
 
 /** Signal numbers wasmu needs by name. */
 export const Sig = { SIGKILL: 9, SIGSTOP: 19, NSIG: 64 } as const;
+/** si_code of kill (SI_USER) and tkill/tgkill (SI_TKILL). */
+const SI_USER = 0;
+const SI_TKILL = -6;
+/** Linux's MINSIGSTKSZ for riscv64. */
+const MINSIGSTKSZ = 2048;
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
 /** SIGKILL and SIGSTOP can be neither blocked nor caught. */
 const UNBLOCKABLE = (1n << BigInt(Sig.SIGKILL - 1)) | (1n << BigInt(Sig.SIGSTOP - 1));
 
-/** Signals whose default action is to ignore them (SIGCHLD, SIGCONT, SIGURG, SIGWINCH; the stop signals, without job control). */
-const DEFAULT_IGNORED = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
-
-/** Sends `sig` to the calling process: the default action, or nothing when ignored; handlers are not run yet. */
-function sendToSelf(t: Thread, sig: number): number {
+/**
+ * Sends `sig` to the calling thread's process: nothing for signal 0 or an ignored one, a
+ * pending signal for a handler or a blocked signal (the runner delivers it after the
+ * call), the default action otherwise.
+ */
+function sendToSelf(t: Thread, sig: number, code: number): number {
   if (sig < 0 || sig > Sig.NSIG) return -Errno.EINVAL;
   if (sig === 0) return 0;
-  const act = t.proc.sigactions.get(sig);
-  const handler = act?.handler ?? 0n;
+  const handler = t.proc.sigactions.get(sig)?.handler ?? 0n;
   if (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig))) return 0;
-  if (handler !== 0n) {
-    t.proc.kernel.warnOnce(`signal-handler:${sig}`, `wasmu: signal ${sig} has a handler; delivery to handlers is not implemented yet (ignored)`);
+  if (handler !== 0n || (t.sigmask & sigBit(sig)) !== 0n) {
+    t.pending.push({ signo: sig, code, pid: t.proc.pid, uid: t.proc.creds.uid });
     return 0;
   }
   t.exit = { status: 128 + sig, group: true, signal: sig };
@@ -68,11 +75,57 @@ export const signalSyscalls: SyscallFamily = {
     if (next !== undefined) t.sigmask = next & ~UNBLOCKABLE;
     return 0;
   },
-  kill: (t, a) => (isSelf(t, int(a[0])) ? sendToSelf(t, int(a[1])) : -Errno.ESRCH),
-  tkill: (t, a) => (t.proc.threads.has(int(a[0])) ? sendToSelf(t, int(a[1])) : int(a[0]) <= 0 ? -Errno.EINVAL : -Errno.ESRCH),
+  kill: (t, a) => (isSelf(t, int(a[0])) ? sendToSelf(t, int(a[1]), SI_USER) : -Errno.ESRCH),
+  tkill: (t, a) => (t.proc.threads.has(int(a[0])) ? sendToSelf(t, int(a[1]), SI_TKILL) : int(a[0]) <= 0 ? -Errno.EINVAL : -Errno.ESRCH),
   tgkill: (t, a) => {
     if (int(a[0]) <= 0 || int(a[1]) <= 0) return -Errno.EINVAL;
-    return int(a[0]) === t.proc.pid && t.proc.threads.has(int(a[1])) ? sendToSelf(t, int(a[2])) : -Errno.ESRCH;
+    return int(a[0]) === t.proc.pid && t.proc.threads.has(int(a[1])) ? sendToSelf(t, int(a[2]), SI_TKILL) : -Errno.ESRCH;
+  },
+  rt_sigreturn: (t) => {
+    const cpu = t.cpu;
+    if (cpu === undefined) return -Errno.ENOSYS;
+    const sp = Number(BigInt.asUintN(53, cpu.read().x[2]!));
+    const b = get(t, sp, RT_SIGFRAME_SIZE);
+    if (typeof b === "number") {
+      t.exit = { status: 128 + 11, group: true, signal: 11 };
+      return 0;
+    }
+    const { regs, mask } = decodeSigframe(b);
+    cpu.write(regs);
+    t.sigmask = mask & ~UNBLOCKABLE;
+    t.sigreturned = true;
+    return regs.x[10]!;
+  },
+  sigaltstack: (t, a) => {
+    const ss = addr(a[0]);
+    const old = addr(a[1]);
+    const sp = t.cpu !== undefined ? Number(BigInt.asUintN(53, t.cpu.read().x[2]!)) : 0;
+    const cur = t.altstack;
+    const on = cur.flags !== Ss.DISABLE && sp > cur.sp && sp <= cur.sp + cur.size;
+    let next;
+    if (ss !== 0) {
+      const v = get(t, ss, 24);
+      if (typeof v === "number") return v;
+      const dv = new DataView(v.buffer);
+      const flags = dv.getInt32(8, true);
+      const size = Number(dv.getBigUint64(16, true));
+      if (on) return -Errno.EPERM;
+      if ((flags & ~(Ss.DISABLE | Ss.AUTODISARM | Ss.ONSTACK)) !== 0) return -Errno.EINVAL;
+      if ((flags & Ss.DISABLE) !== 0) next = { sp: 0, flags: Ss.DISABLE, size: 0 };
+      else if (size < MINSIGSTKSZ) return -Errno.ENOMEM;
+      else next = { sp: Number(dv.getBigUint64(0, true)), flags: flags & Ss.AUTODISARM, size };
+    }
+    if (old !== 0) {
+      const b = new Uint8Array(24);
+      const dv = new DataView(b.buffer);
+      dv.setBigUint64(0, BigInt(cur.sp), true);
+      dv.setInt32(8, on ? Ss.ONSTACK : cur.flags, true);
+      dv.setBigUint64(16, BigInt(cur.size), true);
+      const r = put(t, old, b);
+      if (r < 0) return r;
+    }
+    if (next !== undefined) t.altstack = next;
+    return 0;
   },
   rt_sigaction: (t, a) => {
     if (Number(BigInt.asUintN(64, a[3])) !== 8) return -Errno.EINVAL;

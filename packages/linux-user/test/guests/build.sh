@@ -11,3 +11,5 @@ $CC -O2 -Wl,--build-id=none -o hello-dyn hello-dyn.c
 riscv64-linux-gnu-strip hello auxv-dump auxv-dump-pie hello-dyn
 $CC $FLAGS -static -nostdlib -o null-deref null-deref.S
 riscv64-linux-gnu-strip null-deref
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o signals signals.c
+riscv64-linux-gnu-strip signals
