@@ -48,6 +48,7 @@ export { fileIoSyscalls } from "./syscalls/files-io.js";
 export { filePathSyscalls } from "./syscalls/files-path.js";
 export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { threadSyscalls } from "./syscalls/threads.js";
+export { Poll, pollSyscalls } from "./syscalls/poll.js";
 export { FutexOp, futexWake, futexSyscalls } from "./syscalls/futex.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";

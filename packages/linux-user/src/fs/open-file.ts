@@ -118,6 +118,19 @@ export abstract class OpenFile {
     return undefined;
   }
 
+  /**
+   * Readiness for poll: POLLIN (1) / POLLOUT (4) / POLLERR (8) / POLLHUP (0x10) bits.
+   * Files and streams whose state the emulator cannot observe are always ready.
+   */
+  pollState(): number {
+    return (this.readable ? 1 : 0) | (this.writable ? 4 : 0);
+  }
+
+  /** A promise settled when the readiness may have changed, or undefined when it never changes. */
+  changed(): Promise<void> | undefined {
+    return undefined;
+  }
+
   /** Bytes for a file mapping: `len` bytes from `offset` (shorter at end of file), or -errno (ENODEV). */
   mapData(_offset: number, _len: number): Uint8Array | number {
     return -Errno.ENODEV;
@@ -156,6 +169,10 @@ export class MemoryStream extends OpenFile {
   /** Everything written, as a string. */
   get text(): string {
     return Buffer.concat(this.output).toString("utf8");
+  }
+
+  override pollState(): number {
+    return 1 | 4;
   }
 
   override read(buf: Uint8Array): number {

@@ -134,6 +134,16 @@ export class PipeEnd extends OpenFile {
   override stat(): FileStat {
     return syntheticStat(0o10600, this.pipe.ino);
   }
+
+  override pollState(): number {
+    const p = this.pipe;
+    if (this.end === "read") return (p.size > 0 ? 1 : 0) | (p.writers === 0 ? 0x10 : 0);
+    return p.readers === 0 ? 8 : p.capacity - p.size >= PIPE_BUF ? 4 : 0;
+  }
+
+  override changed(): Promise<void> {
+    return this.pipe.changed();
+  }
 }
 
 /** pipe2: a new pipe's read and write ends. */

@@ -10,13 +10,14 @@ import { futexSyscalls } from "./futex.js";
 import { filePathSyscalls } from "./files-path.js";
 import { identitySyscalls } from "./identity.js";
 import { memorySyscalls } from "./memory.js";
+import { pollSyscalls } from "./poll.js";
 import { signalSyscalls } from "./signals.js";
 import { threadSyscalls } from "./threads.js";
 import { timeSyscalls } from "./time.js";
 
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
-  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
+  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, pollSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { Errno, Poll } from "../src/index.js";
+import { FakeProcess } from "./support/fake-process.js";
+
+function pollfds(p: FakeProcess, entries: [number, number][]): number {
+  const a = p.alloc(entries.length * 8);
+  const b = new Uint8Array(entries.length * 8);
+  const v = new DataView(b.buffer);
+  entries.forEach(([fd, ev], i) => {
+    v.setInt32(i * 8, fd, true);
+    v.setUint16(i * 8 + 4, ev, true);
+  });
+  p.mm.write(a, b);
+  return a;
+}
+
+function revents(p: FakeProcess, a: number, i: number): number {
+  return new DataView(p.bytes(a + i * 8 + 6, 2).buffer).getUint16(0, true);
+}
+
+describe("ppoll and pselect6", () => {
+  it("reports ready descriptors, POLLNVAL for closed ones, and times out on an empty pipe", async () => {
+    const p = new FakeProcess();
+    const fds = p.alloc(8);
+    await p.n("pipe2", fds, 0);
+    const a = pollfds(p, [[3, Poll.IN], [4, Poll.OUT], [1, Poll.OUT], [99, Poll.IN], [-1, Poll.IN]]);
+    expect(await p.n("ppoll", a, 5, 0, 0, 8)).toBe(3);
+    expect([0, 1, 2, 3, 4].map((i) => revents(p, a, i))).toEqual([0, Poll.OUT, Poll.OUT, Poll.NVAL, 0]);
+    const ts = p.alloc(16);
+    p.mm.write(ts, new Uint8Array(new BigInt64Array([0n, 20_000_000n]).buffer));
+    const b = pollfds(p, [[3, Poll.IN]]);
+    expect(await p.n("ppoll", b, 1, ts, 0, 8)).toBe(0);
+    expect(await p.n("ppoll", b, -1, ts, 0, 8)).toBe(-Errno.EINVAL);
+  });
+
+  it("wakes when a pipe gets data, and sees the writer's close as POLLHUP", async () => {
+    const p = new FakeProcess();
+    const fds = p.alloc(8);
+    await p.n("pipe2", fds, 0);
+    const a = pollfds(p, [[3, Poll.IN]]);
+    const waiting = p.call("ppoll", a, 1, 0, 0, 8);
+    await p.n("write", 4, p.str("x"), 1);
+    expect(Number(await waiting)).toBe(1);
+    expect(revents(p, a, 0)).toBe(Poll.IN);
+    await p.n("close", 4);
+    const buf = p.alloc(8);
+    await p.n("read", 3, buf, 8);
+    expect(await p.n("ppoll", a, 1, 0, 0, 8)).toBe(1);
+    expect(revents(p, a, 0)).toBe(Poll.HUP);
+  });
+
+  it("pselect6 fills fd_sets", async () => {
+    const p = new FakeProcess();
+    const fds = p.alloc(8);
+    await p.n("pipe2", fds, 0);
+    const r = p.alloc(8);
+    const w = p.alloc(8);
+    p.mm.write(r, new Uint8Array(new BigUint64Array([0b11000n]).buffer));
+    p.mm.write(w, new Uint8Array(new BigUint64Array([0b10010n]).buffer));
+    expect(await p.n("pselect6", 5, r, w, 0, 0, 0)).toBe(2);
+    expect([p.u64(r), p.u64(w)]).toEqual([0n, 0b10010n]);
+    p.mm.write(r, new Uint8Array(new BigUint64Array([1n << 40n]).buffer));
+    expect(await p.n("pselect6", 41, r, 0, 0, 0, 0)).toBe(-Errno.EBADF);
+  });
+});
