@@ -10,6 +10,16 @@ import { stressKey, type TbMixResult } from "../src/tb/testing/tb-stress.js";
 import { tbFind } from "../src/tb/tb-maint.js";
 import { DEBUG_TCG, distModule, runInWorker, runWorkers } from "./sync-workers.js";
 
+/**
+ * Resolves once `count` readers have announced themselves in word [1] of `stop`, so the
+ * writers start only when every reader runs (worker start-up on a loaded machine can
+ * otherwise outlast the whole write phase, leaving the readers nothing to race with).
+ */
+async function readersStarted(stop: SharedArrayBuffer, count: number): Promise<void> {
+  const words = new Int32Array(stop);
+  while (Atomics.load(words, 1) < count) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 // A broken protocol tends to hang rather than fail: give up well before vitest's 60 s.
 const STRESS_TIMEOUT_MS = 30_000;
 
@@ -36,10 +46,11 @@ describe.each([
 ])("TB machinery under concurrency, $mode", ({ tbLockMode, userMode }) => {
   it("4 writers (lookup/create, chain, invalidate TBs and ranges) + 2 lock-free readers keep every structure consistent", async () => {
     const shared = arena({ tbLockMode, userMode });
-    const stop = new SharedArrayBuffer(4);
+    const stop = new SharedArrayBuffer(8);
     const readers = [4, 5].map((vcpu) =>
       runInWorker<{ lookups: number; hits: number; torn: number }>(stress, "readerWorker", { shared, vcpu, seed: 99 + vcpu, keys: KEYS, pages: PAGES, stop }),
     );
+    await readersStarted(stop, 2);
     const writers = await runWorkers<TbMixResult>(stress, "tbMixWorker", 4, (vcpu) => ({
       shared,
       vcpu,
@@ -97,10 +108,11 @@ describe("lock-free lookups in a churning chain", () => {
       expect(tbFind(main, stressKey(pinned + i, PAGES), () => new Uint8Array(8), -1, 0)).toBeGreaterThanOrEqual(0);
       expect(tbFind(main, stressKey(i, PAGES), () => new Uint8Array(8), -1, 0)).toBeGreaterThanOrEqual(0);
     }
-    const stop = new SharedArrayBuffer(4);
+    const stop = new SharedArrayBuffer(8);
     const readers = [5, 6].map((vcpu) =>
       runInWorker<{ lookups: number; misses: number; torn: number }>(stress, "pinnedReaderWorker", { shared, vcpu, seed: vcpu, keys, pages: PAGES, stop, pinned }),
     );
+    await readersStarted(stop, 2);
     const churn = await runWorkers<TbMixResult>(stress, "churnWorker", 3, (i) => ({
       shared,
       vcpu: i + 1,

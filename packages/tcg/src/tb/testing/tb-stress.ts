@@ -216,7 +216,11 @@ export interface ReaderArgs {
   readonly keys: number;
   /** Guest pages. */
   readonly pages: number;
-  /** Stop once this word of `stop` becomes non-zero. */
+  /**
+   * Two words: stop once [0] becomes non-zero; [1] counts readers that have started, so
+   * that a test can start its writers only once every reader is running (worker start-up
+   * on a loaded machine can otherwise outlast the whole write phase).
+   */
   readonly stop: SharedArrayBuffer;
 }
 
@@ -224,6 +228,8 @@ export interface ReaderArgs {
 export function readerWorker(a: ReaderArgs): { lookups: number; hits: number; torn: number } {
   const ctx = attachTbContext(a.shared, createSyncThread(a.vcpu), a.vcpu);
   const stop = new Int32Array(a.stop);
+  Atomics.add(stop, 1, 1);
+  Atomics.notify(stop, 1);
   const rng = new Rng(a.seed);
   let lookups = 0;
   let hits = 0;
@@ -388,6 +394,8 @@ export interface PinnedReaderArgs extends ReaderArgs {
 export function pinnedReaderWorker(a: PinnedReaderArgs): { lookups: number; misses: number; torn: number } {
   const ctx = attachTbContext(a.shared, createSyncThread(a.vcpu), a.vcpu);
   const stop = new Int32Array(a.stop);
+  Atomics.add(stop, 1, 1);
+  Atomics.notify(stop, 1);
   const rng = new Rng(a.seed);
   let lookups = 0;
   let misses = 0;
@@ -465,3 +473,4 @@ export function regionWorker(a: RegionArgs): [number, number] {
   }
   return [n, doubles];
 }
+
