@@ -46,6 +46,7 @@ export { Clock, clockNs, timeSyscalls } from "./syscalls/time.js";
 export { memorySyscalls } from "./syscalls/memory.js";
 export { fileIoSyscalls } from "./syscalls/files-io.js";
 export { filePathSyscalls } from "./syscalls/files-path.js";
+export { fileMoreSyscalls } from "./syscalls/files-more.js";
 export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { threadSyscalls } from "./syscalls/threads.js";
 export { Poll, pollSyscalls } from "./syscalls/poll.js";

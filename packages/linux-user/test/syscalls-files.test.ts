@@ -232,6 +232,34 @@ describe("status and directories", () => {
   });
 });
 
+describe("more file calls", () => {
+  it("fchmodat, symlinkat, linkat, truncate, statfs, close_range, getrusage", async () => {
+    const p = proc();
+    writeFileSync(`${work}/m.txt`, "12345");
+    expect(await p.n("fchmodat", AT.FDCWD, p.str("m.txt"), 0o600, 0)).toBe(0);
+    expect(statSync(`${work}/m.txt`).mode & 0o777).toBe(0o600);
+    expect(await p.n("symlinkat", p.str("m.txt"), AT.FDCWD, p.str("m.lnk"))).toBe(0);
+    expect(lstatSync(`${work}/m.lnk`).isSymbolicLink()).toBe(true);
+    expect(await p.n("linkat", AT.FDCWD, p.str("m.txt"), AT.FDCWD, p.str("m.hard"), 0)).toBe(0);
+    expect(statSync(`${work}/m.txt`).nlink).toBe(2);
+    expect(await p.n("truncate", p.str("m.hard"), 2)).toBe(0);
+    expect(readFileSync(`${work}/m.txt`, "utf8")).toBe("12");
+    const sf = p.alloc(120);
+    expect(await p.n("statfs", p.str("/etc"), sf)).toBe(0);
+    expect(p.u64(sf + 8)).toBeGreaterThan(0n);
+    const a = await p.n("dup", 1);
+    const b = await p.n("dup", 1);
+    expect(await p.n("close_range", a, b, 4)).toBe(0);
+    expect(await p.n("fcntl", b, F.GETFD, 0)).toBe(1);
+    expect(await p.n("close_range", a, 0xffffffff, 0)).toBe(0);
+    expect(await p.n("fcntl", a, F.GETFD, 0)).toBe(-Errno.EBADF);
+    expect(await p.n("close_range", 5, 4, 0)).toBe(-Errno.EINVAL);
+    const ru = p.alloc(144);
+    expect(await p.n("getrusage", 0, ru)).toBe(0);
+    expect(await p.n("getrusage", 7, ru)).toBe(-Errno.EINVAL);
+  });
+});
+
 describe("descriptors: dup3, fcntl, ioctl, pipe2", () => {
   it("dup3 and fcntl follow Linux's rules", async () => {
     const p = proc();
