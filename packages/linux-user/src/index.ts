@@ -25,6 +25,7 @@ export { type IoResult, type TerminalSize, OpenFile, MemoryStream, syntheticStat
 export { HostFile, HostStream, statOfHost, hostOpenFlags } from "./fs/host-file.js";
 export { PipeBuffer, PipeEnd, createPipe, PIPE_CAPACITY, PIPE_BUF } from "./fs/pipe.js";
 export { type FdEntry, FdTable, DEFAULT_NOFILE } from "./fs/fd-table.js";
+export { Efd, EventFd } from "./fs/eventfd.js";
 export { GeneratedFile, procSelfPath, formatMaps, formatCpuinfo, openProcFile, readProcLink } from "./fs/proc.js";
 
 // ---- Processes and the kernel (src/process)

@@ -63,3 +63,30 @@ describe("ppoll and pselect6", () => {
     expect(await p.n("pselect6", 41, r, 0, 0, 0, 0)).toBe(-Errno.EBADF);
   });
 });
+
+describe("eventfd2", () => {
+  it("counts writes, reads the counter (or 1 as a semaphore), blocks at zero, and polls", async () => {
+    const p = new FakeProcess();
+    const fd = await p.n("eventfd2", 2, 0);
+    const b = p.alloc(8);
+    p.mm.write(b, new Uint8Array(new BigUint64Array([3n]).buffer));
+    expect(await p.n("write", fd, b, 8)).toBe(8);
+    expect(await p.n("read", fd, b, 8)).toBe(8);
+    expect(p.u64(b)).toBe(5n);
+    const pending = p.call("read", fd, b, 8);
+    const w = p.alloc(8);
+    p.mm.write(w, new Uint8Array(new BigUint64Array([1n]).buffer));
+    expect(await p.n("write", fd, w, 8)).toBe(8);
+    expect(Number(await pending)).toBe(8);
+    expect(await p.n("read", fd, b, 4)).toBe(-Errno.EINVAL);
+    const sem = await p.n("eventfd2", 2, 1 | 0o4000);
+    expect(await p.n("read", sem, b, 8)).toBe(8);
+    expect(p.u64(b)).toBe(1n);
+    expect(await p.n("read", sem, b, 8)).toBe(8);
+    expect(await p.n("read", sem, b, 8)).toBe(-Errno.EAGAIN);
+    const a = pollfds(p, [[sem, Poll.IN | Poll.OUT]]);
+    expect(await p.n("ppoll", a, 1, 0, 0, 8)).toBe(1);
+    expect(revents(p, a, 0)).toBe(Poll.OUT);
+    expect(await p.n("eventfd2", 0, 0x10)).toBe(-Errno.EINVAL);
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Descriptor-table calls: close, dup, dup3, fcntl, ioctl (the terminal requests
- * programs ask at start-up), pipe2.
+ * programs ask at start-up), pipe2, eventfd2.
  *
  * @module
  */
 import { Errno } from "../errno.js";
+import { Efd, EventFd } from "../fs/eventfd.js";
 import { createPipe, PipeEnd } from "../fs/pipe.js";
 import type { Thread } from "../process/process.js";
 import { addr, F, int, O, uint } from "./abi.js";
@@ -128,6 +129,11 @@ export const fileFdSyscalls: SyscallFamily = {
   },
   fcntl: (t, a) => fcntl(t, int(a[0]), int(a[1]), a[2]),
   ioctl: (t, a) => ioctl(t, int(a[0]), uint(a[1]), addr(a[2])),
+  eventfd2: (t, a) => {
+    const flags = uint(a[1]);
+    if ((flags & ~(Efd.SEMAPHORE | Efd.CLOEXEC | Efd.NONBLOCK)) !== 0) return -Errno.EINVAL;
+    return t.proc.files.install(new EventFd(BigInt(uint(a[0])), (flags & Efd.SEMAPHORE) !== 0, flags), (flags & O.CLOEXEC) !== 0);
+  },
   pipe2: (t, a) => {
     const flags = uint(a[1]);
     if ((flags & ~(O.CLOEXEC | O.NONBLOCK | O.DIRECT)) !== 0) return -Errno.EINVAL;
