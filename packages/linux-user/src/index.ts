@@ -64,3 +64,6 @@ export {
   type SavedRegs, type SigInfo, type AltStack, RT_SIGFRAME_SIZE, UC_OFFSET, Uc, MC_FP, SIGRETURN_TRAMPOLINE, encodeSigframe, decodeSigframe,
 } from "./signals/frame.js";
 export { type Delivery, Sa, Ss, DEFAULT_IGNORED, sigBit, deliverSignal, deliverPending } from "./signals/deliver.js";
+
+// ---- The worker-to-kernel system call slot (src/kernel-link)
+export { CHANNEL_BYTES, ChannelState, CHANNEL_CLOSED_RESULT, SyscallChannel } from "./kernel-link/syscall-channel.js";
