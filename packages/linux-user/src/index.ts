@@ -30,7 +30,7 @@ export { GeneratedFile, procSelfPath, formatMaps, formatCpuinfo, openProcFile, r
 
 // ---- Processes and the kernel (src/process)
 export {
-  type Credentials, type CpuRegs, type Limit, type SigAction, type ThreadExit, Thread, Process, Rlimit, RLIM_INFINITY, RLIM_NLIMITS, defaultLimits,
+  type Credentials, type CpuRegs, type CloneRequest, type ThreadHost, type Limit, type SigAction, type ThreadExit, Thread, Process, Rlimit, RLIM_INFINITY, RLIM_NLIMITS, defaultLimits,
 } from "./process/process.js";
 export { type HostClock, type KernelOptions, Kernel, nodeClock, hostCredentials } from "./process/kernel.js";
 
@@ -49,7 +49,7 @@ export { fileIoSyscalls } from "./syscalls/files-io.js";
 export { filePathSyscalls } from "./syscalls/files-path.js";
 export { fileMoreSyscalls } from "./syscalls/files-more.js";
 export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
-export { threadSyscalls } from "./syscalls/threads.js";
+export { Clone, threadSyscalls } from "./syscalls/threads.js";
 export { Poll, pollSyscalls } from "./syscalls/poll.js";
 export { FutexOp, futexWake, futexSyscalls } from "./syscalls/futex.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";

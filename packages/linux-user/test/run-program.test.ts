@@ -93,3 +93,13 @@ describe("signal delivery", () => {
     expect([r.out, r.status]).toEqual([q.out, q.status]);
   });
 });
+
+describe("threads", () => {
+  it("clone(CLONE_THREAD...) threads share memory, get their tid and tp, and are joined through CLONE_CHILD_CLEARTID + futex (as under QEMU)", async () => {
+    const r = await run("threads", []);
+    expect(r.out).toBe("total 200020000 ok\n");
+    expect(r.status).toBe(0);
+    const q = qemu("threads", []);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
+  });
+});

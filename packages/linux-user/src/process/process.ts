@@ -85,6 +85,26 @@ export interface ThreadExit {
   readonly signal?: number;
 }
 
+/** What clone(2) asked for (CLONE_* flags and the pointers). */
+export interface CloneRequest {
+  /** CLONE_* flags (low bits: the exit signal). */
+  readonly flags: number;
+  /** The child's stack pointer (0: the parent's). */
+  readonly stack: bigint;
+  /** CLONE_PARENT_SETTID target. */
+  readonly ptid: number;
+  /** CLONE_SETTLS value for tp. */
+  readonly tls: bigint;
+  /** CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID target. */
+  readonly ctid: number;
+}
+
+/** Whoever runs the process's vCPUs: creates threads (the runner implements it). */
+export interface ThreadHost {
+  /** Starts a thread for `parent`'s clone: the new tid or -errno. */
+  clone(parent: Thread, req: CloneRequest): number;
+}
+
 /** A thread's registers as the signal code reads and writes them (the runner provides it over the vCPU state). */
 export interface CpuRegs {
   /** A snapshot of pc, x1..x31, f0..f31 and fcsr. */
@@ -142,6 +162,8 @@ export class Process {
   auxv: readonly (readonly [number, bigint])[] = [];
   /** argv as NUL-terminated strings (/proc/self/cmdline). */
   cmdline: Uint8Array = new Uint8Array(0);
+  /** Creates threads (clone with CLONE_THREAD); undefined when the runner cannot. */
+  threadHost: ThreadHost | undefined;
   /** Address of the rt_sigreturn trampoline page (the runner maps it), 0 when none. */
   sigTrampoline = 0;
   /** PR_SET_DUMPABLE. */

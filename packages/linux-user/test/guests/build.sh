@@ -13,3 +13,5 @@ $CC $FLAGS -static -nostdlib -o null-deref null-deref.S
 riscv64-linux-gnu-strip null-deref
 $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o signals signals.c
 riscv64-linux-gnu-strip signals
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o threads threads.c
+riscv64-linux-gnu-strip threads

@@ -51,4 +51,4 @@ void cmain(void) {
   sys(94, 0, 0, 0, 0);
 }
 
-asm(".globl _start\n_start:\n call cmain\n");
+asm(".globl _start\n_start:\n .option push\n .option norelax\n la gp, __global_pointer$\n .option pop\n call cmain\n");
