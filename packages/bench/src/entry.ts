@@ -48,6 +48,19 @@ export interface FunctionTarget {
   readonly run: MicroFunction;
   /** Calls are repeated until a sample lasts at least this long (default 100 ms). */
   readonly minSampleMs?: number;
+  /**
+   * Figures that are not a throughput (a cost per item, a size, a share), read once after
+   * the measured runs; the table and the report print them under the side.
+   */
+  readonly figures?: () => readonly Figure[];
+}
+
+/** A reported figure of a function side: "translate per TB", 41.2, "µs". */
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  /** Printed after the value ("µs", "B/insn", "%"). */
+  readonly unit: string;
 }
 
 /** What runs in one side of a measurement. */

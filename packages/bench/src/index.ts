@@ -8,6 +8,7 @@ export type {
   Comparator,
   CompareWorkload,
   CurveWorkload,
+  Figure,
   FunctionTarget,
   Requirement,
   SingleWorkload,

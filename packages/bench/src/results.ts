@@ -1,5 +1,6 @@
 // The shape of a bench run's results: what the JSON file holds and the reports draw.
 import type { GuestPackage } from "./guests/manifest.js";
+import type { Figure } from "./entry.js";
 import type { Summary } from "./stats.js";
 
 /** One measured run of one side. Command runs fill every field; function runs have no exit status. */
@@ -29,6 +30,8 @@ export interface SideResult {
   readonly rss: Summary | null;
   /** Units per second, per sample, for functions. */
   readonly throughput: Summary | null;
+  /** The function's own figures (see FunctionTarget.figures), read after the measured runs. */
+  readonly figures?: readonly Figure[];
 }
 
 /** Pairwise ratio candidate / baseline of the time per unit. */

@@ -117,3 +117,17 @@ describe("the SVG charts", () => {
     expect(() => parseXml("<svg/><svg/>")).toThrow();
   });
 });
+
+describe("a function side's figures", () => {
+  it("are printed under its row, in the table and in the Markdown report", () => {
+    const r = sampleResults();
+    const e = r.entries[0]!;
+    const w = e.workloads.find((x) => x.sides[0]?.kind === "function")!;
+    const side = { ...w.sides[0]!, figures: [{ name: "translate per TB", value: 41.234, unit: "µs" }, { name: "TBs translated", value: 12, unit: "" }] };
+    const withFigures = { ...r, entries: [{ ...e, workloads: e.workloads.map((x) => (x === w ? { ...w, sides: [side] } : x)) }, ...r.entries.slice(1)] };
+    const t = renderResultsTable(withFigures);
+    expect(t).toMatch(new RegExp(`${e.name}/${w.name}\\s+translate per TB\\s+41\\.2 µs`));
+    expect(t).toMatch(/TBs translated\s+12\b/);
+    expect(renderMarkdown(withFigures).markdown).toContain(`| ${w.name} | ${side.label}: translate per TB | 41.2 µs |`);
+  });
+});

@@ -6,6 +6,7 @@ import { objdumpEntry } from "./objdump.js";
 import { qemuSystemEntry } from "./qemu-system.js";
 import { qemuUserEntry } from "./qemu-user.js";
 import { smokeEntry } from "./smoke.js";
+import { tcgEntry } from "./tcg.js";
 
 /** Every registered entry, in the order `pnpm bench` runs them. */
-export const ENTRIES: readonly BenchEntry[] = [isaEntry, objdumpEntry, qemuUserEntry, qemuSystemEntry, smokeEntry];
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, objdumpEntry, qemuUserEntry, qemuSystemEntry, tcgEntry, smokeEntry];

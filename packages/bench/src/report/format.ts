@@ -36,6 +36,11 @@ export function formatRate(perSecond: number, unit: string): string {
   return `${sig3(perSecond)} ${unit}/s`;
 }
 
+/** A figure of a side (FunctionTarget.figures): "41.2 µs". */
+export function formatFigure(f: { readonly value: number; readonly unit: string }): string {
+  return `${sig3(f.value)}${f.unit === "" ? "" : ` ${f.unit}`}`;
+}
+
 /** A ratio such as "1.23×". */
 export function formatRatio(r: number): string {
   return `${sig3(r)}×`;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
 import { DEFAULT_RUNS, DEFAULT_WARMUP } from "../runner.js";
 import { asciiPlot, type PlotSeries } from "./ascii-plot.js";
-import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
+import { formatBytes, formatCpu, formatFigure, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
 import { barChart, lineChart, ratioBarChart, type Bar, type LineSeries } from "./svg.js";
 
 /** A file name made of letters, digits, dots and dashes. */
@@ -59,6 +59,10 @@ function sideCells(workload: string, s: SideResult): string[] {
   ];
 }
 
+function figureCells(workload: string, s: SideResult): string[][] {
+  return (s.figures ?? []).map((f) => [workload, `${s.label}: ${f.name}`, formatFigure(f), "", "", "", "figure read after the runs"]);
+}
+
 function ratioCells(workload: string, label: string, r: { median: number; min: number; max: number; n: number }): string[] {
   return [workload, label, `**${formatRatio(r.median)}** (${sig3(r.min)}–${sig3(r.max)})`, "", "", String(r.n), "median of pairwise ratios"];
 }
@@ -104,7 +108,7 @@ function entrySection(e: EntryResult, charts: Chart[]): string[] {
       notes.push(`- ${w.name}: **${w.status === "absent" ? "absent" : "failed"}**: ${w.reason ?? ""}`);
       continue;
     }
-    rows.push(...w.sides.map((s) => sideCells(w.name, s)));
+    rows.push(...w.sides.flatMap((s) => [sideCells(w.name, s), ...figureCells(w.name, s)]));
     if (w.ratio) rows.push(ratioCells(w.name, `${w.ratio.candidate} / ${w.ratio.baseline}`, w.ratio.summary));
     if (w.cpuRatio) rows.push(ratioCells(w.name, `${w.cpuRatio.candidate} / ${w.cpuRatio.baseline} (CPU)`, w.cpuRatio.summary));
     for (const p of w.curve?.points ?? []) {

@@ -1,6 +1,6 @@
 // The terminal table of a bench run.
 import type { BenchResults, EntryResult, SideResult, WorkloadResult } from "../results.js";
-import { formatBytes, formatCpu, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
+import { formatBytes, formatCpu, formatFigure, formatMs, formatRate, formatRatio, sig3 } from "./format.js";
 
 /** Renders rows as an aligned text table; `right[i]` right-aligns column i. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[] = []): string {
@@ -31,6 +31,11 @@ function sideRow(name: string, s: SideResult): string[] {
   ];
 }
 
+/** The side's own figures, one row each, under its row. */
+function figureRows(name: string, s: SideResult): string[][] {
+  return (s.figures ?? []).map((f) => [name, `  ${f.name}`, formatFigure(f), "", "", "", ""]);
+}
+
 function ratioRow(name: string, label: string, r: { median: number; min: number; max: number; n: number }): string[] {
   return [name, label, formatRatio(r.median), `${sig3(r.min)}–${sig3(r.max)}`, "", "", String(r.n)];
 }
@@ -38,7 +43,7 @@ function ratioRow(name: string, label: string, r: { median: number; min: number;
 function workloadRows(e: EntryResult, w: WorkloadResult): string[][] {
   const name = `${e.name}/${w.name}`;
   if (w.status !== "ok") return [[name, w.status, "", "", "", "", ""]];
-  const rows = w.sides.map((s) => sideRow(name, s));
+  const rows = w.sides.flatMap((s) => [sideRow(name, s), ...figureRows(name, s)]);
   if (w.ratio) rows.push(ratioRow(name, `ratio ${w.ratio.candidate}/${w.ratio.baseline}`, w.ratio.summary));
   if (w.cpuRatio) rows.push(ratioRow(name, `CPU ratio ${w.cpuRatio.candidate}/${w.cpuRatio.baseline}`, w.cpuRatio.summary));
   if (w.curve)

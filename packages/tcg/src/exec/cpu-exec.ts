@@ -73,10 +73,14 @@ export interface ExecStats {
   compileMs: number;
   /** new WebAssembly.Instance. */
   instantiateMs: number;
+  /** Bytes of the wasm modules generated (module overhead and tables included). */
+  codeBytes: number;
+  /** Wall time inside generated code (helpers it calls included); counted only while {@link Vcpu.timeCode} is set. */
+  codeMs: number;
 }
 
 function newStats(): ExecStats {
-  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0 };
+  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0, codeBytes: 0, codeMs: 0 };
 }
 
 /** One guest CPU. */
@@ -93,6 +97,8 @@ export class Vcpu {
   cflagsNext = -1;
   /** Chain TBs (default). Off: every TB returns to the loop (QEMU's `-d nochain`; for measurements and debugging). */
   chaining = true;
+  /** Time every entry into generated code into `stats.codeMs` (off by default: two clock reads per return to the loop). */
+  timeCode = false;
   private readonly ctrl: DataView;
   private readonly code: GuestCodeReader;
   private readonly ram: Uint8Array;
@@ -268,6 +274,7 @@ export class Vcpu {
     }
     const bytes = tmb.finish();
     st.emitMs += now() - t0;
+    st.codeBytes += bytes.length;
     if (placed.length > 0) {
       const api = wasmApi();
       const t1 = now();
@@ -380,7 +387,14 @@ export function cpuExec(cpu: Vcpu): CpuExit {
           ctx.tbUnlockIfEnabled();
         }
       }
-      const code = w.run(cpu.env, tb);
+      let code: number;
+      if (cpu.timeCode) {
+        const t0 = now();
+        code = w.run(cpu.env, tb);
+        st.codeMs += now() - t0;
+      } else {
+        code = w.run(cpu.env, tb);
+      }
       st.returns++;
       const kind = code & EXIT_KIND_MASK;
       const exited = code >>> EXIT_KIND_BITS;
