@@ -17,7 +17,7 @@ import type { IrBuilder, Val } from "../../../ir/builder.js";
 import { memopAligned } from "../../../ir/memop.js";
 import { MB_ACQ, MB_ALL, MB_REL } from "../../../ir/opcodes.js";
 import type { Temp } from "../../../ir/temp.js";
-import { GLOBAL_RES_ADDR, GLOBAL_RES_VAL, GLOBAL_RES_VALID } from "../cpu-state.js";
+import { Cause, GLOBAL_RES_ADDR, GLOBAL_RES_VAL, GLOBAL_RES_VALID } from "../cpu-state.js";
 import type { DisasContext } from "../disas-context.js";
 import type { TransTable } from "./types.js";
 
@@ -48,6 +48,18 @@ function transSc(ctx: DisasContext, a: Instruction, size: 32 | 64): boolean {
   const result = b.tbTemp("i64");
   b.mov(addr, ctx.x(a.rs1));
   b.mov(src, ctx.x(a.rs2));
+  // A misaligned SC raises store/AMO address misaligned whether or not the reservation
+  // matches (spec A: "If the address is not naturally aligned, an address-misaligned
+  // exception ... will be generated"); checked out of line, before the reservation.
+  const mis = ctx.t64();
+  b.and(mis, addr, size / 8 - 1);
+  const misaligned = b.label();
+  b.brcond("ne", mis, 0, misaligned);
+  const pc = ctx.pc;
+  ctx.addTail(() => {
+    b.setLabel(misaligned);
+    b.call(ctx.helpers.raiseException, undefined, [Cause.STORE_MISALIGNED, addr, pc]);
+  });
   const fail = b.label();
   const done = b.label();
   if (a.rl) b.mb(MB_ALL | MB_REL);
@@ -55,7 +67,16 @@ function transSc(ctx: DisasContext, a: Instruction, size: 32 | 64): boolean {
   b.brcond("ne", addr, resAddr, fail);
   const old = ctx.t64();
   b.atomicCmpxchg(old, addr, resVal, src, mop);
-  b.setcond(result, "ne", old, resVal);
+  // The cmpxchg compares the low `size` bits only; decide success the same way, or an SC.W
+  // after an LR.D whose value is not a sign-extended word would store and still report
+  // failure (QEMU's gen_sc has that quirk).
+  if (size === 32) {
+    const want = ctx.t64();
+    b.ext32s(want, resVal);
+    b.setcond(result, "ne", old, want);
+  } else {
+    b.setcond(result, "ne", old, resVal);
+  }
   b.br(done);
   b.setLabel(fail);
   b.mov(result, 1);
