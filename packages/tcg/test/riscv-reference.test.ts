@@ -12,7 +12,7 @@ import { CpuOffset, createRiscvTarget } from "../src/index.js";
 import { BASE, DATA, DATA_SIZE, GENERATED_ROWS, randomProgram, WINDOW, type RandomProgram } from "./reference/random-program.js";
 import { box32, RefCause, RiscvReference, type RefStop } from "./reference/riscv-reference.js";
 
-const SEQS = Number(process.env.WASMU_REF_SEQS ?? "3000");
+const SEQS = Number(process.env.WASMU_REF_SEQS ?? "2000");
 const FIRST_SEED = Number(process.env.WASMU_REF_SEED ?? "1");
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(16, "0")}`;
 

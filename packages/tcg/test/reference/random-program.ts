@@ -119,12 +119,15 @@ function simm(rng: Rng, bits: number): number {
 
 type Item =
   | { kind: "insn"; name: Mnemonic; fields: EncodeFields; word: number; length: 2 | 4 }
-  | { kind: "branch"; name: Mnemonic; fields: EncodeFields; target: number }
-  | { kind: "jalr"; rt: number; rd: number; target: number };
+  | { kind: "branch"; name: Mnemonic; fields: EncodeFields; target: number; length: 2 | 4 }
+  | { kind: "jalr"; rt: number; rd: number; target: number; viaJr: boolean };
 
 const ACCESS_SIZE: Readonly<Record<string, number>> = {
   lb: 1, lbu: 1, sb: 1, lh: 2, lhu: 2, sh: 2, lw: 4, lwu: 4, sw: 4, flw: 4, fsw: 4, ld: 8, sd: 8, fld: 8, fsd: 8,
 };
+
+/** Sources of operands drawn to have an RVC form: x8..x15, and x0, sp for c.li, c.addi4spn. */
+const C_SOURCES: readonly number[] = [0, 2, 8, 9, 10, 11, 12, 13, 14, 15];
 
 const DEST: readonly number[] = Array.from({ length: 32 }, (_, i) => i).filter((i) => !BASE_REGS.some(([r]) => r === i));
 
@@ -149,7 +152,7 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
     // A third of the instructions favour operands that have an RVC form (x8..x15, rd = rs1).
     const wantC = rng.chance(0.33);
     const rd = (): number => (wantC ? 10 + rng.int(6) : rng.chance(0.03) ? 0 : rng.pick(DEST));
-    const reg = (): number => (wantC ? 8 + rng.int(8) : rng.int(32));
+    const reg = (): number => (wantC ? rng.pick(C_SOURCES) : rng.int(32));
     const target = (): number => Math.min(length, at + 1 + rng.int(4));
     for (const op of ops) {
       switch (op) {
@@ -192,11 +195,20 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
       }
     }
     if (row.format === "B" || row.format === "J") {
-      items.push({ kind: "branch", name, fields, target: target() });
+      // c.beqz/c.bnez/c.j: rs2 = x0, rs1 in x8..x15 / rd = x0 (the targets are near enough).
+      if (wantC && (name === "beq" || name === "bne")) {
+        fields.rs1 = 8 + rng.int(8);
+        fields.rs2 = 0;
+      }
+      if (wantC && name === "jal") fields.rd = 0;
+      const short = wantC && (name === "jal" || name === "beq" || name === "bne");
+      items.push({ kind: "branch", name, fields, target: target(), length: short ? 2 : 4 });
       continue;
     }
     if (name === "jalr") {
-      items.push({ kind: "jalr", rt: rng.pick(DEST.filter((r) => r !== 0)), rd: rd(), target: target() });
+      // `auipc rT, 0; jalr rd, off(rT)`, or for c.jr/c.jalr `auipc rT, 0; addi rT, rT, off; jalr x0|ra, 0(rT)`.
+      const viaJr = wantC;
+      items.push({ kind: "jalr", rt: rng.pick(DEST.filter((r) => r !== 0)), rd: viaJr ? rng.pick([0, 1]) : rd(), target: target(), viaJr });
       continue;
     }
     if (wantC && ops.includes("rd") && ops.includes("rs1") && rng.chance(0.7)) fields.rs1 = fields.rd!;
@@ -211,10 +223,10 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
   let pc = 0;
   for (const it of items) {
     offsets.push(pc);
-    pc += it.kind === "insn" ? it.length : it.kind === "jalr" ? 8 : 4;
+    pc += it.kind === "jalr" ? (it.viaJr ? 10 : 8) : it.length;
   }
   offsets.push(pc);
-  const code = new Uint8Array(pc + 4);
+  const code = new Uint8Array(pc + (seed % 2 === 1 ? 2 : 4));
   const cv = new DataView(code.buffer);
   const put = (off: number, w: number, len: 2 | 4): void => (len === 2 ? cv.setUint16(off, w, true) : cv.setUint32(off, w >>> 0, true));
   const must = (name: Mnemonic, fields: EncodeFields): number => {
@@ -225,12 +237,24 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
   items.forEach((it, i) => {
     const off = offsets[i]!;
     if (it.kind === "insn") put(off, it.word, it.length);
-    else if (it.kind === "branch") put(off, must(it.name, { ...it.fields, imm: offsets[it.target]! - off }), 4);
-    else {
+    else if (it.kind === "branch") {
+      const f = { ...it.fields, imm: offsets[it.target]! - off };
+      const c = it.length === 2 ? compress(it.name, f) : undefined;
+      if (it.length === 2 && c === undefined) throw new Error(`random-program: no RVC form for ${it.name} ${JSON.stringify(f)}`);
+      put(off, c ?? must(it.name, f), it.length);
+    } else if (it.viaJr) {
+      put(off, must("auipc", { rd: it.rt, imm: 0 }), 4);
+      put(off + 4, must("addi", { rd: it.rt, rs1: it.rt, imm: offsets[it.target]! - off }), 4);
+      const c = compress("jalr", { rd: it.rd, rs1: it.rt, imm: 0 });
+      if (c === undefined) throw new Error("random-program: no c.jr/c.jalr");
+      put(off + 8, c, 2);
+    } else {
       put(off, must("auipc", { rd: it.rt, imm: 0 }), 4);
       put(off + 4, must("jalr", { rd: it.rd, rs1: it.rt, imm: offsets[it.target]! - off }), 4);
     }
   });
-  put(pc, must("ebreak", {}), 4);
+  // The final ebreak is c.ebreak for odd seeds.
+  if (seed % 2 === 1) put(pc, compress("ebreak", {}) ?? 0, 2);
+  else put(pc, must("ebreak", {}), 4);
   return { seed, code, insns: length + 1, x, f, frm: rng.int(5), fflags: rng.int(32), data };
 }
