@@ -3,17 +3,27 @@
 // the front end and the IR) and on the translator (front end, optimizer, wasm back end,
 // cpuExec through BareMetal); every x and f register, fflags, frm, the data area and the
 // way the sequence stopped must agree. WASMU_REF_SEQS=<n> sets the number of sequences
-// (WASMU_REF_SEED=<s> the first seed). The reference itself is checked first against
-// values taken from the spec.
+// (WASMU_REF_SEED=<s> the first seed). Where qemu-riscv64-static is installed, the
+// sequences that reach their ebreak are also run on QEMU, each wrapped in a static ELF
+// (test/reference/qemu-elf.ts; WASMU_REF_QEMU_SEQS=<n>), against the reference. The
+// reference itself is checked first against values taken from the spec.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { assembleProgram, Disassembler } from "@wasmu/isa";
 import { assert, describe, expect, it } from "vitest";
 import { BareMetal } from "../src/exec/harness.js";
+import { available, QEMU_CPU } from "./riscv-qemu-support.js";
 import { CpuOffset, createRiscvTarget } from "../src/index.js";
 import { BASE, DATA, DATA_SIZE, GENERATED_ROWS, randomProgram, WINDOW, type RandomProgram } from "./reference/random-program.js";
+import { qemuElf, QEMU_OUTPUT_BYTES } from "./reference/qemu-elf.js";
 import { box32, RefCause, RiscvReference, type RefStop } from "./reference/riscv-reference.js";
 
 const SEQS = Number(process.env.WASMU_REF_SEQS ?? "2000");
 const FIRST_SEED = Number(process.env.WASMU_REF_SEED ?? "1");
+const QEMU_SEQS = Number(process.env.WASMU_REF_QEMU_SEQS ?? "150");
+const QEMU = "qemu-riscv64-static";
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(16, "0")}`;
 
 // ---------------------------------------------------------------- the reference alone
@@ -283,16 +293,16 @@ function runTranslator(p: RandomProgram): Outcome {
 }
 
 /** Differences between the two outcomes, one per line (empty when they agree). */
-function diff(want: Outcome, got: Outcome): string[] {
+function diff(want: Outcome, got: Outcome, other = "translator"): string[] {
   const out: string[] = [];
-  if (want.stop !== got.stop) out.push(`stop: reference ${want.stop}, translator ${got.stop}`);
-  for (let i = 1; i < 32; i++) if (want.x[i] !== got.x[i]) out.push(`x${i}: reference ${hex(want.x[i]!)}, translator ${hex(got.x[i]!)}`);
-  for (let i = 0; i < 32; i++) if (want.f[i] !== got.f[i]) out.push(`f${i}: reference ${hex(want.f[i]!)}, translator ${hex(got.f[i]!)}`);
-  if (want.fflags !== got.fflags) out.push(`fflags: reference ${want.fflags.toString(2)}, translator ${got.fflags.toString(2)}`);
-  if (want.frm !== got.frm) out.push(`frm: reference ${want.frm}, translator ${got.frm}`);
+  if (want.stop !== got.stop) out.push(`stop: reference ${want.stop}, ${other} ${got.stop}`);
+  for (let i = 1; i < 32; i++) if (want.x[i] !== got.x[i]) out.push(`x${i}: reference ${hex(want.x[i]!)}, ${other} ${hex(got.x[i]!)}`);
+  for (let i = 0; i < 32; i++) if (want.f[i] !== got.f[i]) out.push(`f${i}: reference ${hex(want.f[i]!)}, ${other} ${hex(got.f[i]!)}`);
+  if (want.fflags !== got.fflags) out.push(`fflags: reference ${want.fflags.toString(2)}, ${other} ${got.fflags.toString(2)}`);
+  if (want.frm !== got.frm) out.push(`frm: reference ${want.frm}, ${other} ${got.frm}`);
   for (let o = 0; o < DATA_SIZE; o++) {
     if (want.data[o] !== got.data[o]) {
-      out.push(`data+0x${o.toString(16)}: reference ${want.data[o]}, translator ${got.data[o]}`);
+      out.push(`data+0x${o.toString(16)}: reference ${want.data[o]}, ${other} ${got.data[o]}`);
       break;
     }
   }
@@ -337,7 +347,7 @@ function handProgram(src: string, data: readonly bigint[]): RandomProgram {
   const x = new Array<bigint>(32).fill(0n);
   x[8] = BASE + BigInt(DATA);
   x[9] = BASE + BigInt(DATA) + 4n;
-  return { seed: 0, code: asm.bytes, insns: asm.bytes.length / 4, x, f: new Array<bigint>(32).fill(0n), frm: 0, fflags: 0, data: bytes };
+  return { seed: 0, code: asm.bytes, insns: asm.bytes.length / 4, ebreakOffset: asm.bytes.length - 4, x, f: new Array<bigint>(32).fill(0n), frm: 0, fflags: 0, data: bytes };
 }
 
 describe("translator bugs found by the differential test (regressions)", () => {
@@ -408,4 +418,47 @@ describe("random RV64GC sequences: reference interpreter vs the translator", () 
     // Most sequences must reach their ebreak.
     expect(stops.get(String(RefCause.BREAKPOINT)) ?? 0).toBeGreaterThan(SEQS / 2);
   }, 600_000);
+});
+
+describe.skipIf(!available(QEMU))(`the same sequences on ${QEMU} (static ELF per sequence)`, () => {
+  it(`agree with the reference on the first ${QEMU_SEQS} sequences that reach their ebreak`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmu-ref-"));
+    let ran = 0;
+    let skipped = 0;
+    const report: string[] = [];
+    try {
+      for (let s = FIRST_SEED; ran < QEMU_SEQS; s++) {
+        const p = randomProgram(s, 20 + (s % 41));
+        const want = runReference(p);
+        const dis = disassemble(p.code);
+        // Only complete sequences (an exception would be a signal); QEMU 7.2 has no Zicond.
+        if (!want.stop.startsWith(`${RefCause.BREAKPOINT}@`) || dis.includes("czero")) {
+          skipped++;
+          continue;
+        }
+        ran++;
+        const path = join(dir, "seq");
+        writeFileSync(path, qemuElf(p));
+        chmodSync(path, 0o755);
+        const out = new Uint8Array(execFileSync(QEMU, [...QEMU_CPU, path], { maxBuffer: 1 << 20 }));
+        expect(out.length).toBe(QEMU_OUTPUT_BYTES);
+        const v = new DataView(out.buffer, out.byteOffset + DATA_SIZE);
+        const fcsr = Number(v.getBigUint64(512, true));
+        const got: Outcome = {
+          x: Array.from({ length: 32 }, (_, i) => (i === 0 ? 0n : v.getBigUint64(8 * i, true))),
+          f: Array.from({ length: 32 }, (_, i) => v.getBigUint64(256 + 8 * i, true)),
+          fflags: fcsr & 0x1f,
+          frm: fcsr >> 5,
+          data: out.subarray(0, DATA_SIZE),
+          stop: want.stop,
+        };
+        const d = diff(want, got, "qemu");
+        if (d.length > 0 && report.length < 3) report.push(`seed ${s} (qemu):\n${d.join("\n")}\n${dis}\ninitial state:\n${initialState(p)}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(`riscv-reference vs qemu: ${ran} sequences (${skipped} skipped), ${report.length === 0 ? "no" : "some"} mismatches`);
+    if (report.length > 0) assert.fail(report.join("\n\n"));
+  }, 120_000);
 });

@@ -76,6 +76,8 @@ export interface RandomProgram {
   readonly code: Uint8Array;
   /** Number of instructions (including the final ebreak). */
   readonly insns: number;
+  /** Offset of the final ebreak (or c.ebreak) in `code`. */
+  readonly ebreakOffset: number;
   /** Initial x0..x31 (unsigned 64-bit). */
   readonly x: readonly bigint[];
   /** Initial f0..f31 images. */
@@ -256,5 +258,5 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
   // The final ebreak is c.ebreak for odd seeds.
   if (seed % 2 === 1) put(pc, compress("ebreak", {}) ?? 0, 2);
   else put(pc, must("ebreak", {}), 4);
-  return { seed, code, insns: length + 1, x, f, frm: rng.int(5), fflags: rng.int(32), data };
+  return { seed, code, insns: length + 1, ebreakOffset: pc, x, f, frm: rng.int(5), fflags: rng.int(32), data };
 }
