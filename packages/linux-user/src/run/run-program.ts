@@ -139,13 +139,17 @@ export const MAX_THREADS = 32;
 /** Time slice of a guest thread when several are runnable. */
 const TIMESLICE_MS = 10;
 
-/** A timer thread that sets every vCPU's exit request each time slice (so a spinning thread yields). */
-function startTicker(buffer: SharedArrayBuffer, words: number[]): Worker {
+/**
+ * A timer thread that sets the running vCPU's exit request each time slice (so a spinning
+ * thread yields). `running[0]` is the index of the vCPU in cpuExec, or -1.
+ */
+function startTicker(buffer: SharedArrayBuffer, words: number[], running: Int32Array): Worker {
   const code = `const { workerData } = require("node:worker_threads");
 const i32 = new Int32Array(workerData.buffer);
+const run = workerData.running;
 const nap = new Int32Array(new SharedArrayBuffer(4));
-for (;;) { Atomics.wait(nap, 0, 0, ${TIMESLICE_MS}); for (const w of workerData.words) { Atomics.store(i32, w, 1); Atomics.notify(i32, w); } }`;
-  const w = new Worker(code, { eval: true, execArgv: [], workerData: { buffer, words } });
+for (;;) { Atomics.wait(nap, 0, 0, ${TIMESLICE_MS}); const v = Atomics.load(run, 0); if (v >= 0) { Atomics.store(i32, workerData.words[v], 1); Atomics.notify(i32, workerData.words[v]); } }`;
+  const w = new Worker(code, { eval: true, execArgv: [], workerData: { buffer, words, running } });
   w.unref();
   return w;
 }
@@ -191,6 +195,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const ready: Runnable[] = [{ t: main, cpu: bm.cpu, st: bm.state }];
   const used = new Set<number>([0]);
   let ticker: Worker | undefined;
+  const running = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
   let wake: (() => void) | undefined;
   let result: RunResult | undefined;
   let syscalls = 0;
@@ -222,7 +227,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       const r: Runnable = { t: child, cpu, st };
       all.set(child, r);
       ready.push(r);
-      ticker ??= startTicker(shared.memory.buffer as SharedArrayBuffer, Array.from({ length: MAX_THREADS }, (_, i) => ctx.exitRequestAddress(i) >> 2));
+      ticker ??= startTicker(shared.memory.buffer as SharedArrayBuffer, Array.from({ length: MAX_THREADS }, (_, i) => ctx.exitRequestAddress(i) >> 2), running);
       return tid;
     },
   };
@@ -328,7 +333,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
         continue;
       }
       if (!all.has(r.t)) continue;
+      // A tick meant for the previous slice must not cut this one short.
+      Atomics.store(running, 0, r.cpu.index);
+      ctx.exclusive.clearExitRequest(r.cpu.index);
       step(r);
+      Atomics.store(running, 0, -1);
       // Threads waiting in system calls: let the event loop run (timers, wakes by other threads).
       if (blocked > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
