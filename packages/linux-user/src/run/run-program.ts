@@ -336,6 +336,14 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       // A tick meant for the previous slice must not cut this one short.
       Atomics.store(running, 0, r.cpu.index);
       ctx.exclusive.clearExitRequest(r.cpu.index);
+      if (r.t.pending.length > 0) {
+        // Signals another thread sent while this one was not in a system call.
+        const d = deliverPending(r.t);
+        if (typeof d === "object") {
+          result = killedBy(d.kill);
+          break;
+        }
+      }
       step(r);
       Atomics.store(running, 0, -1);
       // Threads waiting in system calls: let the event loop run (timers, wakes by other threads).

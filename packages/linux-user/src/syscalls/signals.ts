@@ -29,17 +29,18 @@ const SIG_SETMASK = 2;
 const UNBLOCKABLE = (1n << BigInt(Sig.SIGKILL - 1)) | (1n << BigInt(Sig.SIGSTOP - 1));
 
 /**
- * Sends `sig` to the calling thread's process: nothing for signal 0 or an ignored one, a
- * pending signal for a handler or a blocked signal (the runner delivers it after the
- * call), the default action otherwise.
+ * Sends `sig` from thread `t` to `target` (a thread of the same process): nothing for
+ * signal 0 or an ignored one, a pending signal for a handler or a blocked signal (the
+ * runner delivers it when the target next leaves a system call), the default action
+ * (ending the process) otherwise.
  */
-function sendToSelf(t: Thread, sig: number, code: number): number {
+function sendToSelf(t: Thread, sig: number, code: number, target: Thread = t): number {
   if (sig < 0 || sig > Sig.NSIG) return -Errno.EINVAL;
   if (sig === 0) return 0;
   const handler = t.proc.sigactions.get(sig)?.handler ?? 0n;
   if (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig))) return 0;
-  if (handler !== 0n || (t.sigmask & sigBit(sig)) !== 0n) {
-    t.pending.push({ signo: sig, code, pid: t.proc.pid, uid: t.proc.creds.uid });
+  if (handler !== 0n || (target.sigmask & sigBit(sig)) !== 0n) {
+    target.pending.push({ signo: sig, code, pid: t.proc.pid, uid: t.proc.creds.uid });
     return 0;
   }
   t.exit = { status: 128 + sig, group: true, signal: sig };
@@ -76,10 +77,14 @@ export const signalSyscalls: SyscallFamily = {
     return 0;
   },
   kill: (t, a) => (isSelf(t, int(a[0])) ? sendToSelf(t, int(a[1]), SI_USER) : -Errno.ESRCH),
-  tkill: (t, a) => (t.proc.threads.has(int(a[0])) ? sendToSelf(t, int(a[1]), SI_TKILL) : int(a[0]) <= 0 ? -Errno.EINVAL : -Errno.ESRCH),
+  tkill: (t, a) => {
+    const target = t.proc.threads.get(int(a[0]));
+    return target !== undefined ? sendToSelf(t, int(a[1]), SI_TKILL, target) : int(a[0]) <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
+  },
   tgkill: (t, a) => {
     if (int(a[0]) <= 0 || int(a[1]) <= 0) return -Errno.EINVAL;
-    return int(a[0]) === t.proc.pid && t.proc.threads.has(int(a[1])) ? sendToSelf(t, int(a[2]), SI_TKILL) : -Errno.ESRCH;
+    const target = int(a[0]) === t.proc.pid ? t.proc.threads.get(int(a[1])) : undefined;
+    return target !== undefined ? sendToSelf(t, int(a[2]), SI_TKILL, target) : -Errno.ESRCH;
   },
   rt_sigreturn: (t) => {
     const cpu = t.cpu;
