@@ -59,3 +59,11 @@ describe("kill, tkill, tgkill to the calling process", () => {
     expect(await p.n("kill", 4242, 65)).toBe(-Errno.EINVAL);
   });
 });
+
+describe("wait4 before fork exists", () => {
+  it("has no children to wait for", async () => {
+    const p = new FakeProcess();
+    expect(await p.n("wait4", -1, 0, 0, 0)).toBe(-Errno.ECHILD);
+    expect(await p.n("wait4", -1, 0, 0x10, 0)).toBe(-Errno.EINVAL);
+  });
+});
