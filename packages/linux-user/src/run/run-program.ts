@@ -327,8 +327,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     while (result === undefined) {
       const r = ready.shift();
       if (r === undefined) {
-        // Every thread waits in a system call: let the event loop settle one.
+        // Every thread waits in a system call: let the event loop settle one. The interval
+        // keeps Node alive meanwhile, so a guest deadlock hangs as on Linux instead of ending.
+        const keepAlive = setInterval(() => {}, 1 << 30);
         await new Promise<void>((resolve) => (wake = resolve));
+        clearInterval(keepAlive);
         wake = undefined;
         continue;
       }
