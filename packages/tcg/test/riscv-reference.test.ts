@@ -24,6 +24,16 @@ const SEQS = Number(process.env.WASMU_REF_SEQS ?? "2000");
 const FIRST_SEED = Number(process.env.WASMU_REF_SEED ?? "1");
 const QEMU_SEQS = Number(process.env.WASMU_REF_QEMU_SEQS ?? "150");
 const QEMU = "qemu-riscv64-static";
+/**
+ * Mnemonics whose sequences are not run on QEMU: qemu-riscv64 7.2 (Debian 12) has no Zicond
+ * (czero.*), and its ctzw returns the trailing-zero count of the whole 64-bit register when
+ * the low word is zero (seen: 63, 53, 45) where the spec says 32; the reference and the
+ * translator both give 32. Sequences with both lr.d and sc.w are skipped too: QEMU's gen_sc
+ * compares the low word in its cmpxchg (and stores) but reports failure when the LR.D value
+ * is not a sign-extended word, the quirk fixed in wasmu's trans/rva.ts (see the regression
+ * test above).
+ */
+const QEMU_SKIP = ["czero", "ctzw"];
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(16, "0")}`;
 
 // ---------------------------------------------------------------- the reference alone
@@ -431,8 +441,9 @@ describe.skipIf(!available(QEMU))(`the same sequences on ${QEMU} (static ELF per
         const p = randomProgram(s, 20 + (s % 41));
         const want = runReference(p);
         const dis = disassemble(p.code);
-        // Only complete sequences (an exception would be a signal); QEMU 7.2 has no Zicond.
-        if (!want.stop.startsWith(`${RefCause.BREAKPOINT}@`) || dis.includes("czero")) {
+        // Only complete sequences (an exception would be a signal), without the instructions
+        // the installed QEMU gets wrong or lacks (QEMU_SKIP).
+        if (!want.stop.startsWith(`${RefCause.BREAKPOINT}@`) || QEMU_SKIP.some((m) => dis.includes(m)) || (dis.includes("lr.d") && dis.includes("sc.w"))) {
           skipped++;
           continue;
         }
