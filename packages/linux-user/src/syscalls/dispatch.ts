@@ -30,9 +30,9 @@ export type SyscallFamily = Readonly<Record<string, SyscallHandler>>;
 
 /**
  * Calls wasmu leaves unimplemented on purpose, without a warning: glibc probes them and
- * copes with ENOSYS (rseq registration, the riscv hardware probe).
+ * copes with ENOSYS (rseq registration, the riscv hardware probe, clone3 before clone).
  */
-const QUIET_ENOSYS = new Set(["rseq", "riscv_hwprobe"]);
+const QUIET_ENOSYS = new Set(["rseq", "riscv_hwprobe", "clone3"]);
 
 function toBig(r: number | bigint): bigint {
   return typeof r === "bigint" ? r : BigInt(r);
