@@ -51,6 +51,7 @@ export { fileMoreSyscalls } from "./syscalls/files-more.js";
 export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { Clone, threadSyscalls } from "./syscalls/threads.js";
 export { Poll, pollSyscalls } from "./syscalls/poll.js";
+export { Epoll, EpollFile, epollSyscalls } from "./syscalls/epoll.js";
 export { FutexOp, futexWake, futexSyscalls } from "./syscalls/futex.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";

@@ -5,6 +5,7 @@
  */
 import { SyscallDispatcher, type SyscallFamily } from "./dispatch.js";
 import { fileFdSyscalls } from "./files-fd.js";
+import { epollSyscalls } from "./epoll.js";
 import { fileIoSyscalls } from "./files-io.js";
 import { fileMoreSyscalls } from "./files-more.js";
 import { futexSyscalls } from "./futex.js";
@@ -18,7 +19,7 @@ import { timeSyscalls } from "./time.js";
 
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
-  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
+  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */
