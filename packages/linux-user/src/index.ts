@@ -26,6 +26,7 @@ export { HostFile, HostStream, statOfHost, hostOpenFlags } from "./fs/host-file.
 export { PipeBuffer, PipeEnd, createPipe, PIPE_CAPACITY, PIPE_BUF } from "./fs/pipe.js";
 export { type FdEntry, FdTable, DEFAULT_NOFILE } from "./fs/fd-table.js";
 export { Efd, EventFd } from "./fs/eventfd.js";
+export { TimerFd } from "./fs/timerfd.js";
 export { GeneratedFile, procSelfPath, formatMaps, formatCpuinfo, openProcFile, readProcLink } from "./fs/proc.js";
 
 // ---- Processes and the kernel (src/process)
@@ -44,6 +45,7 @@ export { formatArg, formatCall, formatResult, formatUnknown, formatPointer } fro
 export { type SyscallReturn, type SyscallHandler, type SyscallFamily, SyscallDispatcher } from "./syscalls/dispatch.js";
 export { Pr, identitySyscalls } from "./syscalls/identity.js";
 export { Clock, clockNs, timeSyscalls } from "./syscalls/time.js";
+export { timerfdSyscalls } from "./syscalls/timerfd.js";
 export { memorySyscalls } from "./syscalls/memory.js";
 export { fileIoSyscalls } from "./syscalls/files-io.js";
 export { filePathSyscalls } from "./syscalls/files-path.js";

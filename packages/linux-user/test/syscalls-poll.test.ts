@@ -124,3 +124,28 @@ describe("epoll", () => {
     expect(await p.n("epoll_pwait", 1, out, 4, 0, 0, 8)).toBe(-Errno.EINVAL);
   });
 });
+
+describe("timerfd", () => {
+  it("counts expirations of a periodic timer, blocks until the first, reports the time left", async () => {
+    const p = new FakeProcess();
+    const fd = await p.n("timerfd_create", 1, 0);
+    const its = p.alloc(32);
+    p.mm.write(its, new Uint8Array(new BigInt64Array([0n, 10_000_000n, 0n, 20_000_000n]).buffer));
+    expect(await p.n("timerfd_settime", fd, 0, its, 0)).toBe(0);
+    const cur = p.alloc(32);
+    expect(await p.n("timerfd_gettime", fd, cur)).toBe(0);
+    expect(p.u64(cur + 8)).toBe(10_000_000n);
+    expect(p.u64(cur + 24)).toBeGreaterThan(0n);
+    const b = p.alloc(8);
+    const t0 = performance.now();
+    expect(await p.n("read", fd, b, 8)).toBe(8);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(15);
+    expect(p.u64(b)).toBeGreaterThanOrEqual(1n);
+    p.mm.write(its, new Uint8Array(32));
+    expect(await p.n("timerfd_settime", fd, 0, its, 0)).toBe(0);
+    expect(await p.n("timerfd_create", 99, 0)).toBe(-Errno.EINVAL);
+    expect(await p.n("timerfd_settime", 1, 0, its, 0)).toBe(-Errno.EINVAL);
+    const nb = await p.n("timerfd_create", 1, 0o4000);
+    expect(await p.n("read", nb, b, 8)).toBe(-Errno.EAGAIN);
+  });
+});

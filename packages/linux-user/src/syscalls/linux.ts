@@ -16,10 +16,11 @@ import { pollSyscalls } from "./poll.js";
 import { signalSyscalls } from "./signals.js";
 import { threadSyscalls } from "./threads.js";
 import { timeSyscalls } from "./time.js";
+import { timerfdSyscalls } from "./timerfd.js";
 
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
-  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
+  identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, timerfdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */
