@@ -2,16 +2,22 @@
  * Command dispatch for `wasmu`.
  */
 
+import { existsSync } from "node:fs";
 import { benchCommand } from "./commands/bench.js";
 import { objdumpCommand } from "./commands/objdump.js";
+import { userCommand } from "./commands/user.js";
 import type { CommandIo } from "./commands/io.js";
 import { VERSION } from "./version.js";
 
 const HELP = `Usage: wasmu COMMAND [ARGS...]
+       wasmu [user options] PROGRAM [ARGS...]
 
 wasmu: a multi-threaded RISC-V (RV64GC) to WebAssembly dynamic binary translator.
 
 Commands:
+  user [options] PROGRAM [ARGS...]
+                       run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
+                       -U, -0, -strace, -D, -accel tcg,tb-lock=on|off; wasmu user -h)
   objdump -d FILE...   disassemble ELF64 RISC-V files (GNU objdump -d format)
   bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
   help                 display this information
@@ -22,10 +28,15 @@ Options:
   -V, --version        display the version
 `;
 
-/** Runs the `wasmu` command line `args` (without the program name); returns the exit status. */
-export function run(args: readonly string[], io: CommandIo): number {
+/**
+ * Runs the `wasmu` command line `args` (without the program name); returns the exit
+ * status (a Promise for commands that run guest programs).
+ */
+export function run(args: readonly string[], io: CommandIo): number | Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
+    case "user":
+      return userCommand(rest, io);
     case "objdump":
       return objdumpCommand(rest, io);
     case "bench":
@@ -44,6 +55,9 @@ export function run(args: readonly string[], io: CommandIo): number {
       io.out(`wasmu ${VERSION}\n`);
       return 0;
     default:
+      // `wasmu PROGRAM ...` and `wasmu -L DIR PROGRAM ...`: user mode, as qemu-riscv64 takes it.
+      // A bare word is a program when such a file exists (`wasmu a.out`), else a mistyped command.
+      if (command.startsWith("-") || command.includes("/") || existsSync(command)) return userCommand(args, io);
       io.err(`wasmu: unknown command '${command}'\nTry 'wasmu --help' for more information.\n`);
       return 2;
   }

@@ -24,4 +24,4 @@ function writer(fd: number): (text: string) => void {
   };
 }
 
-process.exitCode = run(process.argv.slice(2), { out: writer(1), err: writer(2) });
+process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2) });

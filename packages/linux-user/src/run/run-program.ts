@@ -14,6 +14,7 @@ import {
   BareMetal, Cause, CpuOffset, cpuExec, createExecShared, createRiscvTarget, createSyncThread, fOffset, RISCV_EXIT_EXCEPTION, type CpuExit,
   type Translator, Vcpu, xOffset,
 } from "@wasmu/tcg";
+import { posix } from "node:path";
 import { Worker } from "node:worker_threads";
 import { FdTable } from "../fs/fd-table.js";
 import { HostStream } from "../fs/host-file.js";
@@ -176,7 +177,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const files = new FdTable();
   const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
   for (const f of stdio) files.install(f, false);
-  const main: Thread = opts.kernel.createProcess({ mm, files, exe: opts.path, cwd: opts.cwd ?? process.cwd() });
+  // /proc/self/exe is absolute, as Linux gives it (glibc's _dl_get_origin asserts it).
+  const cwd = opts.cwd ?? process.cwd();
+  const main: Thread = opts.kernel.createProcess({ mm, files, exe: posix.resolve(cwd, opts.path), cwd });
   const proc = main.proc;
   // The rt_sigreturn trampoline, on a page of its own where Linux has the vDSO.
   const tramp = mm.mmap(0, mm.pageSize, Prot.READ | Prot.EXEC, MapFlag.PRIVATE | MapFlag.ANONYMOUS);
