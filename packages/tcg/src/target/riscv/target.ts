@@ -51,6 +51,9 @@ export function createRiscvTarget(opts: RiscvTargetOptions = {}): Translator {
     helpers: riscvHelperList(helpers),
     stateSize: CPU_STATE_BYTES,
     loopExitCodes: [RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI],
+    // The pc is one u64 field: generated code probes the jump cache inline for
+    // lookup_and_goto_ptr (every ret and jalr) instead of calling into JavaScript.
+    pcOffset: CpuOffset.PC,
     getPc: (state: DataView): bigint => state.getBigUint64(CpuOffset.PC, true),
     setPc: (state: DataView, pc: bigint): void => state.setBigUint64(CpuOffset.PC, BigInt.asUintN(64, pc), true),
     tbFlags: (state: DataView): number => {
