@@ -21,6 +21,7 @@ import { TbField, TB_STATE_INVALID } from "../tb/tb-desc.js";
 import { tbInvalidatePhysPageFast, tbLookup } from "../tb/tb-maint.js";
 import { type ExecShared, lowerConfigOf } from "./exec-shared.js";
 import { helperImports } from "./helper-imports.js";
+import { helperTrampolines } from "./helper-trampolines.js";
 import type { Translator } from "./translator.js";
 import { type WasmModule, type WasmTable, wasmApi } from "./wasm-api.js";
 
@@ -157,7 +158,7 @@ export class ExecWorker {
         [RtImport.lookup]: (env: number, self: number): number => this.lookup(env, self),
         [RtImport.notdirty]: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
       },
-      helpers: helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers),
+      helpers: helperTrampolines(translator.helpers, helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers)),
     };
   }
 
