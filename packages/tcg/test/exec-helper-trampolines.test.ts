@@ -21,13 +21,16 @@ describe("helper trampolines", () => {
       },
     }) as Record<string, (...a: unknown[]) => unknown>;
     expect(Object.keys(t).sort()).toEqual(["add64", "boom", "mix", "note"]);
-    expect(t.add64!(7, 0x7fff_ffff_ffff_fff0n, 0xfn)).toBe(0x7fff_ffff_ffff_ffffn);
-    expect(t.add64!(7, -1n, -1n)).toBe(-2n);
-    expect(t.mix!(8, 0x55, 0x1_0000_00ffn)).toBe(0x55 ^ 0xff);
-    expect(t.note!(9, -3)).toBeUndefined();
-    expect(seen).toEqual([[7, 0x7fff_ffff_ffff_fff0n, 0xfn], [7, -1n, -1n], [8, 0x55, 0x1_0000_00ffn], [9, -3]]);
+    // The uniform ABI: (env, six i64 arguments) -> i64; i32 arguments arrive wrapped,
+    // an i32 result comes back sign-extended, a void one as 0.
+    expect(t.add64!(7, 0x7fff_ffff_ffff_fff0n, 0xfn, 0n, 0n, 0n, 0n)).toBe(0x7fff_ffff_ffff_ffffn);
+    expect(t.add64!(7, -1n, -1n, 0n, 0n, 0n, 0n)).toBe(-2n);
+    expect(t.mix!(8, 0x1_0000_0055n, 0x1_0000_00ffn, 0n, 0n, 0n, 0n)).toBe(BigInt(0x55 ^ 0xff));
+    expect(t.mix!(8, 0xffff_ff00n, 0n, 0n, 0n, 0n, 0n)).toBe(-256n);
+    expect(t.note!(9, 0xffff_fffdn, 0n, 0n, 0n, 0n, 0n)).toBe(0n);
+    expect(seen).toEqual([[7, 0x7fff_ffff_ffff_fff0n, 0xfn], [7, -1n, -1n], [8, 0x55, 0x1_0000_00ffn], [8, -256, 0n], [9, -3]]);
     // A helper that throws (a noreturn exit) unwinds through the trampoline.
-    expect(() => t.boom!(0)).toThrow("helper raised");
+    expect(() => t.boom!(0, 0n, 0n, 0n, 0n, 0n, 0n)).toThrow("helper raised");
   });
   it("makes no module for a target without helpers", () => {
     expect(helperTrampolines([], {})).toEqual({});

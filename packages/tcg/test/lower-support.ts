@@ -5,6 +5,7 @@ import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_FAULT_ADDR, CTRL_FAUL
 import type { LowerConfig } from "../src/backend/wasm/lower.js";
 import { TbModuleBuilder } from "../src/backend/wasm/lower-module.js";
 import { helperImports } from "../src/exec/helper-imports.js";
+import { helperTrampolines } from "../src/exec/helper-trampolines.js";
 import { createDispatcher } from "../src/exec/worker-runtime.js";
 import type { HelperDef, InterpExit, IrFunc } from "../src/index.js";
 import { MEM_BASE, MEM_SIZE, STATE_SIZE } from "./ir-support.js";
@@ -35,7 +36,7 @@ export function lowerRig(helpers: readonly HelperDef[], opts: Partial<LowerConfi
   const table = new WebAssembly.Table({ initial: 4, element: "anyfunc" });
   const imports = {
     rt: { memory, chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0 },
-    helpers: helperImports(helpers, memory.buffer, STATE_SIZE),
+    helpers: helperTrampolines(helpers, helperImports(helpers, memory.buffer, STATE_SIZE)),
   };
   return {
     memory,

@@ -88,6 +88,14 @@ export const ExitKind = {
 export const IMPORT_MODULE = "rt";
 /** Module name of the helper imports (one function per HelperDef, by name). */
 export const HELPER_MODULE = "helpers";
+/**
+ * TB modules import every helper with one uniform type, `(env: i32, a0..a5: i64) -> i64`
+ * (i32 arguments zero-extended, missing ones 0, an i32 result sign-extended, void as 0);
+ * the per-worker helper trampolines (src/exec/helper-trampolines.ts) convert to each
+ * helper's own type. Why: V8 11 spends ~40 µs per distinct function type when it compiles
+ * a module, and the RISC-V target's helpers have 9 types; every TB module is unique code.
+ */
+export const HELPER_ABI_ARGS = 6;
 /** Import names in {@link IMPORT_MODULE}. */
 export const RtImport = {
   memory: "memory",

@@ -12,8 +12,7 @@
  */
 import type { HelperDef } from "../../ir/helper.js";
 import type { IrFunc } from "../../ir/func.js";
-import type { IrType } from "../../ir/types.js";
-import { HELPER_MODULE, IMPORT_MODULE, RtImport, tbExportName } from "./lower-abi.js";
+import { HELPER_ABI_ARGS, HELPER_MODULE, IMPORT_MODULE, RtImport, tbExportName } from "./lower-abi.js";
 import { type LowerConfig, TbLowering } from "./lower.js";
 import { ModuleBuilder } from "./module-builder.js";
 import { ValType } from "./opcodes.js";
@@ -34,9 +33,6 @@ export interface LoweredTb {
   readonly code: Uint8Array;
 }
 
-function vt(t: IrType): ValType {
-  return t === "i32" ? ValType.i32 : ValType.i64;
-}
 
 /** Builds modules of lowered TBs. One per translator thread; reused module after module. */
 export class TbModuleBuilder {
@@ -61,10 +57,11 @@ export class TbModuleBuilder {
     const lookup = mb.importFunction(IMPORT_MODULE, RtImport.lookup, tLookup);
     const notdirty = mb.importFunction(IMPORT_MODULE, RtImport.notdirty, tNotdirty);
     const chain = mb.importFunction(IMPORT_MODULE, RtImport.chain, this.tbType);
+    const tHelper = mb.addType([i32, ...Array<ValType>(HELPER_ABI_ARGS).fill(ValType.i64)], [ValType.i64]);
     for (const h of shape.helpers) {
       if (this.helperIndex.has(h.name)) throw new Error(`two helpers named '${h.name}'`);
-      const t = mb.addType([i32, ...h.args.map(vt)], h.ret === "void" ? [] : [vt(h.ret)]);
-      this.helperIndex.set(h.name, { index: mb.importFunction(HELPER_MODULE, h.name, t), def: h });
+      if (h.args.length > HELPER_ABI_ARGS) throw new Error(`helper '${h.name}' has more than ${HELPER_ABI_ARGS} arguments`);
+      this.helperIndex.set(h.name, { index: mb.importFunction(HELPER_MODULE, h.name, tHelper), def: h });
     }
     mb.sealPrefix();
     const helperIndex = this.helperIndex;

@@ -37,7 +37,7 @@ import type { Op } from "../../ir/op.js";
 import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { FunctionBuilder, WasmLocal } from "./function-builder.js";
-import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, EXIT_KIND_BITS, ExitKind } from "./lower-abi.js";
+import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, EXIT_KIND_BITS, ExitKind, HELPER_ABI_ARGS } from "./lower-abi.js";
 import { bswap16, bswap32, bswap64, deposit, div, extract, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
 import { atomic, guestLoad, guestStore } from "./lower-memory.js";
 import { ValType } from "./opcodes.js";
@@ -716,9 +716,16 @@ export class TbLowering implements LowerCtx {
     const reads = (h.flags & HELPER_NO_READ_GLOBALS) === 0;
     if (noReturn || reads || writes) this.writeback(true);
     if (noReturn) this.storeExitPc();
+    // The uniform helper ABI (HELPER_ABI_ARGS): i64 arguments, padded with zeros, an i64 result.
     fb.localGet(this.env);
-    for (const t of op.ins) this.get(t);
+    for (const t of op.ins) {
+      this.get(t);
+      if (t.type === "i32") fb.i64ExtendI32U();
+    }
+    for (let n = op.ins.length; n < HELPER_ABI_ARGS; n++) fb.i64Const(0);
     fb.call(this.imports.helper(h.name));
+    if (h.ret === "void") fb.drop();
+    else if (h.ret === "i32") fb.i32WrapI64();
     if (noReturn) {
       if (h.ret !== "void") fb.drop();
       this.returnExit(ExitKind.HELPER);
