@@ -86,7 +86,7 @@ describe("random RISC-V programs: wasm back end + cpuExec vs the IR interpreter"
       const asm = assembleProgram(src, RAM);
       if (!asm.ok) throw new Error(`${asm.error.message} at line ${asm.error.line}:\n${src}`);
       const t = createRiscvTarget();
-      const m = new BareMetal({ translator: { ...t, pcOffset: CpuOffset.PC }, ramBase: RAM, ramSize: RAM_SIZE, tbsPerModule: 1 + (p % 8), cacheGlobals: p % 3 !== 0 });
+      const m = new BareMetal({ translator: t, ramBase: RAM, ramSize: RAM_SIZE, tbsPerModule: 1 + (p % 8), cacheGlobals: p % 3 !== 0 });
       m.load(RAM, asm.bytes);
       for (let i = 0; i < 2048; i++) m.ram[Number(DATA) + i] = rng.int(256);
       m.state.setBigUint64(CpuOffset.X + 8 * 8, RAM + DATA, true); // s0

@@ -8,8 +8,8 @@ import { assemble, RAM } from "./exec-support.js";
 function rv(src: string, inlineLookup = true): BareMetal {
   // The RISC-V target enables the inline probe (it names the pc's offset); drop it to
   // measure the JavaScript lookup path.
-  const { pcOffset: _inline, ...withoutProbe } = createRiscvTarget();
   const t = createRiscvTarget();
+  const { pcOffset: _probe, ...withoutProbe } = t;
   const m = new BareMetal({ translator: inlineLookup ? t : withoutProbe, ramBase: RAM, ramSize: 1 << 20, debugLocks: true });
   m.load(RAM, assemble(src));
   m.setPc(RAM);

@@ -21,7 +21,6 @@ function setup(src: string): { shared: ReturnType<typeof createExecShared>; args
     args: (vcpu, extra = {}) => ({
       shared, vcpu, pc: RAM, debugLocks: DEBUG_TCG,
       translatorUrl: distModule("target/riscv/target.js"), translatorFn: "createRiscvTarget",
-      translatorExtra: { pcOffset: CpuOffset.PC },
       ...extra,
     }),
   };

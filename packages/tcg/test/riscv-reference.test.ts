@@ -270,7 +270,7 @@ let machineUses = 0;
  */
 function runTranslator(p: RandomProgram): Outcome {
   if (machine === undefined || ++machineUses >= 50) {
-    machine = new BareMetal({ translator: { ...target, pcOffset: CpuOffset.PC }, ramBase: BASE, ramSize: WINDOW });
+    machine = new BareMetal({ translator: target, ramBase: BASE, ramSize: WINDOW });
     machineUses = 0;
   }
   const m = machine;

@@ -345,8 +345,7 @@ function assemble(api: Api, source: string, base: bigint): Uint8Array {
 /** A machine with the kernel's code loaded. */
 function machine(api: Api, code: Uint8Array): Machine {
   const t = api.tcg.createRiscvTarget();
-  // pcOffset: inline lookup_and_goto_ptr in generated code (as the tcg tests enable it).
-  const m = new api.tcg.BareMetal({ translator: { ...t, pcOffset: api.tcg.CpuOffset.PC }, ramBase: BASE, ramSize: RAM_SIZE });
+  const m = new api.tcg.BareMetal({ translator: t, ramBase: BASE, ramSize: RAM_SIZE });
   m.load(BASE, code);
   return m;
 }

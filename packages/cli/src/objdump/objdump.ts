@@ -196,28 +196,36 @@ function mappingSymbols(table: SymbolTable, section: ElfSection): MappingSymbol[
   return out;
 }
 
-/** How many bytes riscv-dis.c dumps as one data item at `offset` (`riscv_data_length`). */
-function dataLength(maps: readonly MappingSymbol[], offset: number, sectionSize: number): number {
-  let length = 4;
-  const next = maps.find((m) => m.offset > offset);
-  if (next) length = Math.min(length, next.offset - offset);
-  else length = Math.min(length, sectionSize - offset);
-  return length === 3 ? 2 : length;
+/** Index of the last mapping symbol at or before `offset` (-1: none), by binary search. */
+function mappingIndex(maps: readonly MappingSymbol[], offset: number): number {
+  let lo = 0;
+  let hi = maps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (maps[mid]!.offset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
-/** Is `offset` inside a `$d` range? Without mapping symbols, code sections hold code. */
-function inDataRange(maps: readonly MappingSymbol[], offset: number): boolean {
-  let data = false;
-  for (const m of maps) {
-    if (m.offset > offset) break;
-    data = m.data;
-  }
-  return data;
+/**
+ * The size of the data item riscv-dis.c dumps at `offset` inside a `$d` range, or 0 when
+ * `offset` holds code (`riscv_data_length`: up to 4 bytes, cut at the next mapping symbol
+ * or the section end, 3 rounded down to 2). Without mapping symbols code sections hold code.
+ */
+function dataItemSize(maps: readonly MappingSymbol[], offset: number, sectionSize: number): number {
+  const i = mappingIndex(maps, offset);
+  if (i < 0 || !maps[i]!.data) return 0;
+  const next = maps[i + 1];
+  const length = Math.min(4, (next !== undefined ? next.offset : sectionSize) - offset);
+  return length === 3 ? 2 : length;
 }
 
 const DATA_DIRECTIVES: Record<number, string> = { 1: ".byte", 2: ".short", 4: ".word", 8: ".dword" };
 
 function disassembleBytes(section: ElfSection, data: Uint8Array, start: number, stop: number, insns: boolean, skipAddr: number, dis: Disassembler, maps: readonly MappingSymbol[], out: OutputBuffer): void {
+  // The disassembler must not read past the block (objdump's stop_vma).
+  const view = data.subarray(0, stop);
   let offset = start;
   while (offset < stop) {
     let zeros = 0;
@@ -229,9 +237,9 @@ function disassembleBytes(section: ElfSection, data: Uint8Array, start: number, 
       continue;
     }
     const vma = section.addr + BigInt(offset);
-    const view = data.subarray(0, stop);
-    if (insns && maps.length > 0 && inDataRange(maps, offset)) {
-      const size = Math.min(dataLength(maps, offset, data.length), stop - offset);
+    const item = insns && maps.length > 0 ? dataItemSize(maps, offset, data.length) : 0;
+    if (item > 0) {
+      const size = Math.min(item, stop - offset);
       let value = 0n;
       for (let k = size - 1; k >= 0; k--) value = (value << 8n) | BigInt(data[offset + k]!);
       const text = `${DATA_DIRECTIVES[size] ?? ".byte"}\t0x${value.toString(16).padStart(size * 2, "0")}`;

@@ -635,6 +635,12 @@ export class TbLowering implements LowerCtx {
     fb.i32Const(Math.log2(this.cfg.descBytes));
     fb.i32Shl();
     fb.i32AtomicLoad(this.cfg.jmpTarget0Addr + 4 * n);
+    this.chainIfSet(target);
+  }
+
+  /** Pops a TB number + 1 (0: none) into `target`; if set, tail-calls the dispatcher with it. */
+  private chainIfSet(target: WasmLocal): void {
+    const fb = this.fb;
     fb.localTee(target);
     fb.if();
     fb.localGet(this.env);
@@ -654,14 +660,7 @@ export class TbLowering implements LowerCtx {
     fb.localGet(this.env);
     fb.localGet(this.self);
     fb.call(this.imports.lookup);
-    fb.localTee(target);
-    fb.if();
-    fb.localGet(this.env);
-    fb.localGet(target);
-    fb.i32Const(1);
-    fb.i32Sub();
-    fb.returnCall(this.imports.chain);
-    fb.end();
+    this.chainIfSet(target);
     this.returnExit(ExitKind.LOOKUP_MISS);
     this.reachable = false;
   }
