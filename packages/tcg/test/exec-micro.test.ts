@@ -6,15 +6,18 @@ import { assembleProgram } from "@wasmu/isa";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as src from "../src/index.js";
 import { createDispatcher as srcCreateDispatcher } from "../src/exec/worker-runtime.js";
+import { createRtTable as srcCreateRtTable } from "../src/exec/rt-table.js";
 import { distModule } from "./sync-workers.js";
 
 const FULL = process.env.WASMU_BENCH === "1";
 let T: typeof src = src;
 let createDispatcher: typeof srcCreateDispatcher = srcCreateDispatcher;
+let createRtTable: typeof srcCreateRtTable = srcCreateRtTable;
 beforeAll(async () => {
   if (FULL) {
     T = (await import(distModule("index.js"))) as typeof src;
     createDispatcher = ((await import(distModule("exec/worker-runtime.js"))) as { createDispatcher: typeof srcCreateDispatcher }).createDispatcher;
+    createRtTable = ((await import(distModule("exec/rt-table.js"))) as { createRtTable: typeof srcCreateRtTable }).createRtTable;
   }
 });
 
@@ -118,7 +121,7 @@ describe("micro-benchmarks", () => {
     const tmb = new T.TbModuleBuilder({ memoryPages: PAGES, helpers: [] }, cfg);
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
     const table = new WebAssembly.Table({ initial: 4096, element: "anyfunc" });
-    const imports = { rt: { memory, chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0 }, helpers: {} };
+    const imports = { rt: { memory, fns: createRtTable([], { chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0, helpers: {} }) } };
     new DataView(memory.buffer).setUint32(0x200, 0x300, true);
     const rows: string[] = [];
     for (const k of FULL ? [1, 2, 4, 8, 16, 32, 64, 128] : [1, 8]) {

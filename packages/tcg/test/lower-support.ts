@@ -6,6 +6,7 @@ import type { LowerConfig } from "../src/backend/wasm/lower.js";
 import { TbModuleBuilder } from "../src/backend/wasm/lower-module.js";
 import { helperImports } from "../src/exec/helper-imports.js";
 import { helperTrampolines } from "../src/exec/helper-trampolines.js";
+import { createRtTable } from "../src/exec/rt-table.js";
 import { createDispatcher } from "../src/exec/worker-runtime.js";
 import type { HelperDef, InterpExit, IrFunc } from "../src/index.js";
 import { MEM_BASE, MEM_SIZE, STATE_SIZE } from "./ir-support.js";
@@ -35,8 +36,10 @@ export function lowerRig(helpers: readonly HelperDef[], opts: Partial<LowerConfi
   const tmb = new TbModuleBuilder({ memoryPages: PAGES, helpers }, cfg);
   const table = new WebAssembly.Table({ initial: 4, element: "anyfunc" });
   const imports = {
-    rt: { memory, chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0 },
-    helpers: helperTrampolines(helpers, helperImports(helpers, memory.buffer, STATE_SIZE)),
+    rt: {
+      memory,
+      fns: createRtTable(helpers, { chain: createDispatcher(table), lookup: () => 0, notdirty: () => 0, helpers: helperTrampolines(helpers, helperImports(helpers, memory.buffer, STATE_SIZE)) }),
+    },
   };
   return {
     memory,

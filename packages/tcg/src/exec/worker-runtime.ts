@@ -22,6 +22,7 @@ import { tbInvalidatePhysPageFast, tbLookup } from "../tb/tb-maint.js";
 import { type ExecShared, lowerConfigOf } from "./exec-shared.js";
 import { helperImports } from "./helper-imports.js";
 import { helperTrampolines } from "./helper-trampolines.js";
+import { createRtTable } from "./rt-table.js";
 import type { Translator } from "./translator.js";
 import { type WasmModule, type WasmTable, wasmApi } from "./wasm-api.js";
 
@@ -154,11 +155,13 @@ export class ExecWorker {
     this.imports = {
       [IMPORT_MODULE]: {
         [RtImport.memory]: shared.memory,
-        [RtImport.chain]: createDispatcher(this.table),
-        [RtImport.lookup]: (env: number, self: number): number => this.lookup(env, self),
-        [RtImport.notdirty]: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
+        [RtImport.fns]: createRtTable(translator.helpers, {
+          chain: createDispatcher(this.table),
+          lookup: (env: number, self: number): number => this.lookup(env, self),
+          notdirty: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
+          helpers: helperTrampolines(translator.helpers, helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers)),
+        }),
       },
-      helpers: helperTrampolines(translator.helpers, helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers)),
     };
   }
 

@@ -85,7 +85,7 @@ export function codePageCheck(c: LowerCtx, wa: WasmLocal, bytes: number, aligned
   fb.localGet(c.self);
   fb.localGet(wa);
   fb.i32Const(bytes);
-  fb.call(c.imports.notdirty);
+  c.callRt(c.imports.notdirty, c.imports.notdirtyType);
   fb.if();
   c.writeback(false);
   c.storeExitPc();

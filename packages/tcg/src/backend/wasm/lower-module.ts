@@ -1,18 +1,20 @@
 /**
  * Modules of translated TBs: a {@link ModuleBuilder} whose prefix imports the shared
- * memory, the worker's TB table, the runtime functions and every helper the target
- * declares, and which collects any number of lowered TBs into one module (batching
- * amortises V8's per-module cost; see the README's measurements).
+ * memory and the worker's runtime table (`RtImport.fns`: dispatcher, runtime functions and
+ * every helper the target declares, at {@link RtSlot}s), and which collects any number of
+ * lowered TBs into one module (batching amortises V8's per-module cost; see the README's
+ * measurements). The prefix has no function import: V8 11 charges ~80 µs of compile time
+ * to a module with any (`RtImport.fns` says more).
  *
  * The module does not import the worker's TB table (see `RtImport.chain` for why): it
  * exports each TB's function as {@link tbExportName}(tb), and the loop stores the exports
- * in its table after instantiating. Chaining goes through the imported dispatcher.
+ * in its table after instantiating. Chaining goes through the dispatcher's slot.
  *
  * @module
  */
 import type { HelperDef } from "../../ir/helper.js";
 import type { IrFunc } from "../../ir/func.js";
-import { HELPER_ABI_ARGS, HELPER_MODULE, IMPORT_MODULE, RtImport, tbExportName } from "./lower-abi.js";
+import { HELPER_ABI_ARGS, HELPER_MODULE, IMPORT_MODULE, RtImport, RtSlot, tbExportName } from "./lower-abi.js";
 import { type LowerConfig, TbLowering } from "./lower.js";
 import { ModuleBuilder } from "./module-builder.js";
 import { ValType } from "./opcodes.js";
@@ -34,6 +36,11 @@ export interface LoweredTb {
 }
 
 
+/** Entries of the runtime table for `helpers` ({@link RtSlot}). */
+export function rtTableSize(helpers: readonly HelperDef[]): number {
+  return RtSlot.helpers + helpers.length;
+}
+
 /** Builds modules of lowered TBs. One per translator thread; reused module after module. */
 export class TbModuleBuilder {
   private readonly mb = new ModuleBuilder();
@@ -41,6 +48,8 @@ export class TbModuleBuilder {
   private readonly helperIndex = new Map<string, { readonly index: number; readonly def: HelperDef }>();
   /** The TB function type index. */
   readonly tbType: number;
+  /** What each runtime-table slot holds (`rt.chain`, `helpers.fp_fadd_d`, ...), by slot: names `call_indirect` targets in listings. */
+  readonly slotNames: string[];
   private count = 0;
 
   /**
@@ -51,25 +60,26 @@ export class TbModuleBuilder {
     const { i32 } = ValType;
     const mb = this.mb;
     this.tbType = mb.addType([i32, i32], [i32]);
-    const tLookup = this.tbType;
-    const tNotdirty = mb.addType([i32, i32, i32, i32], [i32]);
+    const notdirtyType = mb.addType([i32, i32, i32, i32], [i32]);
+    const helperType = mb.addType([i32, ...Array<ValType>(HELPER_ABI_ARGS).fill(ValType.i64)], [ValType.i64]);
     mb.importMemory(IMPORT_MODULE, RtImport.memory, { initial: shape.memoryPages, maximum: shape.memoryPages, shared: true });
-    const lookup = mb.importFunction(IMPORT_MODULE, RtImport.lookup, tLookup);
-    const notdirty = mb.importFunction(IMPORT_MODULE, RtImport.notdirty, tNotdirty);
-    const chain = mb.importFunction(IMPORT_MODULE, RtImport.chain, this.tbType);
-    const tHelper = mb.addType([i32, ...Array<ValType>(HELPER_ABI_ARGS).fill(ValType.i64)], [ValType.i64]);
-    for (const h of shape.helpers) {
+    mb.importTable(IMPORT_MODULE, RtImport.fns, { initial: rtTableSize(shape.helpers) });
+    this.slotNames = [`${IMPORT_MODULE}.${RtImport.chain}`, `${IMPORT_MODULE}.${RtImport.lookup}`, `${IMPORT_MODULE}.${RtImport.notdirty}`];
+    shape.helpers.forEach((h, i) => {
       if (this.helperIndex.has(h.name)) throw new Error(`two helpers named '${h.name}'`);
       if (h.args.length > HELPER_ABI_ARGS) throw new Error(`helper '${h.name}' has more than ${HELPER_ABI_ARGS} arguments`);
-      this.helperIndex.set(h.name, { index: mb.importFunction(HELPER_MODULE, h.name, tHelper), def: h });
-    }
+      this.helperIndex.set(h.name, { index: RtSlot.helpers + i, def: h });
+      this.slotNames.push(`${HELPER_MODULE}.${h.name}`);
+    });
     mb.sealPrefix();
     const helperIndex = this.helperIndex;
     this.lowering = new TbLowering(cfg, {
       tbType: this.tbType,
-      lookup,
-      notdirty,
-      chain,
+      notdirtyType,
+      helperType,
+      lookup: RtSlot.lookup,
+      notdirty: RtSlot.notdirty,
+      chain: RtSlot.chain,
       helper(name: string): number {
         const e = helperIndex.get(name);
         if (e === undefined) throw new Error(`lower: helper '${name}' was not declared to the module builder`);

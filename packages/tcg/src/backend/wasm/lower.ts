@@ -99,17 +99,25 @@ export interface LowerConfig {
   readonly inlineLookup?: InlineLookup;
 }
 
-/** Function and type indices the lowering calls (from the module prefix). */
+/**
+ * What the lowering calls, from the module prefix: slots of the imported runtime table
+ * (table 0, `RtImport.fns`; generated code calls them with `call_indirect`) and the type
+ * indices of those calls.
+ */
 export interface LowerImports {
-  /** The TB function type `(i32, i32) -> i32`. */
+  /** The TB function type `(i32, i32) -> i32` (also the type of `rt.lookup` and `rt.chain`). */
   readonly tbType: number;
-  /** Function index of `rt.lookup`. */
+  /** The type of `rt.notdirty`, `(i32, i32, i32, i32) -> i32`. */
+  readonly notdirtyType: number;
+  /** The uniform helper type (`HELPER_ABI_ARGS`). */
+  readonly helperType: number;
+  /** Runtime-table slot of `rt.lookup`. */
   readonly lookup: number;
-  /** Function index of `rt.notdirty`. */
+  /** Runtime-table slot of `rt.notdirty`. */
   readonly notdirty: number;
-  /** Function index of `rt.chain` (the dispatcher). */
+  /** Runtime-table slot of `rt.chain` (the dispatcher). */
   readonly chain: number;
-  /** Function index of the import of a helper, by name. */
+  /** Runtime-table slot of a helper, by name. */
   helper(name: string): number;
 }
 
@@ -152,6 +160,8 @@ export interface LowerCtx {
   storeExitPc(): void;
   /** Returns exit code `(self << 4) | kind`. */
   returnExit(kind: number): void;
+  /** Calls runtime-table slot `slot` of type `type` (arguments pushed). */
+  callRt(slot: number, type: number): void;
 }
 
 /** Lowers IR functions into a {@link FunctionBuilder}. Reusable: one per module builder. */
@@ -421,6 +431,17 @@ export class TbLowering implements LowerCtx {
   }
 
   /** @internal */
+  callRt(slot: number, type: number): void {
+    this.fb.i32Const(slot);
+    this.fb.callIndirect(type);
+  }
+
+  private returnCallRt(slot: number, type: number): void {
+    this.fb.i32Const(slot);
+    this.fb.returnCallIndirect(type);
+  }
+
+  /** @internal */
   storeExitPc(): void {
     this.fb.localGet(this.env);
     if (this.pc === null) this.fb.localGet(this.pcLocal!);
@@ -647,7 +668,7 @@ export class TbLowering implements LowerCtx {
     fb.localGet(target);
     fb.i32Const(1);
     fb.i32Sub();
-    fb.returnCall(this.imports.chain);
+    this.returnCallRt(this.imports.chain, this.imports.tbType);
     fb.end();
   }
 
@@ -659,7 +680,7 @@ export class TbLowering implements LowerCtx {
     if (il !== undefined) this.inlineLookup(il, target);
     fb.localGet(this.env);
     fb.localGet(this.self);
-    fb.call(this.imports.lookup);
+    this.callRt(this.imports.lookup, this.imports.tbType);
     this.chainIfSet(target);
     this.returnExit(ExitKind.LOOKUP_MISS);
     this.reachable = false;
@@ -699,7 +720,7 @@ export class TbLowering implements LowerCtx {
     fb.if();
     fb.localGet(this.env);
     fb.localGet(target);
-    fb.returnCall(this.imports.chain);
+    this.returnCallRt(this.imports.chain, this.imports.tbType);
     fb.end();
     fb.end();
     fb.freeLocal(lo);
@@ -722,7 +743,7 @@ export class TbLowering implements LowerCtx {
       if (t.type === "i32") fb.i64ExtendI32U();
     }
     for (let n = op.ins.length; n < HELPER_ABI_ARGS; n++) fb.i64Const(0);
-    fb.call(this.imports.helper(h.name));
+    this.callRt(this.imports.helper(h.name), this.imports.helperType);
     if (h.ret === "void") fb.drop();
     else if (h.ret === "i32") fb.i32WrapI64();
     if (noReturn) {
