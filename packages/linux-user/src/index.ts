@@ -54,12 +54,12 @@ export { Ioctl, defaultTermios, fileFdSyscalls } from "./syscalls/files-fd.js";
 export { Clone, threadSyscalls } from "./syscalls/threads.js";
 export { Poll, pollSyscalls } from "./syscalls/poll.js";
 export { Epoll, EpollFile, epollSyscalls } from "./syscalls/epoll.js";
-export { FutexOp, futexWake, futexSyscalls } from "./syscalls/futex.js";
+export { FutexOp, futexWake, futexTableOf, futexSyscalls } from "./syscalls/futex.js";
 export { Sig, signalSyscalls } from "./syscalls/signals.js";
 export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.js";
 
 // ---- Running a program (src/run)
-export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, GUEST_WINDOW_BASE, runProgram } from "./run/run-program.js";
+export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, GUEST_WINDOW_BASE, MAX_THREADS, runProgram } from "./run/run-program.js";
 export { type UserMainIo, type UserOptions, USER_USAGE, parseUserArgs, userMain } from "./run/user-main.js";
 
 // ---- Signals: the riscv64 frame and delivery (src/signals)
@@ -70,3 +70,4 @@ export { type Delivery, Sa, Ss, DEFAULT_IGNORED, sigBit, deliverSignal, deliverP
 
 // ---- The worker-to-kernel system call slot (src/kernel-link)
 export { CHANNEL_BYTES, ChannelState, CHANNEL_CLOSED_RESULT, SyscallChannel } from "./kernel-link/syscall-channel.js";
+export { FUTEX_SLOTS, FutexSlot, BITSET_MATCH_ANY, type FutexWordReader, FutexTable, futexWordReader } from "./kernel-link/futex-table.js";

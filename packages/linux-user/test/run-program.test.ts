@@ -3,16 +3,25 @@ import { existsSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
+import { Errno, Kernel, LoadError, MemoryStream, type RunResult, runProgram } from "../src/index.js";
 
 const guestPath = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
 const SYSROOT = "/usr/riscv64-linux-gnu";
 
-async function run(name: string, argv: string[], env: string[] = [], sysroot?: string): Promise<{ status: number; out: string; err: string; trace: string }> {
+interface Ran {
+  status: number;
+  out: string;
+  err: string;
+  trace: string;
+  parallelism: RunResult["parallelism"];
+}
+
+/** Runs a guest program; without `-strace` (`strace` false) its vCPU workers answer thread-local calls themselves. */
+async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true): Promise<Ran> {
   const out = new MemoryStream();
   const err = new MemoryStream();
   const trace: string[] = [];
-  const kernel = new Kernel({ ...(sysroot ? { sysroot } : {}), strace: (s) => trace.push(s), warn: () => {} });
+  const kernel = new Kernel({ ...(sysroot ? { sysroot } : {}), ...(strace ? { strace: (s: string) => trace.push(s) } : {}), warn: () => {} });
   const path = guestPath(name);
   const r = await runProgram({
     kernel, path, bytes: new Uint8Array(readFileSync(path)), argv: [path, ...argv], envp: env, stdio: [new MemoryStream(), out, err],
@@ -20,10 +29,10 @@ async function run(name: string, argv: string[], env: string[] = [], sysroot?: s
       const h = kernel.sysroot.resolve(p, "/");
       return existsSync(h) ? new Uint8Array(readFileSync(h)) : new LoadError(Errno.ENOENT, `${p}: No such file or directory`);
     },
-    maxSyscalls: 10_000,
+    maxSyscalls: 100_000,
   });
   if (r instanceof LoadError) throw new Error(r.message);
-  return { status: r.status, out: out.text, err: err.text, trace: trace.join("") };
+  return { status: r.status, out: out.text, err: err.text, trace: trace.join(""), parallelism: r.parallelism };
 }
 
 function qemu(name: string, argv: string[], env: string[] = [], sysroot?: string): { status: number | null; out: string } {
@@ -102,4 +111,44 @@ describe("threads", () => {
     const q = qemu("threads", []);
     expect([r.out, r.status]).toEqual([q.out, q.status]);
   });
+});
+
+describe("threads run in parallel, one vCPU worker each", () => {
+  it("4 threads pass 20 barriers that spin on shared memory, all running guest code at once (as under QEMU)", { timeout: 60_000 }, async () => {
+    // Every barrier completes only once the last thread arrives while the 3 others spin
+    // (no system call in between), so at that instant 4 vCPUs are inside guest code: the
+    // counters' maximum is at least 4 whatever the host's timing. Threads taking turns on
+    // one host thread never exceed 1.
+    for (const strace of [false, true]) {
+      const r = await run("parallel", [], [], undefined, strace);
+      const q = qemu("parallel", []);
+      expect([r.out, r.status]).toEqual([q.out, q.status]);
+      expect(r.out).toContain("thread 3 passed 20 barriers\n");
+      expect(r.parallelism?.workers).toBe(5);
+      expect(r.parallelism?.maxRunning).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it("a single-threaded program stays on the kernel thread (no worker)", async () => {
+    const r = await run("hello", []);
+    expect(r.parallelism).toBeUndefined();
+  });
+});
+
+describe("stress: glibc pthreads on vCPU workers", () => {
+  // Each scenario against qemu-riscv64-static (test/guests/stress.c).
+  const scenarios: [string, string][] = [
+    ["mutex", "waves of threads creating and joining threads, one contended mutex and a condition variable"],
+    ["segv", "a thread dereferences NULL while 3 others spin: SIGSEGV ends the process (status 139)"],
+    ["exit", "exit_group from a non-main thread while 3 others spin and main waits in pthread_join (status 5)"],
+    ["signal", "pthread_kill reaches a thread spinning in a worker; its handler stops the spin"],
+  ];
+  for (const [mode, what] of scenarios) {
+    it(`${mode}: ${what}`, { timeout: 120_000 }, async () => {
+      const r = await run("stress", [mode], [], undefined, false);
+      const q = qemu("stress", [mode]);
+      expect([r.out, r.status]).toEqual([q.out, q.status]);
+      expect(r.parallelism?.workers).toBeGreaterThan(1);
+    });
+  }
 });

@@ -103,6 +103,11 @@ export interface CloneRequest {
 export interface ThreadHost {
   /** Starts a thread for `parent`'s clone: the new tid or -errno. */
   clone(parent: Thread, req: CloneRequest): number;
+  /**
+   * Thread `t` has a new deliverable signal: make it look soon (a thread running in a
+   * worker leaves its loop at the next TB boundary; a futex wait ends with EINTR).
+   */
+  kick(t: Thread): void;
 }
 
 /** A thread's registers as the signal code reads and writes them (the runner provides it over the vCPU state). */

@@ -32,15 +32,19 @@ const UNBLOCKABLE = (1n << BigInt(Sig.SIGKILL - 1)) | (1n << BigInt(Sig.SIGSTOP 
  * Sends `sig` from thread `t` to `target` (a thread of the same process): nothing for
  * signal 0 or an ignored one, a pending signal for a handler or a blocked signal (the
  * runner delivers it when the target next leaves a system call), the default action
- * (ending the process) otherwise.
+ * (ending the process) otherwise. Another thread is kicked through the process's
+ * ThreadHost (its vCPU may be running in a worker).
  */
 function sendToSelf(t: Thread, sig: number, code: number, target: Thread = t): number {
   if (sig < 0 || sig > Sig.NSIG) return -Errno.EINVAL;
   if (sig === 0) return 0;
   const handler = t.proc.sigactions.get(sig)?.handler ?? 0n;
   if (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig))) return 0;
-  if (handler !== 0n || (target.sigmask & sigBit(sig)) !== 0n) {
+  const blocked = (target.sigmask & sigBit(sig)) !== 0n;
+  if (handler !== 0n || blocked) {
     target.pending.push({ signo: sig, code, pid: t.proc.pid, uid: t.proc.creds.uid });
+    // A thread running elsewhere (a vCPU worker) takes it at its next loop exit.
+    if (!blocked && target !== t) t.proc.threadHost?.kick(target);
     return 0;
   }
   t.exit = { status: 128 + sig, group: true, signal: sig };

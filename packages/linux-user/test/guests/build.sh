@@ -15,3 +15,7 @@ $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o signals signals.c
 riscv64-linux-gnu-strip signals
 $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o threads threads.c
 riscv64-linux-gnu-strip threads
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o parallel parallel.c
+riscv64-linux-gnu-strip parallel
+$CC -O2 -static -pthread -Wl,--build-id=none -o stress stress.c
+riscv64-linux-gnu-strip stress

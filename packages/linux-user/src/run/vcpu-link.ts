@@ -1,0 +1,151 @@
+/**
+ * What a vCPU worker and the kernel thread say to each other (README.md, process model).
+ * The worker runs the cpu-exec loop; every exit it cannot handle itself crosses its
+ * thread's `SyscallChannel` as a request, and the kernel thread — which meanwhile may
+ * rewrite the worker's registers in shared memory (a0 and the pc, a signal frame,
+ * rt_sigreturn) — answers whether the vCPU goes on:
+ *
+ * | request number | what | arguments |
+ * |---|---|---|
+ * | >= 0 | the system call of that number (a7) at `EXC_PC` | a0..a5 |
+ * | {@link VcpuEvent.KICK} | the vCPU's exit_request was set: signals for it, or a stop | — |
+ * | {@link VcpuEvent.FAULT} | a synchronous fault or exception ({@link FaultKind}) | kind, address, misaligned, pc, cause |
+ *
+ * Answers: {@link VcpuReply.CONTINUE}, anything else (STOP, or the channel's CLOSED
+ * result when the process has ended) ends the worker's loop.
+ *
+ * Module publication: a worker that compiles a TB module posts it on its `MessagePort`;
+ * the kernel thread relays it to every other worker and keeps the current flush
+ * generation's modules for workers started later. A worker reads its port synchronously
+ * (`receiveMessageOnPort`) when a TB it found has no module yet, so its event loop never
+ * has to run.
+ *
+ * @module
+ */
+import type { MessagePort } from "node:worker_threads";
+import { Cause, type CpuExit, CpuOffset, type ExecShared, RISCV_EXIT_EXCEPTION, type Translator, type WasmModule, xOffset } from "@wasmu/tcg";
+import type { SyscallArgs } from "../syscalls/abi.js";
+
+/** Request numbers that are not system calls. */
+export const VcpuEvent = { KICK: -1, FAULT: -2 } as const;
+
+/** Answers. */
+export const VcpuReply = { CONTINUE: 0n, STOP: 1n } as const;
+
+/** The kind argument of {@link VcpuEvent.FAULT}. */
+export const FaultKind = { MEMORY: 0, FETCH: 1, EXCEPTION: 2 } as const;
+
+/** A compiled module as posted between threads. */
+export interface PostedModule {
+  /** The module. */
+  readonly module: WasmModule;
+  /** TBs it places. */
+  readonly tbs: readonly number[];
+  /** Flush generation it was compiled in. */
+  readonly generation: number;
+}
+
+/** workerData of a vCPU worker. */
+export interface VcpuWorkerData {
+  /** The process's execution environment. */
+  readonly shared: ExecShared;
+  /** The vCPU index. */
+  readonly vcpu: number;
+  /** The guest thread's tid (gettid, futex owner). */
+  readonly tid: number;
+  /** The process's pid (getpid). */
+  readonly pid: number;
+  /** The request slot's buffer and offset. */
+  readonly channel: SharedArrayBuffer;
+  /** See {@link channel}. */
+  readonly channelOffset: number;
+  /** The address space's futex table. */
+  readonly futexes: SharedArrayBuffer;
+  /** The address space's page flags (one byte per page from `pagesLo`). */
+  readonly pageFlags: SharedArrayBuffer;
+  /** Guest address of page 0 of {@link pageFlags}. */
+  readonly pagesLo: number;
+  /** log2 of the page size. */
+  readonly pageBits: number;
+  /** Handle thread-local calls (futex, gettid, getpid, sched_yield) in the worker; off with -strace, so every call is traced. */
+  readonly localCalls: boolean;
+  /** Modules compiled so far (current flush generation). */
+  readonly modules: readonly PostedModule[];
+  /** Where modules are published and received. */
+  readonly port: MessagePort;
+  /** The parallelism counters ({@link ParallelCounters}). */
+  readonly counters: SharedArrayBuffer;
+  /** Debug lock checking. */
+  readonly debugLocks: boolean;
+}
+
+/**
+ * How many vCPUs run guest code at the same time: word 0 counts the workers currently
+ * outside a system call or futex wait, word 1 is its maximum so far (updated by
+ * compare-and-swap), word 2 counts the workers started.
+ */
+export class ParallelCounters {
+  /** The words. */
+  readonly words: Int32Array;
+
+  /** @param buffer an existing buffer (a worker's view), or none for new counters. */
+  constructor(buffer?: SharedArrayBuffer) {
+    this.words = new Int32Array(buffer ?? new SharedArrayBuffer(16));
+  }
+
+  /** A worker starts running guest code (or resumes after a call). */
+  enter(): void {
+    const now = Atomics.add(this.words, 0, 1) + 1;
+    for (let max = Atomics.load(this.words, 1); now > max; max = Atomics.load(this.words, 1)) {
+      if (Atomics.compareExchange(this.words, 1, max, now) === max) break;
+    }
+  }
+
+  /** A worker stops running guest code (a call, a wait, its end). */
+  leave(): void {
+    Atomics.sub(this.words, 0, 1);
+  }
+
+  /** Most vCPUs that ran guest code at once. */
+  get max(): number {
+    return Atomics.load(this.words, 1);
+  }
+
+  /** Workers started (word 2, counted by the kernel thread). */
+  get workers(): number {
+    return Atomics.load(this.words, 2);
+  }
+
+  /** Counts a started worker. */
+  started(): void {
+    Atomics.add(this.words, 2, 1);
+  }
+}
+
+/** What a return from `cpuExec` asks of the kernel (or of the worker, for thread-local calls). */
+export type VcpuRequest =
+  | { readonly kind: "kick" }
+  | { readonly kind: "syscall"; readonly nr: number; readonly args: SyscallArgs }
+  | { readonly kind: "fault"; readonly args: SyscallArgs };
+
+/**
+ * Classifies an exit of `cpuExec` for a RISC-V Linux thread: an exit request, an ecall
+ * (EXC_PENDING is cleared; the pc stays at the ecall, `EXC_PC`), or a fault / exception
+ * (the pc is set to the faulting instruction) with its {@link VcpuEvent.FAULT} arguments.
+ */
+export function classifyExit(e: CpuExit, st: DataView, translator: Translator): VcpuRequest {
+  if (e.kind === "exit_request") return { kind: "kick" };
+  const pending = st.getUint32(CpuOffset.EXC_PENDING, true) !== 0;
+  const cause = st.getBigUint64(CpuOffset.EXC_CAUSE, true);
+  if ((e.kind === "helper" || (e.kind === "exit_tb" && e.code === RISCV_EXIT_EXCEPTION)) && pending && cause === BigInt(Cause.ECALL_U)) {
+    st.setUint32(CpuOffset.EXC_PENDING, 0, true);
+    const args = [10, 11, 12, 13, 14, 15].map((x) => st.getBigUint64(xOffset(x), true)) as unknown as SyscallArgs;
+    return { kind: "syscall", nr: Number(st.getBigUint64(xOffset(17), true)), args };
+  }
+  if (e.kind === "fault") return { kind: "fault", args: [BigInt(FaultKind.MEMORY), e.addr, e.misaligned ? 1n : 0n, e.pc, 0n, 0n] };
+  if (e.kind === "fetch_fault") return { kind: "fault", args: [BigInt(FaultKind.FETCH), e.pc, 0n, e.pc, 0n, 0n] };
+  const pc = pending ? st.getBigUint64(CpuOffset.EXC_PC, true) : translator.getPc(st);
+  st.setUint32(CpuOffset.EXC_PENDING, 0, true);
+  translator.setPc(st, pc);
+  return { kind: "fault", args: [BigInt(FaultKind.EXCEPTION), pc, 0n, pc, cause, 0n] };
+}

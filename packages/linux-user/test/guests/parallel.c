@@ -1,0 +1,88 @@
+/*
+ * No libc: 4 threads made with raw clone (as threads.c) pass through 20 rounds of a
+ * sense-reversing barrier that spins on shared memory without any system call, then exit;
+ * the main thread joins them through CLONE_CHILD_CLEARTID + FUTEX_WAIT and prints what
+ * each thread counted. A round completes only when all 4 threads have arrived while the
+ * others spin: with one worker per vCPU they run at the same time; with the threads
+ * taking turns on one host thread, every round would need several preemptions. The test
+ * (run-program.test.ts) also asks wasmu how many vCPUs ran guest code at once.
+ */
+typedef unsigned long u64;
+
+static long sys(long n, long a, long b, long c, long d, long e, long f) {
+  register long a0 asm("a0") = a;
+  register long a1 asm("a1") = b;
+  register long a2 asm("a2") = c;
+  register long a3 asm("a3") = d;
+  register long a4 asm("a4") = e;
+  register long a5 asm("a5") = f;
+  register long a7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
+  return a0;
+}
+
+static u64 len(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
+static void out(const char *s) { sys(64, 1, (long)s, (long)len(s), 0, 0, 0); }
+static void num(u64 v) {
+  char b[24]; int i = 23; b[i] = 0;
+  do { b[--i] = '0' + v % 10; v /= 10; } while (v);
+  out(b + i);
+}
+
+#define N 4
+#define ROUNDS 20
+static volatile int ctid[N];
+static volatile int ptid[N];
+static volatile int arrived;
+static volatile int sense;
+static volatile long passed[N];
+static char stacks[N][16384] __attribute__((aligned(16)));
+static long tls[N];
+
+static void barrier(int *local) {
+  *local = !*local;
+  if (__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL) == N) {
+    __atomic_store_n(&arrived, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&sense, *local, __ATOMIC_RELEASE);
+  } else {
+    while (__atomic_load_n(&sense, __ATOMIC_ACQUIRE) != *local) { }
+  }
+}
+
+void worker(long i) {
+  int local = 0;
+  for (int r = 0; r < ROUNDS; r++) {
+    barrier(&local);
+    passed[i]++;
+  }
+  sys(93, 0, 0, 0, 0, 0, 0);
+}
+
+static long spawn(long i) {
+  long flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000;
+  register long a0 asm("a0") = flags;
+  register long a1 asm("a1") = (long)(stacks[i] + sizeof stacks[i]);
+  register long a2 asm("a2") = (long)&ptid[i];
+  register long a3 asm("a3") = (long)&tls[i];
+  register long a4 asm("a4") = (long)&ctid[i];
+  register long a7 asm("a7") = 220;
+  register long s1 asm("s1") = i;
+  asm volatile("ecall\n bnez a0, 1f\n mv a0, s1\n call worker\n1:"
+               : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a7), "r"(s1) : "memory", "ra");
+  return a0;
+}
+
+void cmain(void) {
+  for (long i = 0; i < N; i++) {
+    ctid[i] = -1;
+    if (spawn(i) <= 0) { out("clone failed\n"); sys(94, 1, 0, 0, 0, 0, 0); }
+  }
+  for (long i = 0; i < N; i++) {
+    int v;
+    while ((v = ctid[i]) != 0) sys(98, (long)&ctid[i], 0 /* FUTEX_WAIT */, v, 0, 0, 0);
+  }
+  for (long i = 0; i < N; i++) { out("thread "); num(i); out(" passed "); num(passed[i]); out(" barriers\n"); }
+  sys(94, 0, 0, 0, 0, 0, 0);
+}
+
+asm(".globl _start\n_start:\n .option push\n .option norelax\n la gp, __global_pointer$\n .option pop\n call cmain\n");

@@ -1,0 +1,106 @@
+/*
+ * glibc pthreads under load, one scenario per argument (run-program.test.ts compares
+ * each with qemu-riscv64-static):
+ *   mutex  - 2 waves of 5 threads that each create and join 2 threads of their own; all
+ *            of them take one pthread mutex 300 times (futex contention) and wait on a
+ *            condition variable; prints the total.
+ *   segv   - 3 threads spin while a fourth dereferences NULL: the process dies of SIGSEGV.
+ *   exit   - 3 threads spin while a fourth calls _exit(5) (exit_group from a non-main
+ *            thread); the main thread is blocked in pthread_join.
+ *   signal - pthread_kill(SIGUSR1) to a thread spinning on a flag its handler sets.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static long total;
+static int ready;
+static volatile int spinning;
+static volatile int stop;
+
+static void *leaf(void *arg) {
+  long k = (long)arg;
+  for (int i = 0; i < 300; i++) {
+    pthread_mutex_lock(&lock);
+    total += k;
+    pthread_mutex_unlock(&lock);
+  }
+  return (void *)k;
+}
+
+static void *branch(void *arg) {
+  long k = (long)arg;
+  pthread_mutex_lock(&lock);
+  while (!ready) pthread_cond_wait(&cond, &lock);
+  pthread_mutex_unlock(&lock);
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, leaf, (void *)(k * 10 + i));
+  long sum = 0;
+  for (int i = 0; i < 2; i++) {
+    void *r;
+    pthread_join(t[i], &r);
+    sum += (long)r;
+  }
+  leaf((void *)k);
+  return (void *)sum;
+}
+
+static void *spin(void *arg) {
+  (void)arg;
+  __atomic_add_fetch(&spinning, 1, __ATOMIC_SEQ_CST);
+  while (!stop) { }
+  return NULL;
+}
+
+static void *crash(void *arg) {
+  while (__atomic_load_n(&spinning, __ATOMIC_SEQ_CST) < 3) { }
+  if (arg == NULL) *(volatile int *)arg = 1;
+  _exit(5);
+}
+
+static void on_usr1(int sig) { (void)sig; stop = 1; }
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "mutex";
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (strcmp(mode, "mutex") == 0) {
+    long joined = 0;
+    for (int wave = 0; wave < 2; wave++) {
+      pthread_t t[5];
+      ready = 0;
+      for (long i = 0; i < 5; i++) pthread_create(&t[i], NULL, branch, (void *)(i + 1));
+      pthread_mutex_lock(&lock);
+      ready = 1;
+      pthread_cond_broadcast(&cond);
+      pthread_mutex_unlock(&lock);
+      for (int i = 0; i < 5; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        joined += (long)r;
+      }
+    }
+    printf("total %ld joined %ld\n", total, joined);
+    return 0;
+  }
+  pthread_t t[4];
+  if (strcmp(mode, "signal") == 0) {
+    signal(SIGUSR1, on_usr1);
+    pthread_create(&t[0], NULL, spin, NULL);
+    while (__atomic_load_n(&spinning, __ATOMIC_SEQ_CST) < 1) { }
+    pthread_kill(t[0], SIGUSR1);
+    pthread_join(t[0], NULL);
+    printf("signal stopped the spinning thread\n");
+    return 0;
+  }
+  printf("%s: start\n", mode);
+  for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, spin, NULL);
+  pthread_create(&t[3], NULL, crash, strcmp(mode, "segv") == 0 ? NULL : (void *)1);
+  pthread_join(t[3], NULL);
+  printf("not reached\n");
+  return 1;
+}
