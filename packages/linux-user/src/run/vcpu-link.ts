@@ -11,8 +11,10 @@
  * | {@link VcpuEvent.KICK} | the vCPU's exit_request was set: signals for it, or a stop | — |
  * | {@link VcpuEvent.FAULT} | a synchronous fault or exception ({@link FaultKind}) | kind, address, misaligned, pc, cause |
  *
- * Answers: {@link VcpuReply.CONTINUE}, anything else (STOP, or the channel's CLOSED
- * result when the process has ended) ends the worker's loop.
+ * Answers: {@link VcpuReply.CONTINUE}; {@link VcpuReply.STOP} ends the thread (the worker
+ * then parks, and the kernel may give it the next new thread: starting a worker costs
+ * ~170 ms, reusing one nothing); the channel's CLOSED result (the process has ended)
+ * ends the worker.
  *
  * Module publication: a worker that compiles a TB module posts it on its `MessagePort`;
  * the kernel thread relays it to every other worker and keeps the current flush
@@ -45,20 +47,33 @@ export interface PostedModule {
   readonly generation: number;
 }
 
-/** workerData of a vCPU worker. */
-export interface VcpuWorkerData {
-  /** The process's execution environment. */
-  readonly shared: ExecShared;
+/** A guest thread for a worker to run. */
+export interface VcpuAssignment {
   /** The vCPU index. */
   readonly vcpu: number;
   /** The guest thread's tid (gettid, futex owner). */
   readonly tid: number;
+  /** Its request slot (a fresh 64-byte SyscallChannel buffer). */
+  readonly channel: SharedArrayBuffer;
+}
+
+/** Messages on a worker's port, both ways. */
+export type WorkerMessage =
+  | ({ readonly kind: "module" } & PostedModule)
+  | { readonly kind: "assign"; readonly assignment: VcpuAssignment }
+  /** The worker's thread has ended and its vCPU is off the CPU list: it waits for an assignment. */
+  | { readonly kind: "parked" };
+
+/** workerData of a vCPU worker. */
+export interface VcpuWorkerData {
+  /** The process's execution environment. */
+  readonly shared: ExecShared;
+  /** The first thread to run. */
+  readonly first: VcpuAssignment;
   /** The process's pid (getpid). */
   readonly pid: number;
-  /** The request slot's buffer and offset. */
-  readonly channel: SharedArrayBuffer;
-  /** See {@link channel}. */
-  readonly channelOffset: number;
+  /** The park word (Int32): the kernel sets it to 1 after posting an assignment, -1 to end the worker. */
+  readonly park: SharedArrayBuffer;
   /** The address space's futex table. */
   readonly futexes: SharedArrayBuffer;
   /** The address space's page flags (one byte per page from `pagesLo`). */
@@ -71,7 +86,7 @@ export interface VcpuWorkerData {
   readonly localCalls: boolean;
   /** Modules compiled so far (current flush generation). */
   readonly modules: readonly PostedModule[];
-  /** Where modules are published and received. */
+  /** Where modules are published and received, and assignments arrive. */
   readonly port: MessagePort;
   /** The parallelism counters ({@link ParallelCounters}). */
   readonly counters: SharedArrayBuffer;

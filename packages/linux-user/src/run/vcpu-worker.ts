@@ -22,16 +22,20 @@ import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import { PAGE_READ } from "../mm/page-flags.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 import { FutexOp } from "../syscalls/futex.js";
-import { classifyExit, ParallelCounters, type PostedModule, VcpuEvent, VcpuReply, type VcpuWorkerData } from "./vcpu-link.js";
+import { classifyExit, ParallelCounters, type PostedModule, type VcpuAssignment, VcpuEvent, VcpuReply, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
 
 const NR_FUTEX = 98;
 const NR_SCHED_YIELD = 124;
 const NR_GETPID = 172;
 const NR_GETTID = 178;
 
-/** A module registry fed by the port: publications are posted, a miss first drains the port. */
+/**
+ * A module registry fed by the port: publications are posted, a miss first drains the
+ * port (which also carries the kernel's next thread assignment while parked).
+ */
 class PortRegistry implements ModuleRegistry {
   private readonly local = new LocalModuleRegistry();
+  private assignment: VcpuAssignment | undefined;
 
   constructor(
     private readonly port: VcpuWorkerData["port"],
@@ -40,20 +44,29 @@ class PortRegistry implements ModuleRegistry {
     for (const m of modules) this.local.publish(m.module, m.tbs, m.generation);
   }
 
-  moduleOf(tb: number): { readonly module: WasmModule; readonly tbs: readonly number[] } | undefined {
-    let r = this.local.moduleOf(tb);
-    if (r !== undefined) return r;
+  /** Reads every message waiting on the port; returns a thread assignment if one came. */
+  drain(): VcpuAssignment | undefined {
     for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
-      const p = m.message as PostedModule;
-      this.local.publish(p.module, p.tbs, p.generation);
+      const msg = m.message as WorkerMessage;
+      if (msg.kind === "module") this.local.publish(msg.module, msg.tbs, msg.generation);
+      else if (msg.kind === "assign") this.assignment = msg.assignment;
     }
-    r = this.local.moduleOf(tb);
-    return r;
+    const a = this.assignment;
+    this.assignment = undefined;
+    return a;
+  }
+
+  moduleOf(tb: number): { readonly module: WasmModule; readonly tbs: readonly number[] } | undefined {
+    const r = this.local.moduleOf(tb);
+    if (r !== undefined) return r;
+    const a = this.drain();
+    if (a !== undefined) this.assignment = a;
+    return this.local.moduleOf(tb);
   }
 
   publish(module: WasmModule, tbs: readonly number[], generation: number): void {
     this.local.publish(module, tbs, generation);
-    this.port.postMessage({ module, tbs: [...tbs], generation } satisfies PostedModule);
+    this.port.postMessage({ kind: "module", module, tbs: [...tbs], generation } satisfies WorkerMessage);
   }
 
   flush(generation: number): void {
@@ -62,7 +75,7 @@ class PortRegistry implements ModuleRegistry {
 }
 
 /** futex(2) in the worker, on the address space's shared table (the kernel's handler does the same with Promises). */
-function localFutex(d: VcpuWorkerData, table: FutexTable, read: FutexWordReader, readable: (addr: number) => boolean, cpu: Vcpu, a: SyscallArgs): number {
+function localFutex(d: VcpuWorkerData, tid: number, table: FutexTable, read: FutexWordReader, readable: (addr: number) => boolean, cpu: Vcpu, a: SyscallArgs): number {
   const uaddr = Number(BigInt.asUintN(64, a[0]) & 0xffff_ffff_ffffn);
   const op = Number(BigInt.asIntN(32, a[1]));
   if (uaddr % 4 !== 0) return -Errno.EINVAL;
@@ -89,36 +102,40 @@ function localFutex(d: VcpuWorkerData, table: FutexTable, read: FutexWordReader,
         if (cmd === FutexOp.WAIT) ms = t;
         else ms = t - (realtime ? performance.timeOrigin + performance.now() : Number(process.hrtime.bigint()) / 1e6);
       }
-      const slot = table.enqueue(uaddr, val, bitset, d.tid, read);
+      const slot = table.enqueue(uaddr, val, bitset, tid, read);
       if (slot < 0) return slot;
       // A signal or a stop that came before the waiter was queued: do not sleep through it.
-      if (cpu.ctx.exclusive.exitRequested(cpu.index)) return table.cancel(slot, d.tid);
-      return table.waitSync(slot, d.tid, Math.max(0, ms));
+      if (cpu.ctx.exclusive.exitRequested(cpu.index)) return table.cancel(slot, tid);
+      return table.waitSync(slot, tid, Math.max(0, ms));
     }
-    case FutexOp.WAKE: return table.wake(uaddr, n, BITSET_MATCH_ANY, d.tid);
-    case FutexOp.WAKE_BITSET: return bits === 0 ? -Errno.EINVAL : table.wake(uaddr, n, bits, d.tid);
+    case FutexOp.WAKE: return table.wake(uaddr, n, BITSET_MATCH_ANY, tid);
+    case FutexOp.WAKE_BITSET: return bits === 0 ? -Errno.EINVAL : table.wake(uaddr, n, bits, tid);
     case FutexOp.REQUEUE:
     case FutexOp.CMP_REQUEUE: {
       const addr2 = Number(BigInt.asUintN(64, a[4]) & 0xffff_ffff_ffffn);
       const n2 = Number(BigInt.asIntN(32, a[3]));
-      return table.requeue(uaddr, n, n2, addr2, cmd === FutexOp.CMP_REQUEUE ? bits : undefined, read, d.tid);
+      return table.requeue(uaddr, n, n2, addr2, cmd === FutexOp.CMP_REQUEUE ? bits : undefined, read, tid);
     }
     default: return -Errno.ENOSYS;
   }
 }
 
-/** Runs the vCPU until the kernel thread stops it. */
-function main(d: VcpuWorkerData): void {
-  const translator: Translator = createRiscvTarget();
-  const registry = new PortRegistry(d.port, d.modules);
-  const ew = new ExecWorker(d.shared, translator, registry);
-  const cpu = new Vcpu(ew, d.vcpu, createSyncThread(d.vcpu, { debug: d.debugLocks }));
+/** The process-wide parts of a worker, kept from one guest thread to the next. */
+interface WorkerEnv {
+  readonly d: VcpuWorkerData;
+  readonly translator: Translator;
+  readonly ew: ExecWorker;
+  readonly counters: ParallelCounters;
+  readonly table: FutexTable;
+  readonly readable: (addr: number) => boolean;
+}
+
+/** Runs guest thread `a` until the kernel thread stops it; false when the process has ended (the channel was closed). */
+function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
+  const { d, translator, counters, table, readable } = env;
+  const cpu = new Vcpu(env.ew, a.vcpu, createSyncThread(a.vcpu, { debug: d.debugLocks }));
   const st = cpu.state;
-  const ch = new SyscallChannel(d.channel, d.channelOffset);
-  const counters = new ParallelCounters(d.counters);
-  const table = new FutexTable(d.futexes);
-  const flags = new Uint8Array(d.pageFlags);
-  const readable = (addr: number): boolean => ((flags[(addr - d.pagesLo) >>> d.pageBits] ?? 0) & PAGE_READ) !== 0;
+  const ch = new SyscallChannel(a.channel, 0);
   const read = futexWordReader(cpu.memory, d.pagesLo, readable);
   const zero: SyscallArgs = [0n, 0n, 0n, 0n, 0n, 0n];
   const call = (nr: number, args: SyscallArgs): bigint => {
@@ -140,16 +157,16 @@ function main(d: VcpuWorkerData): void {
       } else if (req.kind === "fault") {
         reply = call(VcpuEvent.FAULT, req.args);
       } else {
-        const { nr, args: a } = req;
+        const { nr, args } = req;
         let local: number | undefined;
         if (d.localCalls) {
-          if (nr === NR_GETTID) local = d.tid;
+          if (nr === NR_GETTID) local = a.tid;
           else if (nr === NR_GETPID) local = d.pid;
           else if (nr === NR_SCHED_YIELD) local = 0;
           else if (nr === NR_FUTEX) {
             counters.leave();
             try {
-              local = localFutex(d, table, read, readable, cpu, a);
+              local = localFutex(d, a.tid, table, read, readable, cpu, args);
             } finally {
               counters.enter();
             }
@@ -160,15 +177,40 @@ function main(d: VcpuWorkerData): void {
           translator.setPc(st, st.getBigUint64(CpuOffset.EXC_PC, true) + 4n);
           continue;
         }
-        reply = call(nr, a);
+        reply = call(nr, args);
       }
-      if (reply !== VcpuReply.CONTINUE) break;
+      if (reply === VcpuReply.STOP) return true;
+      if (reply !== VcpuReply.CONTINUE) return false;
     }
   } finally {
     counters.leave();
     cpu.close();
-    d.port.close();
   }
+}
+
+/** Runs guest threads, one after the other, until the process ends. */
+function main(d: VcpuWorkerData): void {
+  const translator: Translator = createRiscvTarget();
+  const registry = new PortRegistry(d.port, d.modules);
+  const flags = new Uint8Array(d.pageFlags);
+  const env: WorkerEnv = {
+    d, translator, ew: new ExecWorker(d.shared, translator, registry), counters: new ParallelCounters(d.counters), table: new FutexTable(d.futexes),
+    readable: (addr) => ((flags[(addr - d.pagesLo) >>> d.pageBits] ?? 0) & PAGE_READ) !== 0,
+  };
+  const park = new Int32Array(d.park);
+  let a: VcpuAssignment | undefined = d.first;
+  // Parked between threads: the kernel posts the next assignment, then sets the park word.
+  while (a !== undefined && runThread(env, a)) {
+    Atomics.store(park, 0, 0);
+    d.port.postMessage({ kind: "parked" } satisfies WorkerMessage);
+    a = undefined;
+    while (a === undefined) {
+      Atomics.wait(park, 0, 0);
+      if (Atomics.load(park, 0) < 0) break;
+      a = registry.drain();
+    }
+  }
+  d.port.close();
 }
 
 main(workerData as VcpuWorkerData);

@@ -4,9 +4,13 @@
  * thread's request slot, relays compiled modules between workers, and stops them all when
  * the process ends.
  *
- * State (all on the kernel thread, no lock): the live workers by vCPU index, the modules
- * of the current flush generation (given to workers started later). Each worker gets a
- * fresh 64-byte request slot.
+ * A worker whose thread exits parks (it keeps its table, its instances and its warm JIT)
+ * and runs the next new thread of the process: create/join loops start a worker only
+ * when more threads are alive than ever before.
+ *
+ * State (all on the kernel thread, no lock): the workers, the parked ones, the thread
+ * each runs, the modules of the current flush generation (given to workers started
+ * later). Each thread gets a fresh 64-byte request slot.
  *
  * @module
  */
@@ -15,7 +19,7 @@ import type { ExecShared, ModuleRegistry, WasmModule } from "@wasmu/tcg";
 import { LocalModuleRegistry } from "@wasmu/tcg";
 import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
-import { ParallelCounters, type PostedModule, type VcpuWorkerData } from "./vcpu-link.js";
+import { ParallelCounters, type PostedModule, type VcpuAssignment, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
 
 /** The compiled worker entry (dist/run/vcpu-worker.js: the same relative URL from src/run and dist/run). */
 const WORKER_URL = new URL("../../dist/run/vcpu-worker.js", import.meta.url);
@@ -26,15 +30,17 @@ export class ModuleRelay {
   private generation = 0;
   private readonly ports = new Set<MessagePort>();
 
-  /** Records a publication (from the kernel thread's own vCPU or a worker). */
+  /** Records a publication (from the kernel thread's own vCPU or a worker) and passes it on to the other workers. */
   record(m: PostedModule, from?: MessagePort): void {
     if (m.generation < this.generation) return;
     if (m.generation > this.generation) {
       this.generation = m.generation;
       this.modules = [];
     }
-    this.modules.push(m);
-    for (const p of this.ports) if (p !== from) p.postMessage(m);
+    const p: PostedModule = { module: m.module, tbs: m.tbs, generation: m.generation };
+    this.modules.push(p);
+    const msg: WorkerMessage = { kind: "module", ...p };
+    for (const port of this.ports) if (port !== from) port.postMessage(msg);
   }
 
   /** The modules a new worker starts with. */
@@ -58,17 +64,15 @@ export class ModuleRelay {
   /** Connects a worker's port. */
   add(port: MessagePort): void {
     this.ports.add(port);
-    port.on("message", (m: PostedModule) => this.record(m, port));
   }
 
   /** Disconnects it. */
   remove(port: MessagePort): void {
     this.ports.delete(port);
-    port.close();
   }
 }
 
-/** What the pool needs to start a worker for a guest thread. */
+/** What the pool needs to run a guest thread. */
 export interface VcpuStart {
   /** vCPU index. */
   readonly vcpu: number;
@@ -76,7 +80,7 @@ export interface VcpuStart {
   readonly tid: number;
   /** Answers the thread's requests (vcpu-link.ts). */
   readonly handle: (nr: number, args: SyscallArgs) => bigint | Promise<bigint>;
-  /** Called when the worker has ended (its vCPU is off the CPU list): `error` if it died of a host error. */
+  /** Called when the thread's worker has let go of its vCPU (it is off the CPU list): `error` if the worker died of a host error. */
   readonly exited: (error?: Error) => void;
 }
 
@@ -93,52 +97,92 @@ export interface VcpuWorkersOptions {
   readonly debugLocks: boolean;
 }
 
-interface Live {
+/** One worker: its port, its park word, and the thread it runs (none while parked). */
+interface PoolWorker {
   readonly worker: Worker;
-  readonly channel: SyscallChannel;
   readonly port: MessagePort;
+  readonly park: Int32Array;
+  current: { readonly start: VcpuStart; readonly channel: SyscallChannel } | undefined;
 }
 
 /** The workers of one process. */
 export class VcpuWorkers {
   /** Parallelism counters shared with the workers. */
   readonly counters = new ParallelCounters();
-  private readonly live = new Map<number, Live>();
+  private readonly workers = new Set<PoolWorker>();
+  private readonly idle: PoolWorker[] = [];
 
   /** @param opts see {@link VcpuWorkersOptions}. */
   constructor(private readonly opts: VcpuWorkersOptions) {}
 
-  /** Starts a worker running vCPU `s.vcpu` (its CPU state must be set up). */
+  /** Runs guest thread `s` (its CPU state must be set up) on a parked worker, or on a new one. */
   start(s: VcpuStart): void {
     const o = this.opts;
-    // A fresh slot per worker: the serve loop of a previous worker of this vCPU index may still be winding down.
+    // A fresh slot per thread: the serve loop of the vCPU's previous thread may still be winding down.
     const channel = SyscallChannel.create();
+    const assignment: VcpuAssignment = { vcpu: s.vcpu, tid: s.tid, channel: channel.buffer };
+    void channel.serve(s.handle);
+    const parked = this.idle.pop();
+    if (parked !== undefined) {
+      parked.current = { start: s, channel };
+      parked.port.postMessage({ kind: "assign", assignment } satisfies WorkerMessage);
+      Atomics.store(parked.park, 0, 1);
+      Atomics.notify(parked.park, 0);
+      return;
+    }
     const { port1, port2 } = new MessageChannel();
+    const park = new Int32Array(new SharedArrayBuffer(4));
     const data: VcpuWorkerData = {
-      shared: o.shared, vcpu: s.vcpu, tid: s.tid, pid: o.pid, channel: channel.buffer, channelOffset: 0, futexes: o.futexes,
-      pageFlags: o.pageFlags, pagesLo: o.pagesLo, pageBits: o.pageBits, localCalls: o.localCalls, modules: o.relay.current, port: port1,
-      counters: this.counters.words.buffer as SharedArrayBuffer, debugLocks: o.debugLocks,
+      shared: o.shared, first: assignment, pid: o.pid, park: park.buffer, futexes: o.futexes, pageFlags: o.pageFlags, pagesLo: o.pagesLo,
+      pageBits: o.pageBits, localCalls: o.localCalls, modules: o.relay.current, port: port1, counters: this.counters.words.buffer as SharedArrayBuffer,
+      debugLocks: o.debugLocks,
     };
     // The worker resolves @wasmu/* to their dist (no source condition, no test loaders).
     const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port1], execArgv: [], env: { ...process.env, NODE_OPTIONS: "" } });
     this.counters.started();
+    const w: PoolWorker = { worker, port: port2, park, current: { start: s, channel } };
+    this.workers.add(w);
     o.relay.add(port2);
-    this.live.set(s.vcpu, { worker, channel, port: port2 });
-    void channel.serve(s.handle);
+    port2.on("message", (m: WorkerMessage) => {
+      if (m.kind === "module") o.relay.record(m, port2);
+      else if (m.kind === "parked") this.parked(w);
+    });
     let error: Error | undefined;
     worker.on("error", (e) => (error = e));
     worker.on("exit", () => {
-      channel.close();
       o.relay.remove(port2);
-      this.live.delete(s.vcpu);
-      s.exited(error);
+      port2.close();
+      this.workers.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+      const c = w.current;
+      w.current = undefined;
+      if (c !== undefined) {
+        c.channel.close();
+        c.start.exited(error ?? new Error(`vCPU worker of thread ${c.start.tid} ended`));
+      }
     });
   }
 
-  /** Asks every worker to stop (closes their slots; the caller kicks their vCPUs) and waits until they are gone. */
+  /** `w`'s thread has ended: it waits for the next one. */
+  private parked(w: PoolWorker): void {
+    const c = w.current;
+    w.current = undefined;
+    this.idle.push(w);
+    if (c !== undefined) {
+      c.channel.close();
+      c.start.exited();
+    }
+  }
+
+  /** Closes every thread's slot and ends every worker (the caller kicks their vCPUs first). */
   async stopAll(): Promise<void> {
-    const ws = [...this.live.values()];
-    for (const l of ws) l.channel.close();
-    await Promise.all(ws.map((l) => l.worker.terminate()));
+    const ws = [...this.workers];
+    for (const w of ws) {
+      w.current?.channel.close();
+      Atomics.store(w.park, 0, -1);
+      Atomics.notify(w.park, 0);
+    }
+    await Promise.all(ws.map((w) => w.worker.terminate()));
   }
 }
