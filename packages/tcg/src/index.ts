@@ -92,6 +92,7 @@ export {
   type RiscvTranslator, type TranslatedBlock, type FetchParcel, createRiscvTranslator, translateBlock, MAX_TB_INSNS, GUEST_PAGE_SIZE,
 } from "./target/riscv/translate.js";
 export { type RiscvTargetOptions, createRiscvTarget, riscvHelperList } from "./target/riscv/target.js";
+export { riscvLogFormat } from "./target/riscv/log-format.js";
 
 // ---- WebAssembly back end: lowering IR to wasm (src/backend/wasm/lower*)
 export {
@@ -101,12 +102,17 @@ export {
 } from "./backend/wasm/lower-abi.js";
 export { TbLowering, type GuestWindow, type CodePageCheck, type InlineLookup, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
 export { TbModuleBuilder, type TbModuleShape, type LoweredTb } from "./backend/wasm/lower-module.js";
+export { type WasmInsn, type WasmImmKind, type WasmDisasmOptions, decodeBody, disassembleBody, wasmImportNames, watName } from "./backend/wasm/wasm-disasm.js";
 
 // ---- Execution: the cpu-exec loop, worker runtime, bare-metal harness (src/exec)
-export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCodeReader } from "./exec/translator.js";
+export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCodeReader, CF_COUNT_MASK, CF_NO_GOTO_TB } from "./exec/translator.js";
 export { type ExecParams, type ExecShared, type ExecLayout, createExecShared, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
 export { type WasmHelperImpl, helperImports } from "./exec/helper-imports.js";
 export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
 export { type CpuExit, type ExecStats, Vcpu, cpuExec } from "./exec/cpu-exec.js";
 export { type BareMetalOptions, BareMetal } from "./exec/harness.js";
+export {
+  LogItem, LOG_ITEMS, LOG_AT_ENTRY, type LogItemInfo, type LogSink, type TargetLogFormat, type TcgLog, type LoggedTb, logItemsHelp, parseLogItems, logCflags,
+  logTranslated, logOptimized, logModule, logTbEntry, formatStats, parseStats,
+} from "./exec/log.js";
 export { type WasmApi, type WasmModule, type WasmTable, type WasmMemory, type WasmInstance, wasmApi } from "./exec/wasm-api.js";

@@ -36,6 +36,7 @@ import { createLinuxDispatcher } from "../syscalls/linux.js";
 import { type GuestVcpu, GuestThreads, type RunResult } from "./guest-threads.js";
 import { classifyExit, VcpuEvent, VcpuReply } from "./vcpu-link.js";
 import { ModuleRelay, VcpuWorkers } from "./vcpu-workers.js";
+import type { UserLog } from "./user-log.js";
 
 export type { RunResult } from "./guest-threads.js";
 
@@ -73,6 +74,12 @@ export interface RunOptions {
   readonly tbLock?: boolean;
   /** Stop after this many system calls (tests against runaway guests). */
   readonly maxSyscalls?: number;
+  /**
+   * -d / -one-insn-per-tb (user-log.ts): attached to the vCPU run on this thread, told of
+   * the load and of the exit. (vCPU workers do not take it yet: a program logs until its
+   * first clone.)
+   */
+  readonly log?: UserLog;
 }
 
 /** Most guest threads of one process (vCPUs of its environment). */
@@ -87,11 +94,13 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   });
   const relay = new ModuleRelay();
   const bm = new BareMetal({ translator, shared, vcpu: 0, registry: relay.registry() });
+  opts.log?.attach(bm.cpu);
   // The kernel thread's own lock identity (vCPU workers use their vCPU index).
   const kctx = attachTbContext(shared.tb, createSyncThread(MAX_THREADS), 0);
   const mm = new AddressSpace({ memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true });
   const loaded = loadProgram(mm, { path: opts.path, bytes: opts.bytes, readInterpreter: opts.readInterpreter, argv: opts.argv, envp: opts.envp });
   if (loaded instanceof LoadError) return loaded;
+  opts.log?.loaded(loaded, mm, opts.bytes, opts.readInterpreter);
 
   const files = new FdTable();
   const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
@@ -190,6 +199,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     const r = threads.result ?? { status: 0 };
     return workers === undefined ? r : { ...r, parallelism: { workers: workers.counters.workers, maxRunning: workers.counters.max } };
   } finally {
+    opts.log?.exit([bm.cpu]);
     if (workers !== undefined) {
       for (const v of threads.all.values()) {
         kctx.exclusive.kick(v.index);

@@ -2,18 +2,21 @@
  * `wasmu user [options] PROGRAM [ARGS...]` with the qemu-riscv64 options users know, as
  * one function the CLI calls: option parsing, loading errors as one line naming the file
  * with exit status 1, the guest's exit status (128 + signal when killed, as a shell
- * shows it). Implemented: -L, -E, -U, -0, -strace, -D, -accel tcg,tb-lock=on|off, -h;
- * accepted and ignored: -cpu, -d (its log items arrive with tcg's -d support).
+ * shows it). Implemented: -L, -E, -U, -0, -strace, -d items (help lists them), -D logfile,
+ * -one-insn-per-tb (old name -singlestep), -accel tcg,tb-lock=on|off, -h; accepted and
+ * ignored: -cpu. -d and -one-insn-per-tb reach the run as a {@link UserLog}.
  *
  * @module
  */
-import { existsSync, readFileSync, statSync, writeFileSync, appendFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { LogItem, logItemsHelp, parseLogItems } from "@wasmu/tcg";
 import { resolve as resolvePath } from "node:path";
 import { Errno, errnoMessage } from "../errno.js";
 import { LoadError } from "../loader/elf-image.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { Kernel } from "../process/kernel.js";
 import { runProgram } from "./run-program.js";
+import { UserLog } from "./user-log.js";
 
 /** Where `userMain` writes. */
 export interface UserMainIo {
@@ -37,6 +40,10 @@ export interface UserOptions {
   strace: boolean;
   /** -D: log file for -strace and -d output. */
   logFile?: string;
+  /** -d: tcg's LogItem bits (strace included). */
+  logMask: number;
+  /** -one-insn-per-tb / -singlestep. */
+  oneInsnPerTb: boolean;
   /** -accel tcg,tb-lock=on. */
   tbLock: boolean;
   /** The program and its arguments. */
@@ -58,16 +65,28 @@ Options:
 -strace             log system calls in QEMU's format
 -D logfile          write logs to logfile instead of stderr
 -cpu model          accepted (rv64imafdc is emulated)
--d item[,...]       accepted (logging of tcg items comes with tcg's support)
+-d item[,...]       enable logging of specified items (use '-d help' for a list)
+-one-insn-per-tb    run with one guest instruction per translated block
+-singlestep         the old name of -one-insn-per-tb
 -accel tcg,tb-lock=on|off
                     the translation lock mode (default off)
 `;
 
-/** Parses the arguments after `wasmu user`; a string is an error message. */
+/** What {@link parseUserArgs} returns for `-d help`. */
+export const LOG_HELP = "log-help";
+/** The start of {@link parseUserArgs}'s message for an unknown `-d` item. */
+export const LOG_ITEM_ERROR = "-d: unknown log item";
+
+/**
+ * Parses the arguments after `wasmu user`; a string is an error message, "help" (-h),
+ * {@link LOG_HELP} (-d help) or an unknown item's message (starting {@link LOG_ITEM_ERROR}).
+ */
 export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEnv): UserOptions | string {
   const env = new Map<string, string>();
   for (const [k, v] of Object.entries(hostEnv)) if (v !== undefined) env.set(k, v);
-  const o: Partial<UserOptions> & { env: Map<string, string>; strace: boolean; tbLock: boolean } = { env, strace: false, tbLock: false };
+  const o: Partial<UserOptions> & { env: Map<string, string>; strace: boolean; tbLock: boolean; logMask: number; oneInsnPerTb: boolean } = {
+    env, strace: false, tbLock: false, logMask: 0, oneInsnPerTb: false,
+  };
   let i = 0;
   const value = (): string | undefined => argv[++i] ?? undefined;
   for (; i < argv.length; i++) {
@@ -81,6 +100,7 @@ export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEn
     switch (opt) {
       case "h": case "help": return "help";
       case "strace": o.strace = true; break;
+      case "one-insn-per-tb": case "singlestep": o.oneInsnPerTb = true; break;
       case "L": case "E": case "U": case "0": case "D": case "cpu": case "d": case "accel": {
         const v = value();
         if (v === undefined) return `option -${opt} needs an argument`;
@@ -92,6 +112,12 @@ export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEn
         } else if (opt === "U") env.delete(v);
         else if (opt === "0") o.argv0 = v;
         else if (opt === "D") o.logFile = v;
+        else if (opt === "d") {
+          if (v === "help") return LOG_HELP;
+          const mask = parseLogItems(v);
+          if (typeof mask !== "number") return `${LOG_ITEM_ERROR} '${mask.unknown}'`;
+          o.logMask |= mask;
+        }
         else if (opt === "accel") {
           const m = /^tcg(?:,tb-lock=(on|off))?$/.exec(v);
           if (m === null) return `-accel ${v}: expected tcg[,tb-lock=on|off]`;
@@ -129,14 +155,40 @@ export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv:
     io.stdout(USER_USAGE);
     return 0;
   }
+  if (o === LOG_HELP || (typeof o === "string" && o.startsWith(LOG_ITEM_ERROR))) {
+    // As qemu-riscv64 7.2: the item list on stdout and exit status 1, for `-d help` as for
+    // an unknown item (which is also named on stderr).
+    if (o !== LOG_HELP) io.stderr(`wasmu: ${o}\n`);
+    io.stdout(logItemsHelp());
+    return 1;
+  }
   if (typeof o === "string") {
     io.stderr(`wasmu: ${o}\n${USER_USAGE}`);
     return 1;
   }
-  const logFile = o.logFile;
-  if (logFile !== undefined) writeFileSync(logFile, "");
-  const log = logFile !== undefined ? (s: string): void => appendFileSync(logFile, s) : (s: string): void => io.stderr(s);
-  const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(o.strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });
+  // -D: truncated once, then appended to by every writer (O_APPEND: whole records from any thread).
+  let fd: number | undefined;
+  if (o.logFile !== undefined) {
+    try {
+      fd = openSync(o.logFile, "a");
+      closeSync(openSync(o.logFile, "w"));
+    } catch (e) {
+      io.stderr(`wasmu: -D ${o.logFile}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+  try {
+    return await runUser(o, io, fd);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): Promise<number> {
+  const userLog = new UserLog({ mask: o.logMask, oneInsnPerTb: o.oneInsnPerTb, ...(fd !== undefined ? { fd } : {}), symbols: [] }, (s) => io.stderr(s));
+  const log = userLog.write;
+  const strace = o.strace || userLog.has(LogItem.STRACE);
+  const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });
   const read = reader(kernel);
   // The program itself: a path as given (through the sysroot when absolute), as qemu-riscv64 takes it.
   const hostProgram = kernel.sysroot.resolve(o.program, process.cwd());
@@ -152,6 +204,7 @@ export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv:
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const r = await runProgram({
     kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock,
+    ...(o.logMask !== 0 || o.oneInsnPerTb ? { log: userLog } : {}),
     ...(io.stdio !== undefined ? { stdio: io.stdio } : {}),
   });
   if (r instanceof LoadError) {

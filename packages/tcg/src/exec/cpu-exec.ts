@@ -19,12 +19,13 @@ import {
 import { optimize } from "../opt/optimize.js";
 import type { SyncThread } from "../sync/sync-thread.js";
 import { attachTbContext, type TbContext } from "../tb/tb-context.js";
-import { NO_PAGE, TbField } from "../tb/tb-desc.js";
+import { NO_PAGE, TB_WORDS, TbField } from "../tb/tb-desc.js";
 import { tbAddJump } from "../tb/tb-jmp.js";
 import { TB_BUFFER_FULL, tbCreate, tbFlush, tbInvalidatePhysRange, tbLookup } from "../tb/tb-maint.js";
 import { now } from "./clock.js";
 import { jmpCacheAddress, vcpuEnv } from "./exec-shared.js";
-import type { GuestCodeReader, TranslatedTb } from "./translator.js";
+import { LOG_AT_ENTRY, logModule, logOptimized, logTbEntry, logTranslated, type LoggedTb, type TcgLog } from "./log.js";
+import { CF_COUNT_MASK, type GuestCodeReader, type TranslatedTb } from "./translator.js";
 import { wasmApi } from "./wasm-api.js";
 import type { ExecWorker } from "./worker-runtime.js";
 
@@ -99,6 +100,13 @@ export class Vcpu {
   chaining = true;
   /** Time every entry into generated code into `stats.codeMs` (off by default: two clock reads per return to the loop). */
   timeCode = false;
+  /** `-d` logging (log.ts), or undefined (the default: no logging cost). */
+  log: TcgLog | undefined = undefined;
+  /**
+   * cflags of every TB this vCPU looks up (QEMU's curr_cflags): log.ts's `logCflags` for
+   * nochain/exec/cpu, an instruction count of 1 for -one-insn-per-tb. Default 0.
+   */
+  cflagsBase = 0;
   private readonly ctrl: DataView;
   private readonly code: GuestCodeReader;
   private readonly ram: Uint8Array;
@@ -215,10 +223,11 @@ export class Vcpu {
     const st = this.stats;
     const pageBits = BigInt(ctx.shared.params.pageBits);
     const firstPage = this.page(pc);
-    const limit = cflags === 0 ? w.shared.params.tbsPerModule : 1;
+    const limit = (cflags & CF_COUNT_MASK) === 0 ? w.shared.params.tbsPerModule : 1;
+    const lg = this.log;
     const queue: bigint[] = [pc];
     const seen = new Set<bigint>([pc]);
-    const batch: { readonly tr: TranslatedTb; readonly tb: number }[] = [];
+    const batch: { readonly tr: TranslatedTb; readonly tb: number; readonly pc: bigint; readonly log: string }[] = [];
     // 1. Translate, optimize and publish.
     for (let qi = 0; qi < queue.length && batch.length < limit; qi++) {
       const p = queue[qi]!;
@@ -240,6 +249,7 @@ export class Vcpu {
         if (qi === 0) return -1;
         continue;
       }
+      const logText = lg === undefined ? "" : logTranslated(lg, p, tr, this.code);
       optimize(tr.func);
       t0 = now();
       st.optimizeMs += t0 - t1;
@@ -251,7 +261,7 @@ export class Vcpu {
         if (qi === 0) return TB_BUFFER_FULL;
         break;
       }
-      batch.push({ tr, tb: created.tb });
+      batch.push({ tr, tb: created.tb, pc: p, log: lg === undefined ? "" : logText + logOptimized(lg, tr) });
       st.tbs++;
       st.insns += tr.icount;
       for (const s of tr.successors ?? []) {
@@ -265,8 +275,10 @@ export class Vcpu {
     const t0 = now();
     tmb.reset();
     const placed: number[] = [];
+    const logged: LoggedTb[] | undefined = lg === undefined ? undefined : [];
     for (const b of batch) {
       const lowered = tmb.add(b.tr.func);
+      logged?.push({ tb: b.tb, pc: b.pc, text: b.log, code: lowered.code, funcIndex: lowered.funcIndex });
       if (!w.isLoaded(b.tb)) {
         tmb.place(b.tb, lowered.funcIndex);
         placed.push(b.tb);
@@ -275,6 +287,7 @@ export class Vcpu {
     const bytes = tmb.finish();
     st.emitMs += now() - t0;
     st.codeBytes += bytes.length;
+    if (logged !== undefined) logModule(lg!, bytes, logged, tmb.slotNames);
     if (placed.length > 0) {
       const api = wasmApi();
       const t1 = now();
@@ -332,6 +345,13 @@ export class Vcpu {
     this.ctrl.setInt32(CTRL_TB_FLAGS, flags, true);
   }
 
+  /** Writes the exec/cpu records of an entry into TB `tb` (only called when one of them is on). */
+  logEntry(tb: number): void {
+    const tbs = this.ctx.tbs;
+    const desc0 = this.worker.shared.tb.byteOffset + this.ctx.shared.layout.tbs * 4;
+    logTbEntry(this.log!, this.index, desc0 + tb * TB_WORDS * 4, this.tbPc(tb), tbs.get(tb, TbField.FLAGS), tbs.get(tb, TbField.CFLAGS), this.state);
+  }
+
   /** The pc a fault/helper/SMC exit recorded. */
   exitPc(): bigint {
     return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
@@ -352,6 +372,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
   const v = cpu.index;
   let returnCodes = 0;
   for (const c of t.loopExitCodes ?? []) returnCodes |= 1 << c;
+  const logEntry = cpu.log !== undefined && (cpu.log.mask & LOG_AT_ENTRY) !== 0;
   excl.cpuExecStart(ctx.thread, v);
   try {
     let lastTb = -1;
@@ -371,9 +392,9 @@ export function cpuExec(cpu: Vcpu): CpuExit {
           return { kind: "exit_request" };
         }
         const pc = t.getPc(cpu.state);
-        let cflags = 0;
+        let cflags = cpu.cflagsBase;
         if (cpu.cflagsNext >= 0) {
-          cflags = cpu.cflagsNext;
+          cflags = cpu.cflagsNext | cflags;
           cpu.cflagsNext = -1;
           lastTb = -1;
         }
@@ -387,6 +408,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
           ctx.tbUnlockIfEnabled();
         }
       }
+      if (logEntry) cpu.logEntry(tb);
       let code: number;
       if (cpu.timeCode) {
         const t0 = now();

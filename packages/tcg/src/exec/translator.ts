@@ -45,6 +45,12 @@ export interface TranslatedTb {
 
 /** cflags: the low bits limit the instruction count of a TB (0 = the target's default). */
 export const CF_COUNT_MASK = 0x1ff;
+/**
+ * cflags: never chain this TB's exits (QEMU's CF_NO_GOTO_TB; `-d nochain`, exec, cpu): the
+ * loop does not link its jumps and the inline lookup_and_goto_ptr probe, which only accepts
+ * cflags 0, falls back to the loop, so every TB entry goes through the loop.
+ */
+export const CF_NO_GOTO_TB = 0x200;
 
 /** The guest target, as the execution loop sees it. */
 export interface Translator {

@@ -1,0 +1,143 @@
+// `wasmu user -d ITEMS -D FILE`, against what qemu-riscv64-static 7.2 logs for the same
+// program (packages/cli/fixtures/start: straight-line code, two ecalls and a call).
+// Guest-side facts must agree: TB start pcs and instruction words (in_asm), the sequence
+// of executed TBs (exec with nochain), the registers at a TB entry (cpu), the program's
+// mappings (page), the function symbol names. Host-side records (op, op_opt, out_asm) are
+// checked for structure.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, "..", "fixtures");
+const bin = join(here, "..", "dist", "main.js");
+const hasQemu = spawnSync("sh", ["-c", "command -v qemu-riscv64-static"]).status === 0;
+if (!hasQemu) console.warn("SKIP: qemu-riscv64-static not found: -d logs are not compared with QEMU's (apt-get install qemu-user-static)");
+const dir = mkdtempSync(join(tmpdir(), "wasmu-log-"));
+let n = 0;
+
+function wasmu(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `start` under wasmu or QEMU with `-d items -D file`; the log text. */
+function logOf(runner: "wasmu" | "qemu", items: string, prog = "start", extra: string[] = []): string {
+  const file = join(dir, `${runner}-${n++}.log`);
+  const args = ["-d", items, "-D", file, ...extra, prog];
+  const r = runner === "wasmu" ? wasmu(["user", ...args]) : spawnSync("qemu-riscv64-static", args, { cwd: fixtures, encoding: "utf8" });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe("hello from start.S\n");
+  return readFileSync(file, "utf8");
+}
+
+/** in_asm records: the symbol, and per instruction its pc and hex word. */
+function inAsm(log: string): { sym: string; insns: string[] }[] {
+  return [...log.matchAll(/^IN: (.*)\n((?:0x[0-9a-f]{16}: {2}.*\n)+)/gm)].map((m) => ({
+    sym: m[1]!.trim(),
+    insns: m[2]!.trim().split("\n").map((l) => /^(0x[0-9a-f]{16}): {2}([0-9a-f]+)/.exec(l)!.slice(1, 3).join(" ")),
+  }));
+}
+
+const traces = (log: string): string[] => [...log.matchAll(/^Trace 0: 0x[0-9a-f]+ \[[0-9a-f]{16}\/([0-9a-f]{16})\/[0-9a-f]{8}\/[0-9a-f]{8}\] ?(.*)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+
+describe("wasmu user -d", () => {
+  it("-d help lists the items on stdout and exits 1, as qemu-riscv64 does", () => {
+    const r = wasmu(["user", "-d", "help", "start"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^Log items \(comma separated\):\nout_asm {9}show generated host assembly code/);
+    for (const item of ["in_asm", "op", "op_opt", "exec", "cpu", "fpu", "page", "nochain", "strace", "stats"]) expect(r.stdout).toMatch(new RegExp(`^${item} +\\S`, "m"));
+    if (hasQemu) {
+      const q = spawnSync("qemu-riscv64-static", ["-d", "help"], { encoding: "utf8" });
+      expect(q.status).toBe(r.status);
+      // Every item both support has QEMU's help line.
+      for (const line of q.stdout.split("\n").filter((l) => /^(out_asm|in_asm|op|op_opt|exec|cpu|fpu|page|strace) /.test(l))) expect(r.stdout).toContain(line);
+    }
+  });
+
+  it("an unknown item is named on stderr, the list follows, status 1", () => {
+    const r = wasmu(["user", "-d", "in_asm,bogus", "start"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("wasmu: -d: unknown log item 'bogus'\n");
+    expect(r.stdout).toMatch(/^Log items/);
+  });
+
+  it("without -D the log goes to stderr", () => {
+    const r = wasmu(["user", "-d", "in_asm", "start"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("hello from start.S\n");
+    expect(r.stderr).toMatch(/^----------------\nIN: \n0x0000000000010144: {2}00001597 {10}auipc/);
+  });
+
+  it("in_asm: the TBs QEMU translates, at the same pcs, with the same instruction words and symbols", () => {
+    const w = inAsm(logOf("wasmu", "in_asm"));
+    expect(w.map((r) => r.insns[0])).toEqual(["0x0000000000010144 00001597", "0x0000000000010158 00001297", "0x0000000000010194 4501"]);
+    expect(w.map((r) => r.sym)).toEqual(["", "", "done"]);
+    if (hasQemu) expect(w).toEqual(inAsm(logOf("qemu", "in_asm")));
+  });
+
+  it("exec with nochain: the same sequence of executed TBs as QEMU", () => {
+    const w = traces(logOf("wasmu", "exec,nochain"));
+    expect(w).toEqual(["0000000000010144 ", "0000000000010158 ", "0000000000010194 done"]);
+    if (hasQemu) expect(w).toEqual(traces(logOf("qemu", "exec,nochain")));
+  });
+
+  it("cpu,fpu: QEMU's register dump at each TB entry, with the same values (the stack pointer aside)", () => {
+    const dumps = (log: string): string[] => [...log.matchAll(/^ pc {7}[0-9a-f]{16}\n(?: .*\n){16}/gm)].map((m) => m[0].replace(/(x2\/sp {4})[0-9a-f]{16}/, "$1<sp>"));
+    const w = dumps(logOf("wasmu", "cpu,fpu,nochain"));
+    expect(w).toHaveLength(3);
+    expect(w[2]).toMatch(/^ pc {7}0000000000010194\n x0\/zero {2}0{16} x1\/ra {4}0000000000010186 x2\/sp {4}<sp> x3\/gp {4}0{16}\n/);
+    if (hasQemu) expect(w).toEqual(dumps(logOf("qemu", "cpu,fpu,nochain")));
+  });
+
+  it("op, op_opt, out_asm: one record of each per translated TB", () => {
+    const log = logOf("wasmu", "in_asm,op,op_opt,out_asm");
+    const count = (re: RegExp): number => [...log.matchAll(re)].length;
+    expect(count(/^IN: /gm)).toBe(3);
+    expect(count(/^OP:\n insn_start \$0x10144\n/gm)).toBe(1);
+    expect(count(/^OP:$/gm)).toBe(3);
+    expect(count(/^OP after optimization:$/gm)).toBe(3);
+    expect(count(/^OUT: \[size=\d+\] tb \d+ func \d+/gm)).toBe(3);
+    expect(log).toMatch(/call_indirect \d+ 0 <helpers\.ecall>/);
+    expect(log).not.toMatch(/\.byte 0x/);
+  });
+
+  it("page: the program's mappings after loading, in QEMU's layout", () => {
+    const map = (log: string): string[] => {
+      const after = log.slice(log.lastIndexOf("page layout changed following binary load"));
+      return [...after.matchAll(/^(0{8}000[0-9a-f]{5})-([0-9a-f]{16}) ([0-9a-f]{16}) ([-r][-w][-x])$/gm)].map((m) => m.slice(1).join(" ")).slice(0, 2);
+    };
+    const w = map(logOf("wasmu", "page"));
+    expect(w).toEqual(["0000000000010000 0000000000011000 0000000000001000 r-x", "0000000000011000 0000000000012000 0000000000001000 rw-"]);
+    if (hasQemu) expect(w).toEqual(map(logOf("qemu", "page")));
+  });
+
+  it("strace as a -d item logs the system calls like -strace", () => {
+    const log = logOf("wasmu", "strace");
+    expect(log).toMatch(/ write\(1,0x111a8,19\) = 19\n/);
+    expect(log).toMatch(/ exit\(0\)\n/);
+  });
+
+  it("stats: per-vCPU translation figures at exit", () => {
+    const log = logOf("wasmu", "stats");
+    expect(log).toMatch(/^stats vcpu 0: tbs=3 insns=21 modules=\d+ code_bytes=\d+ .* compile_ms=[\d.]+ instantiate_ms=[\d.]+$/m);
+  });
+
+  it("nochain and -one-insn-per-tb change nothing the guest sees (static glibc demo)", () => {
+    const plain = wasmu(["user", "demo", "wasmu", "2"]);
+    expect(plain.status).toBe(2);
+    for (const flags of [["-d", "nochain"], ["-one-insn-per-tb"]]) {
+      const r = wasmu(["user", ...flags, "demo", "wasmu", "2"]);
+      expect(r).toEqual(plain);
+    }
+  });
+
+  it("-singlestep (-one-insn-per-tb's old name): every in_asm record holds one instruction", () => {
+    const w = inAsm(logOf("wasmu", "in_asm", "start", ["-singlestep"]));
+    expect(w.length).toBe(21);
+    expect(w.every((r) => r.insns.length === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * `wasmu user -d ... -D file -one-insn-per-tb`: what a run does for QEMU's log items on
+ * top of tcg's (`@wasmu/tcg` exec/log.ts prints in_asm, op, op_opt, out_asm, exec, cpu):
+ * the guest's function symbols for `IN:` and `Trace` lines (STT_FUNC symbols of the
+ * program's and the interpreter's .symtab, as QEMU's load_symbols keeps them), the page
+ * item's memory map after loading, the stats item's per-vCPU figures at exit, and the
+ * cflags every vCPU translates with (nochain, exec, cpu, one instruction per TB).
+ *
+ * {@link runProgram} calls three hooks: {@link UserLog.attach} for each vCPU it creates,
+ * {@link UserLog.loaded} after the loader, {@link UserLog.exit} when the process ends.
+ *
+ * Threads: {@link UserLogConfig} is plain data (structured-cloneable). A vCPU worker
+ * rebuilds its own {@link UserLog} from it with {@link UserLog.fromConfig}; records then go
+ * straight to the log descriptor with `fs.writeSync` (one whole record per call, the file
+ * opened with O_APPEND, so records of different vCPUs never mix). Without `-D` the main
+ * thread's records go to the caller's stderr function, a worker's to descriptor 2.
+ *
+ * @module
+ */
+import { writeSync } from "node:fs";
+import { ElfFile, SymbolType } from "@wasmu/isa/elf";
+import { formatStats, LogItem, logCflags, riscvLogFormat, type ExecStats, type TcgLog, type Vcpu } from "@wasmu/tcg";
+import type { LoadError } from "../loader/elf-image.js";
+import type { LoadedProgram } from "../loader/load-elf.js";
+import type { AddressSpace } from "../mm/address-space.js";
+import { Prot } from "../mm/constants.js";
+
+/** A function symbol: [start, end) and its name. */
+export type FuncSymbol = readonly [start: bigint, end: bigint, name: string];
+
+/** The data a {@link UserLog} is made of (posted to vCPU workers). */
+export interface UserLogConfig {
+  /** tcg's LogItem bits. */
+  readonly mask: number;
+  /** -one-insn-per-tb / -singlestep. */
+  readonly oneInsnPerTb: boolean;
+  /** The log file's descriptor (-D), or undefined for stderr. */
+  readonly fd?: number;
+  /** Function symbols, sorted by start (filled by {@link UserLog.loaded}). */
+  readonly symbols: FuncSymbol[];
+}
+
+/** One run's logging. */
+export class UserLog {
+  private readonly tcgLog: TcgLog | undefined;
+
+  /**
+   * @param config the items, the descriptor, the symbols.
+   * @param stderr where records go without `-D` (default: descriptor 2).
+   */
+  constructor(
+    readonly config: UserLogConfig,
+    stderr?: (text: string) => void,
+  ) {
+    const fd = config.fd;
+    const write = fd !== undefined ? (s: string): void => void writeSync(fd, s) : (stderr ?? ((s: string): void => void writeSync(2, s)));
+    this.write = write;
+    const symbols = config.symbols;
+    this.tcgLog = (config.mask & ~(LogItem.PAGE | LogItem.STRACE | LogItem.STATS)) === 0
+      ? undefined
+      : { mask: config.mask, sink: { write }, target: riscvLogFormat, symbol: (pc) => lookupSymbol(symbols, pc) };
+  }
+
+  /** A worker's log from a posted config. */
+  static fromConfig(config: UserLogConfig): UserLog {
+    return new UserLog(config);
+  }
+
+  /** Writes text to the log. */
+  readonly write: (text: string) => void;
+
+  /** Whether an item is on. */
+  has(item: number): boolean {
+    return (this.config.mask & item) !== 0;
+  }
+
+  /** Sets a vCPU's tcg log and cflags. */
+  attach(cpu: Vcpu): void {
+    cpu.log = this.tcgLog;
+    cpu.cflagsBase = logCflags(this.config.mask) | (this.config.oneInsnPerTb ? 1 : 0);
+  }
+
+  /**
+   * After loading: reads the function symbols of the program (`bytes`, loaded with
+   * `loaded.bias`) and of its interpreter (read again with `readInterpreter`, at
+   * `loaded.interpBase`), and writes the page item's map.
+   */
+  loaded(loaded: LoadedProgram, mm: AddressSpace, bytes: Uint8Array, readInterpreter: (guestPath: string) => Uint8Array | LoadError): void {
+    if (this.tcgLog !== undefined) {
+      const syms = this.config.symbols;
+      syms.push(...funcSymbols(bytes, BigInt(loaded.bias)));
+      const interp = loaded.interpreter === undefined ? undefined : readInterpreter(loaded.interpreter);
+      if (interp instanceof Uint8Array) syms.push(...funcSymbols(interp, BigInt(loaded.interpBase)));
+      syms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    }
+    if (this.has(LogItem.PAGE)) {
+      const hex = (v: number): string => v.toString(16).padStart(16, "0");
+      let s = "page layout changed following binary load\nstart            end              size             prot\n";
+      s += pageMap(mm).map(([a, b, p]) => `${hex(a)}-${hex(b)} ${hex(b - a)} ${p & Prot.READ ? "r" : "-"}${p & Prot.WRITE ? "w" : "-"}${p & Prot.EXEC ? "x" : "-"}\n`).join("");
+      s += `brk         0x${hex(loaded.brk)}\nentry       0x${hex(loaded.entry)}\nstart_stack 0x${hex(loaded.sp)}\n`;
+      this.write(s);
+    }
+  }
+
+  /** At exit: the stats item's line per vCPU. */
+  exit(cpus: readonly { readonly index: number; readonly stats: ExecStats }[]): void {
+    if (this.has(LogItem.STATS)) this.write(cpus.map((c) => formatStats(c.index, c.stats)).join(""));
+  }
+}
+
+/** The guest's mappings merged into runs of equal protection (QEMU's page dump). */
+function pageMap(mm: AddressSpace): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (const v of mm.vmas.all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last[1] === v.start && last[2] === v.prot) last[1] = v.end;
+    else out.push([v.start, v.end, v.prot]);
+  }
+  return out;
+}
+
+/** STT_FUNC symbols with a size from an ELF's .symtab, moved by `bias`; [] if it has none or is not ELF. */
+export function funcSymbols(bytes: Uint8Array, bias: bigint): FuncSymbol[] {
+  try {
+    const elf = new ElfFile(bytes);
+    return elf.symbols
+      .filter((s) => s.type === SymbolType.FUNC && s.size > 0n && s.shndx !== 0 && s.shndx < 0xff00)
+      .map((s): FuncSymbol => [s.value + bias, s.value + bias + s.size, s.name]);
+  } catch {
+    return [];
+  }
+}
+
+/** The symbol containing `pc` in a sorted list (binary search), or undefined. */
+export function lookupSymbol(syms: readonly FuncSymbol[], pc: bigint): string | undefined {
+  let lo = 0;
+  let hi = syms.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (syms[mid]![0] <= pc) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  // Symbols may nest or overlap: look back a little for one that contains pc.
+  for (let i = found; i >= 0 && i > found - 8; i--) {
+    const s = syms[i]!;
+    if (pc >= s[0] && pc < s[1]) return s[2];
+  }
+  return undefined;
+}
