@@ -37,8 +37,9 @@ export interface TranslatedTb {
   /** Guest instructions. */
   readonly icount: number;
   /**
-   * Guest pcs its goto_tb exits lead to, when known statically. The loop may translate
-   * them into the same module (batching) before they are first executed.
+   * Guest pcs likely to run soon, when known statically: where its goto_tb exits lead and
+   * the return point of a call. The loop may translate them into the same module
+   * (batching) before they are first executed.
    */
   readonly successors?: readonly bigint[];
 }

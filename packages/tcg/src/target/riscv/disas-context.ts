@@ -134,6 +134,15 @@ export class DisasContext {
 
   // ---- exits
 
+  /**
+   * Notes a pc likely to run soon though no exit of this TB jumps there (a call's return
+   * point): the loop may translate it into the same module.
+   */
+  likelySuccessor(pc: bigint): void {
+    const p = BigInt.asUintN(64, pc);
+    if (!this.successors.includes(p)) this.successors.push(p);
+  }
+
   /** Ends the TB with a jump to the constant `dest` through goto_tb slot `slot` when allowed. */
   gotoTb(slot: 0 | 1, dest: bigint): void {
     if (this.useGotoTb(dest)) {

@@ -103,7 +103,7 @@ export interface TranslatedBlock {
   readonly page2: bigint | undefined;
   /** The pc of each instruction, in order (what the `insn_start` ops carry). */
   readonly insnPcs: readonly bigint[];
-  /** Static destinations of the goto_tb exits (candidates for translating into the same module). */
+  /** Static destinations of the goto_tb exits and a call's return point (candidates for translating into the same module). */
   readonly successors: readonly bigint[];
 }
 

@@ -26,6 +26,7 @@ function transAuipc(ctx: DisasContext, a: Instruction): boolean {
 function transJal(ctx: DisasContext, a: Instruction): boolean {
   ctx.setX(a.rd, BigInt.asIntN(64, link(ctx)));
   ctx.gotoTb(0, BigInt.asUintN(64, ctx.pc + BigInt(a.imm)));
+  if (a.rd !== 0) ctx.likelySuccessor(link(ctx));
   ctx.isJmp = "noreturn";
   return true;
 }
@@ -37,6 +38,7 @@ function transJalr(ctx: DisasContext, a: Instruction): boolean {
   ctx.b.and(t, t, -2);
   ctx.setX(a.rd, BigInt.asIntN(64, link(ctx)));
   ctx.gotoPtr(t);
+  if (a.rd !== 0) ctx.likelySuccessor(link(ctx));
   ctx.isJmp = "noreturn";
   return true;
 }
