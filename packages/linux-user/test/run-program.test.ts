@@ -17,7 +17,7 @@ interface Ran {
 }
 
 /** Runs a guest program; without `-strace` (`strace` false) its vCPU workers answer thread-local calls themselves. */
-async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true): Promise<Ran> {
+async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true, maxTbs?: number): Promise<Ran> {
   const out = new MemoryStream();
   const err = new MemoryStream();
   const trace: string[] = [];
@@ -30,6 +30,7 @@ async function run(name: string, argv: string[], env: string[] = [], sysroot?: s
       return existsSync(h) ? new Uint8Array(readFileSync(h)) : new LoadError(Errno.ENOENT, `${p}: No such file or directory`);
     },
     maxSyscalls: 100_000,
+    ...(maxTbs !== undefined ? { tbArena: { maxTbs } } : {}),
   });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text, err: err.text, trace: trace.join(""), parallelism: r.parallelism };
@@ -151,4 +152,11 @@ describe("stress: glibc pthreads on vCPU workers", () => {
       expect(r.parallelism?.workers).toBeGreaterThan(1);
     });
   }
+
+  it("mutex with a 512-TB arena: tb_flush runs as exclusive work while the workers run, and the result is unchanged", { timeout: 120_000 }, async () => {
+    const r = await run("stress", ["mutex"], [], undefined, false, 512);
+    const q = qemu("stress", ["mutex"]);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
+    expect(r.parallelism?.tbFlushes).toBeGreaterThan(0);
+  });
 });

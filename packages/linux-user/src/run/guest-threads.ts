@@ -28,8 +28,11 @@ export interface RunResult {
   readonly signal?: number;
   /** A one-line message for a killing signal (QEMU's "uncaught target signal"). */
   readonly message?: string;
-  /** When guest threads ran in vCPU workers: how many workers were started and the most vCPUs that ran guest code at once. */
-  readonly parallelism?: { readonly workers: number; readonly maxRunning: number };
+  /**
+   * When guest threads ran in vCPU workers: how many workers were started, the most vCPUs
+   * that ran guest code at once, and the tb_flushes of the process.
+   */
+  readonly parallelism?: { readonly workers: number; readonly maxRunning: number; readonly tbFlushes: number };
 }
 
 const SIGNAL_NAMES: Readonly<Record<number, string>> = {

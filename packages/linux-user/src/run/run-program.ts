@@ -72,6 +72,8 @@ export interface RunOptions {
   readonly dispatcher?: SyscallDispatcher;
   /** The tb-lock=on mode. */
   readonly tbLock?: boolean;
+  /** TB arena sizing (tests: a small one makes tb_flush frequent). Default: tcg's. */
+  readonly tbArena?: { readonly maxTbs?: number; readonly codeBytes?: number };
   /** Stop after this many system calls (tests against runaway guests). */
   readonly maxSyscalls?: number;
   /**
@@ -90,7 +92,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const translator = createRiscvTarget();
   const size = opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
   const shared = createExecShared({
-    ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: MAX_THREADS, tb: { userMode: true, tbLockMode: opts.tbLock ?? false },
+    ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: MAX_THREADS, tb: { ...opts.tbArena, userMode: true, tbLockMode: opts.tbLock ?? false },
   });
   const relay = new ModuleRelay();
   const bm = new BareMetal({ translator, shared, vcpu: 0, registry: relay.registry() });
@@ -197,7 +199,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       await done;
     }
     const r = threads.result ?? { status: 0 };
-    return workers === undefined ? r : { ...r, parallelism: { workers: workers.counters.workers, maxRunning: workers.counters.max } };
+    return workers === undefined ? r : { ...r, parallelism: { workers: workers.counters.workers, maxRunning: workers.counters.max, tbFlushes: kctx.flushCount } };
   } finally {
     opts.log?.exit([bm.cpu]);
     if (workers !== undefined) {
