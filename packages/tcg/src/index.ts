@@ -45,6 +45,10 @@ export { TbHashTable, tbHash, tbHashWords, BUCKET_ENTRIES, BUCKET_WORDS, QHT_FUL
 export { JmpCaches, jmpCacheHash } from "./tb/jmp-cache.js";
 export { RegionAllocator, type TbAllocation } from "./tb/region.js";
 export { PageTable, PAGE_WORDS, SMC_BITMAP_USE_THRESHOLD } from "./tb/page-desc.js";
+export {
+  PageAccessTable, ACCESS_NO_READ, ACCESS_NO_WRITE, ACCESS_NO_EXEC, ACCESS_UNMAPPED, ACCESS_CODE, ACCESS_PROT_MASK, ACCESS_UNMAPPED_PAGE,
+  accessDenyMask, type AccessKind, type AccessDenial,
+} from "./tb/page-access.js";
 export { PageCollection } from "./tb/page-collection.js";
 export { ExclusiveState } from "./tb/exclusive.js";
 export { type TbParams, type TbLayout, type TbShared, TbHeader, TbContext, tbLayout, tbArenaBytes, createTbShared, attachTbContext } from "./tb/tb-context.js";
@@ -96,11 +100,11 @@ export { riscvLogFormat } from "./target/riscv/log-format.js";
 
 // ---- WebAssembly back end: lowering IR to wasm (src/backend/wasm/lower*)
 export {
-  CTRL_BYTES, CTRL_EXIT_REQ_PTR, CTRL_FAULT_INFO, CTRL_FAULT_ADDR, CTRL_EXIT_PC, FAULT_STORE, FAULT_MISALIGNED, FAULT_ATOMIC,
+  CTRL_BYTES, CTRL_EXIT_REQ_PTR, CTRL_FAULT_INFO, CTRL_FAULT_ADDR, CTRL_EXIT_PC, FAULT_STORE, FAULT_MISALIGNED, FAULT_ATOMIC, FAULT_SIZE_SHIFT,
   CTRL_TB_FLAGS, CTRL_JMP_CACHE_PTR, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, IMPORT_MODULE, HELPER_MODULE, RtImport, exitCode, exitKind, exitTb,
   tbExportName,
 } from "./backend/wasm/lower-abi.js";
-export { TbLowering, type GuestWindow, type CodePageCheck, type InlineLookup, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
+export { TbLowering, type GuestWindow, type PageAccessTableRef, type ProtectionCheck, type InlineLookup, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
 export { TbModuleBuilder, type TbModuleShape, type LoweredTb } from "./backend/wasm/lower-module.js";
 export { type WasmInsn, type WasmImmKind, type WasmDisasmOptions, decodeBody, disassembleBody, wasmImportNames, watName } from "./backend/wasm/wasm-disasm.js";
 
@@ -109,7 +113,7 @@ export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCo
 export { type ExecParams, type ExecShared, type ExecLayout, createExecShared, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
 export { type WasmHelperImpl, helperImports } from "./exec/helper-imports.js";
 export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
-export { type CpuExit, type ExecStats, Vcpu, cpuExec } from "./exec/cpu-exec.js";
+export { type CpuExit, type ExecStats, type FaultReason, Vcpu, cpuExec } from "./exec/cpu-exec.js";
 export { type BareMetalOptions, BareMetal } from "./exec/harness.js";
 export {
   LogItem, LOG_ITEMS, LOG_AT_ENTRY, type LogItemInfo, type LogSink, type TargetLogFormat, type TcgLog, type LoggedTb, logItemsHelp, parseLogItems, logCflags,

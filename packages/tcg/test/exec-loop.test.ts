@@ -83,7 +83,7 @@ describe("cpuExec on guest programs", () => {
       ecall
     `);
     const e = m.run();
-    expect(e).toEqual({ kind: "fault", pc: RAM + 12n, addr: 16n, store: false, atomic: false, misaligned: false });
+    expect(e).toEqual({ kind: "fault", pc: RAM + 12n, addr: 16n, store: false, atomic: false, misaligned: false, size: 8, reason: "outside" });
     expect(reg(m, 10)).toBe(8n);
     expect(m.worker.translator.getPc(m.state)).toBe(RAM + 12n);
   });

@@ -117,7 +117,7 @@ describe("micro-benchmarks", () => {
       return f;
     };
     const PAGES = 80;
-    const cfg: src.LowerConfig = { window: { lo: RAM, size: 1 << 20, base: 64 << 16 }, jmpTarget0Addr: 0x1000 + 56, descBytes: 128, codePages: { firstTbAddr: 0x20000, stride: 16, pageBits: 12 } };
+    const cfg: src.LowerConfig = { window: { lo: RAM, size: 1 << 20, base: 64 << 16 }, jmpTarget0Addr: 0x1000 + 56, descBytes: 128, codePages: { addr: 0x20000, pageBits: 12 } };
     const tmb = new T.TbModuleBuilder({ memoryPages: PAGES, helpers: [] }, cfg);
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
     const table = new WebAssembly.Table({ initial: 4096, element: "anyfunc" });

@@ -14,10 +14,11 @@
  */
 import {
   CTRL_BYTES, CTRL_EXIT_PC, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
-  FAULT_STORE,
+  FAULT_SIZE_SHIFT, FAULT_STORE,
 } from "../backend/wasm/lower-abi.js";
 import { optimize } from "../opt/optimize.js";
 import type { SyncThread } from "../sync/sync-thread.js";
+import { ACCESS_NO_EXEC, type AccessDenial, type PageAccessTable } from "../tb/page-access.js";
 import { attachTbContext, type TbContext } from "../tb/tb-context.js";
 import { NO_PAGE, TB_WORDS, TbField } from "../tb/tb-desc.js";
 import { tbAddJump } from "../tb/tb-jmp.js";
@@ -36,17 +37,41 @@ import type { ExecWorker } from "./worker-runtime.js";
 function codeEstimate(ops: number): Uint8Array {
   return new Uint8Array(Math.max(16, ops * 12));
 }
+/**
+ * Why a guest access or fetch faulted: a misaligned access the op required aligned, an
+ * address outside the guest window (RAM), or (with `pageProtection`) a page of the access
+ * table that is unmapped or does not permit the access (tb/page-access.ts).
+ */
+export type FaultReason = "misaligned" | "outside" | AccessDenial;
+
+/** Fault exits in one {@link cpuExec} call that no page refuses any more before one is reported anyway. */
+const MAX_SPURIOUS_FAULTS = 1000;
+
 
 /** Why {@link cpuExec} returned. In every case the CPU state's pc is where execution resumes. */
 export type CpuExit =
   /** The vCPU was kicked (exit_request): interrupts, safe work, a stop request. */
   | { readonly kind: "exit_request" }
   /** A guest memory access faulted at `pc` (state as before the instruction). */
-  | { readonly kind: "fault"; readonly pc: bigint; readonly addr: bigint; readonly store: boolean; readonly atomic: boolean; readonly misaligned: boolean }
+  | {
+    readonly kind: "fault"; readonly pc: bigint; readonly store: boolean; readonly atomic: boolean; readonly misaligned: boolean;
+    /** The first byte of the access that faulted (the access's address, or the start of the refusing page it crosses into). */
+    readonly addr: bigint;
+    /** Bytes of the access. */
+    readonly size: number;
+    /** Why. */
+    readonly reason: FaultReason;
+  }
   /** A noreturn helper ended the TB at instruction `pc` (the target's state tells why). */
   | { readonly kind: "helper"; readonly pc: bigint }
   /** The instruction at `pc` could not be fetched. */
-  | { readonly kind: "fetch_fault"; readonly pc: bigint }
+  | {
+    readonly kind: "fetch_fault"; readonly pc: bigint;
+    /** The first byte that could not be fetched: `pc`, or the next page's start when the first instruction crosses into it. */
+    readonly addr: bigint;
+    /** Why ("misaligned" does not occur). */
+    readonly reason: FaultReason;
+  }
   /** A TB exited with one of the target's `Translator.loopExitCodes`; the TB set the pc. */
   | { readonly kind: "exit_tb"; readonly code: number };
 
@@ -105,6 +130,8 @@ export class Vcpu {
   /**
    * cflags of every TB this vCPU looks up (QEMU's curr_cflags): log.ts's `logCflags` for
    * nochain/exec/cpu, an instruction count of 1 for -one-insn-per-tb. Default 0.
+  /** The page access table when the environment checks page protections. */
+  private readonly access: PageAccessTable | undefined;
    */
   cflagsBase = 0;
   private readonly ctrl: DataView;
@@ -130,11 +157,16 @@ export class Vcpu {
     this.ctrl = new DataView(buf, this.env);
     this.state = new DataView(buf, this.env + CTRL_BYTES, worker.translator.stateSize);
     this.ctx = attachTbContext(shared.tb, thread, index);
+    const access = shared.params.pageProtection ? this.ctx.pages.access : undefined;
+    this.access = access;
+    const pb = this.pageBits;
     this.ctx.exclusive.addCpu(thread, index);
     this.ram = new Uint8Array(buf, shared.layout.ramOffset, shared.params.ramSize);
     this.ramLo = shared.params.ramBase;
     this.ramSize = BigInt(shared.params.ramSize);
     this.pageBits = this.ctx.shared.params.pageBits;
+        // No TB is translated from a page without execute permission.
+        if (access !== undefined && ((access.get(i >>> pb) | access.get((i + bytes - 1) >>> pb)) & ACCESS_NO_EXEC) !== 0) return undefined;
     const ram = this.ram;
     const lo = shared.params.ramBase;
     const size = shared.params.ramSize;
@@ -327,16 +359,45 @@ export class Vcpu {
     }
   }
 
-  /** Exit details of a fault exit from the control block. */
-  faultExit(): CpuExit {
+  /**
+   * Exit details of a fault exit from the control block: the access (FAULT_INFO,
+   * FAULT_ADDR) classified against the window and the page access table. Undefined when
+   * no page refuses the access any more (another thread changed the protections since):
+   * the instruction is to be run again; with `force`, such an access is reported as
+   * "protected" anyway.
+   */
+  faultExit(force = false): CpuExit | undefined {
     const info = this.ctrl.getInt32(CTRL_FAULT_INFO, true);
-    return {
-      kind: "fault",
-      pc: this.ctrl.getBigUint64(CTRL_EXIT_PC, true),
-      addr: this.ctrl.getBigUint64(CTRL_FAULT_ADDR, true),
-      store: (info & FAULT_STORE) !== 0,
-      atomic: (info & FAULT_ATOMIC) !== 0,
-      misaligned: (info & FAULT_MISALIGNED) !== 0,
+    const at = this.ctrl.getBigUint64(CTRL_FAULT_ADDR, true);
+    const store = (info & FAULT_STORE) !== 0;
+    const atomic = (info & FAULT_ATOMIC) !== 0;
+    const misaligned = (info & FAULT_MISALIGNED) !== 0;
+    const size = Math.max(1, info >>> FAULT_SIZE_SHIFT);
+    const exit = (addr: bigint, reason: FaultReason): CpuExit => ({
+      kind: "fault", pc: this.ctrl.getBigUint64(CTRL_EXIT_PC, true), addr, store, atomic, misaligned, size, reason,
+    });
+    if (misaligned) return exit(at, "misaligned");
+    const o = at - this.ramLo;
+    if (o < 0n || o >= this.ramSize) return exit(at, "outside");
+    if (this.access === undefined) return exit(o + BigInt(size) > this.ramSize ? this.ramLo + this.ramSize : at, "outside");
+    const inRam = Math.min(size, Number(this.ramSize - o));
+    const r = reason(pc);
+    if (r !== undefined) return { kind: "fetch_fault", pc, addr: pc, reason: r };
+    const pageSize = 1n << BigInt(this.pageBits);
+    const next = (pc & ~(pageSize - 1n)) + pageSize;
+    return { kind: "fetch_fault", pc, addr: next, reason: reason(next) ?? "outside" };
+    const d = this.access.firstDenied(Number(o), inRam, atomic ? "atomic" : store ? "store" : "load");
+    if (d !== undefined) return exit(this.ramLo + BigInt(d.offset), d.denial);
+    if (inRam < size) return exit(this.ramLo + this.ramSize, "outside");
+    return force ? exit(at, "protected") : undefined;
+  }
+
+  /** The fetch fault of a TB at `pc` that could not be translated (its first instruction cannot be fetched). */
+  fetchFault(pc: bigint): CpuExit {
+    const reason = (addr: bigint): FaultReason | undefined => {
+      const o = addr - this.ramLo;
+      if (o < 0n || o >= this.ramSize) return "outside";
+      return this.access?.firstDenied(Number(o), 1, "fetch")?.denial;
     };
   }
 
@@ -356,6 +417,7 @@ export class Vcpu {
   exitPc(): bigint {
     return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
   }
+    let spurious = 0;
 }
 
 /**
@@ -401,7 +463,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
         const flags = t.tbFlags(cpu.state);
         cpu.setCtrlFlags(flags);
         tb = cpu.findTb(pc, flags, cflags);
-        if (tb < 0) return { kind: "fetch_fault", pc };
+        if (tb < 0) return cpu.fetchFault(pc);
         if (lastTb >= 0 && cflags === 0 && cpu.chaining) {
           ctx.tbLockIfEnabled();
           if (tbAddJump(ctx, lastTb, lastSlot, tb)) st.chained++;
@@ -435,8 +497,11 @@ export function cpuExec(cpu: Vcpu): CpuExit {
           t.setPc(cpu.state, cpu.tbPc(exited));
           continue;
         case ExitKind.FAULT: {
-          const e = cpu.faultExit();
-          t.setPc(cpu.state, e.kind === "fault" ? e.pc : 0n);
+          // A fault no page stands by any more (the protections changed meanwhile): run the
+          // instruction again, unless that keeps happening (then the refusal stands).
+          const e = cpu.faultExit(++spurious >= MAX_SPURIOUS_FAULTS);
+          t.setPc(cpu.state, cpu.exitPc());
+          if (e === undefined) continue;
           return e;
         }
         case ExitKind.HELPER: {

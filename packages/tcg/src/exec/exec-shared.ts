@@ -15,20 +15,25 @@
  *
  * Guest-physical page numbers in the TB machinery are RAM offsets >> pageBits.
  *
+ * With `pageProtection` (user mode), generated code checks guest accesses against the page
+ * access table (tb/page-access.ts), which then starts with every page unmapped: the
+ * embedder (linux-user's address space) opens what it maps. The memory then also extends
+ * at least 2^(32 - pageBits) bytes past the table, because the load check reads the byte
+ * of `wa >> pageBits` even for an address outside the window (lower-memory.ts).
+ *
  * @module
  */
 import { CTRL_BYTES, CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
-import type { LowerConfig } from "../backend/wasm/lower.js";
+import type { LowerConfig, PageAccessTableRef } from "../backend/wasm/lower.js";
 import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
 import { ExclusiveState } from "../tb/exclusive.js";
-import { PAGE_WORDS } from "../tb/page-desc.js";
+import { ACCESS_UNMAPPED_PAGE } from "../tb/page-access.js";
+import { PageTable } from "../tb/page-desc.js";
 import { TbField, TB_WORDS } from "../tb/tb-desc.js";
 import { type WasmMemory, wasmApi } from "./wasm-api.js";
 
 /** Address of vCPU 0's block. */
 export const VCPU_BASE = 1024;
-/** Word index of FIRST_TB in a page descriptor (page-desc.ts layout). */
-const PAGE_FIRST_TB_WORD = 1;
 const WASM_PAGE = 65536;
 
 /** Parameters of an execution environment. */
@@ -49,6 +54,12 @@ export interface ExecParams {
   readonly codePageCheck?: boolean;
   /** Maximum TBs translated into one module (default {@link DEFAULT_TBS_PER_MODULE}). */
   readonly tbsPerModule?: number;
+  /**
+   * Check guest loads, stores, atomics and instruction fetches against the page access
+   * table's permissions (user mode; default false: every RAM byte is accessible). Every
+   * page starts unmapped.
+   */
+  readonly pageProtection?: boolean;
 }
 
 /**
@@ -76,7 +87,7 @@ export interface ExecShared {
   /** The shared memory. */
   readonly memory: WasmMemory;
   /** Resolved parameters. */
-  readonly params: ExecParams & { readonly tbsPerModule: number; readonly cacheGlobals: boolean; readonly codePageCheck: boolean };
+  readonly params: ExecParams & { readonly tbsPerModule: number; readonly cacheGlobals: boolean; readonly codePageCheck: boolean; readonly pageProtection: boolean };
   /** Layout. */
   readonly layout: ExecLayout;
   /** The TB arena (in `memory`). */
@@ -98,13 +109,16 @@ export function createExecShared(p: ExecParams): ExecShared {
   const vcpuStride = (CTRL_BYTES + p.stateSize + 63) & ~63;
   const arenaOffset = (VCPU_BASE + p.vcpus * vcpuStride + 7) & ~7;
   const ramOffset = Math.ceil((arenaOffset + tbArenaBytes(tbParams)) / WASM_PAGE) * WASM_PAGE;
-  const memoryPages = Math.ceil((ramOffset + p.ramSize) / WASM_PAGE);
+  const accessAddr = pageAccessAddress(arenaOffset, tbLayout(tbParams).pages, tbParams.guestPages);
+  const protection = p.pageProtection ?? false;
+  const memoryPages = Math.ceil(Math.max(ramOffset + p.ramSize, protection ? accessAddr + 2 ** (32 - pageBits) : 0) / WASM_PAGE);
   if (memoryPages > 65536) throw new RangeError("guest RAM and TB arena exceed 4 GiB");
   const memory = new (wasmApi().Memory)({ initial: memoryPages, maximum: memoryPages, shared: true });
   const buffer = memory.buffer as SharedArrayBuffer;
   const tb = createTbShared(tbParams, buffer, arenaOffset);
   const view = new DataView(buffer);
   const layout = tbLayout(tbParams);
+  if (protection) new Uint8Array(buffer, accessAddr, tbParams.guestPages).fill(ACCESS_UNMAPPED_PAGE);
   const excl = new ExclusiveState(new Int32Array(buffer, tb.byteOffset, layout.totalWords), layout.exclusive, p.vcpus);
   for (let v = 0; v < p.vcpus; v++) {
     const xb = tb.byteOffset + excl.exitRequestByteOffset(v);
@@ -117,6 +131,7 @@ export function createExecShared(p: ExecParams): ExecShared {
       tbsPerModule: p.tbsPerModule ?? DEFAULT_TBS_PER_MODULE,
       cacheGlobals: p.cacheGlobals ?? true,
       codePageCheck: p.codePageCheck ?? true,
+      pageProtection: protection,
     },
     layout: { vcpuStride, arenaOffset, ramOffset, memoryPages },
     tb,
@@ -128,6 +143,11 @@ export function jmpCacheAddress(shared: ExecShared, v: number): number {
   return shared.tb.byteOffset + (shared.tb.layout.jmpCache + (v << shared.tb.params.jmpCacheBits)) * 4;
 }
 
+/** Wasm address of the page access table (tb/page-access.ts) of an arena at `arenaOffset`. */
+function pageAccessAddress(arenaOffset: number, pagesWord: number, guestPages: number): number {
+  return arenaOffset + (pagesWord + PageTable.accessWordOffset(guestPages)) * 4;
+}
+
 /** Address of vCPU `v`'s block (the `env` argument of TB functions). */
 export function vcpuEnv(shared: ExecShared, v: number): number {
   return VCPU_BASE + v * shared.layout.vcpuStride;
@@ -135,11 +155,14 @@ export function vcpuEnv(shared: ExecShared, v: number): number {
 
 /**
  * The lowering configuration of an environment; with `pcOffset` (the target's pc field),
- * lookup_and_goto_ptr probes the jump cache inline.
+ * lookup_and_goto_ptr probes the jump cache inline. The code-page check and, with
+ * `pageProtection`, the permission check (`ProtectionCheck` kind "pageTable") use
+ * the arena's page access table.
  */
 export function lowerConfigOf(shared: ExecShared, pcOffset?: number): LowerConfig {
   const { tb, layout, params } = shared;
   const a = tb.byteOffset;
+  const table: PageAccessTableRef = { addr: pageAccessAddress(a, tb.layout.pages, tb.params.guestPages), pageBits: tb.params.pageBits };
   return {
     ...(pcOffset !== undefined
       ? { inlineLookup: { pcOffset, jmpCacheBits: tb.params.jmpCacheBits, desc0Addr: a + tb.layout.tbs * 4 } }
@@ -148,8 +171,7 @@ export function lowerConfigOf(shared: ExecShared, pcOffset?: number): LowerConfi
     jmpTarget0Addr: a + (tb.layout.tbs + TbField.JMP_TARGET0) * 4,
     descBytes: TB_WORDS * 4,
     cacheGlobals: params.cacheGlobals,
-    ...(params.codePageCheck
-      ? { codePages: { firstTbAddr: a + (tb.layout.pages + PAGE_FIRST_TB_WORD) * 4, stride: PAGE_WORDS * 4, pageBits: tb.params.pageBits } }
-      : {}),
+    ...(params.codePageCheck ? { codePages: table } : {}),
+    ...(params.pageProtection ? { protection: { kind: "pageTable", table } } : {}),
   };
 }

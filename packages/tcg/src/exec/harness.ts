@@ -47,6 +47,7 @@ export class BareMetal {
       ...(opts.cacheGlobals !== undefined ? { cacheGlobals: opts.cacheGlobals } : {}),
       ...(opts.codePageCheck !== undefined ? { codePageCheck: opts.codePageCheck } : {}),
       ...(opts.tbsPerModule !== undefined ? { tbsPerModule: opts.tbsPerModule } : {}),
+      ...(opts.pageProtection !== undefined ? { pageProtection: opts.pageProtection } : {}),
     });
     const v = opts.vcpu ?? 0;
     this.worker = new ExecWorker(this.shared, t, opts.registry);

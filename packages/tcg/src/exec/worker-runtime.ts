@@ -12,7 +12,9 @@
  *
  * @module
  */
-import { exitCode, ExitKind, IMPORT_MODULE, RtImport, tbExportName } from "../backend/wasm/lower-abi.js";
+import {
+  CTRL_FAULT_ADDR, CTRL_FAULT_INFO, exitCode, ExitKind, FAULT_ATOMIC, FAULT_SIZE_SHIFT, IMPORT_MODULE, RtImport, tbExportName,
+} from "../backend/wasm/lower-abi.js";
 import { TbModuleBuilder } from "../backend/wasm/lower-module.js";
 import { ModuleBuilder } from "../backend/wasm/module-builder.js";
 import { ValType } from "../backend/wasm/opcodes.js";
@@ -132,6 +134,8 @@ export class ExecWorker {
   private readonly cpus = new Map<number, RuntimeCpu>();
   private readonly ramLoLo: number;
   private readonly ramLoHi: number;
+  /** The shared memory as a DataView (control blocks), made on first use. */
+  private ctrl: DataView | undefined;
 
   /**
    * @param shared the process-wide environment.
@@ -158,7 +162,7 @@ export class ExecWorker {
         [RtImport.fns]: createRtTable(translator.helpers, {
           chain: createDispatcher(this.table),
           lookup: (env: number, self: number): number => this.lookup(env, self),
-          notdirty: (env: number, self: number, wa: number, bytes: number): number => this.notdirty(env, self, wa, bytes),
+          notdirty: (env: number, self: number, wa: number, info: number): number => this.notdirty(env, self, wa, info),
           helpers: helperTrampolines(translator.helpers, helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers)),
         }),
       },
@@ -234,15 +238,25 @@ export class ExecWorker {
   }
 
   /**
-   * rt.notdirty: a guest store of `bytes` at RAM offset `wa` hits a page holding code.
-   * Invalidates the TBs it overlaps (tb_invalidate_phys_page_fast under the page
-   * collection lock); returns 1 if the running TB `self` was among them (the store is
-   * then not done: the TB exits and the loop re-executes the instruction alone).
+   * rt.notdirty, the store-side slow path: a guest store or atomic (FAULT_INFO `info`,
+   * size included) at RAM offset `wa` touches a page whose access byte has NO_WRITE or
+   * CODE (tb/page-access.ts). A refused access writes the fault details and returns
+   * ExitKind.FAULT (nothing is invalidated: the store is not done). Otherwise the TBs it
+   * overlaps are invalidated (tb_invalidate_phys_page_fast under the page collection lock)
+   * and it returns ExitKind.SMC if the running TB `self` was among them (the store is then
+   * not done: the TB exits and the loop re-executes the instruction alone), else 0.
    */
-  private notdirty(env: number, self: number, wa: number, bytes: number): number {
+  private notdirty(env: number, self: number, wa: number, info: number): number {
     const cpu = this.cpus.get(env);
     if (cpu === undefined) return 0;
     const ctx = cpu.ctx;
+    const bytes = info >>> FAULT_SIZE_SHIFT;
+    if (this.shared.params.pageProtection && ctx.pages.access.firstDenied(wa, bytes, (info & FAULT_ATOMIC) !== 0 ? "atomic" : "store") !== undefined) {
+      const ctrl = (this.ctrl ??= new DataView(this.shared.memory.buffer));
+      ctrl.setInt32(env + CTRL_FAULT_INFO, info, true);
+      ctrl.setBigUint64(env + CTRL_FAULT_ADDR, BigInt.asUintN(64, this.shared.params.ramBase + BigInt(wa)), true);
+      return ExitKind.FAULT;
+    }
     const selfWasValid = (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) === 0;
     if (ctx.userMode) ctx.mmapLock();
     ctx.tbLockIfEnabled();
@@ -258,7 +272,7 @@ export class ExecWorker {
       ctx.tbUnlockIfEnabled();
       if (ctx.userMode) ctx.mmapUnlock();
     }
-    return selfWasValid && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) !== 0 ? 1 : 0;
+    return selfWasValid && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) !== 0 ? ExitKind.SMC : 0;
   }
 
   /** Calls TB `tb` with the vCPU block `env`; returns its exit code. */

@@ -9,6 +9,8 @@
  *                  TB's pages this is; the list continues through the TB's PAGE_NEXTn
  *     WRITE_COUNT  writes seen by tb_invalidate_phys_page_fast since the last bitmap reset
  *     BITMAP       code bitmap index + 1 (0 = none)
+ *   then the page access bytes (page-access.ts): one byte per page, ceil(pageCount / 4)
+ *     words; generated code reads them on guest accesses
  *   then the bitmap pool header: POOL_LOCK, POOL_TOP (number of free bitmaps on the stack)
  *   then the free stack (`bitmapCount` words of bitmap indices)
  *   then `bitmapCount` bitmaps of pageSize/32 words (bit i set = byte i holds code)
@@ -16,7 +18,10 @@
  * Protection: FIRST_TB, WRITE_COUNT, BITMAP and the bitmap's bits, and the TBs'
  * PAGE_NEXTn links into this page's list, are protected by the page's LOCK (QEMU:
  * mmap_lock in user mode; here the page lock in both modes). POOL_TOP and the free stack
- * are protected by POOL_LOCK (rank `bitmapPool`, the innermost lock).
+ * are protected by POOL_LOCK (rank `bitmapPool`, the innermost lock). A page's access byte:
+ * its CODE bit follows FIRST_TB (set when the list becomes non-empty, cleared when it
+ * becomes empty, under the page's LOCK); its permission bits belong to the embedder's
+ * memory lock (page-access.ts).
  *
  * Lock order: mmap_lock < page locks in ascending page index < jmp_lock / bucket lock /
  * pool lock. {@link pageLockPair} and `pageCollectionLock` are the only ways to take
@@ -25,6 +30,7 @@
 import { spinLock, spinTryLock, spinUnlock } from "../sync/spinlock.js";
 import { LockClass } from "../sync/lock-checker.js";
 import type { SyncThread } from "../sync/sync-thread.js";
+import { PageAccessTable } from "./page-access.js";
 import { encodeTbLink, linkSlot, linkTb, type TbStore, TbField, NO_PAGE } from "./tb-desc.js";
 
 /** Words per page descriptor. */
@@ -50,6 +56,8 @@ export class PageTable {
   readonly bitmapWords: number;
   /** Bytes per page. */
   readonly pageSize: number;
+  /** The page access bytes (CODE bit maintained here, permissions by the embedder). */
+  readonly access: PageAccessTable;
 
   /**
    * @param words the TB arena's word view.
@@ -70,14 +78,21 @@ export class PageTable {
     if (tbs.words !== words) throw new Error("page descriptors and TB descriptors must share one arena");
     this.pageSize = 1 << pageBits;
     this.bitmapWords = this.pageSize >>> 5;
-    this.poolBase = base + pageCount * PAGE_WORDS;
+    const accessAt = base + PageTable.accessWordOffset(pageCount);
+    this.access = new PageAccessTable(new Uint8Array(words.buffer, words.byteOffset + accessAt * 4, pageCount), pageBits);
+    this.poolBase = accessAt + Math.ceil(pageCount / 4);
     this.stackBase = this.poolBase + 2;
     this.bitmapsBase = this.stackBase + bitmapCount;
   }
 
   /** Words needed. */
   static words(pageCount: number, pageBits: number, bitmapCount: number): number {
-    return pageCount * PAGE_WORDS + 2 + bitmapCount + bitmapCount * ((1 << pageBits) >>> 5);
+    return pageCount * PAGE_WORDS + Math.ceil(pageCount / 4) + 2 + bitmapCount + bitmapCount * ((1 << pageBits) >>> 5);
+  }
+
+  /** Word offset (from the page table's base) of the page access bytes. */
+  static accessWordOffset(pageCount: number): number {
+    return pageCount * PAGE_WORDS;
   }
 
   /** Prepares the bitmap free stack (at creation and by tb_flush). */
@@ -88,7 +103,7 @@ export class PageTable {
   }
 
   /**
-   * Empties every page's TB list, write count and bitmap, each under its page lock, then
+   * Empties every page's TB list, write count and bitmap (and clears its CODE bit), each under its page lock, then
    * refills the bitmap pool (tb_flush's page_flush_tb; vCPUs are stopped, but a non-vCPU
    * thread may still be inside a page collection).
    */
@@ -101,6 +116,7 @@ export class PageTable {
       Atomics.store(w, at + P_FIRST_TB, 0);
       Atomics.store(w, at + P_WRITE_COUNT, 0);
       Atomics.store(w, at + P_BITMAP, 0);
+      this.access.clearCode(p);
       this.unlock(thread, p);
     }
     thread.checker?.acquire(LockClass.bitmapPool, 0);
@@ -191,6 +207,7 @@ export class PageTable {
     const at = this.base + page * PAGE_WORDS;
     this.tbs.set(tb, TbField.PAGE_NEXT0 + n, Atomics.load(this.words, at + P_FIRST_TB));
     Atomics.store(this.words, at + P_FIRST_TB, encodeTbLink(tb, n));
+    this.access.setCode(page);
     this.dropBitmap(thread, page);
   }
 
@@ -207,6 +224,7 @@ export class PageTable {
       const nextAt = this.tbs.at(t, TbField.PAGE_NEXT0 + n);
       if (t === tb) {
         Atomics.store(w, prev, w[nextAt]!);
+        if (Atomics.load(w, this.base + page * PAGE_WORDS + P_FIRST_TB) === 0) this.access.clearCode(page);
         this.dropBitmap(thread, page);
         return true;
       }

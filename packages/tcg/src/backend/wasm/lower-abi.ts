@@ -15,7 +15,7 @@
  * | offset | field | written by |
  * |--------|-------|------------|
  * | 0  | i32 EXIT_REQ_PTR: address of this vCPU's exit_request word (TB arena) | exec, once |
- * | 4  | i32 FAULT_INFO: {@link FAULT_STORE} / {@link FAULT_MISALIGNED} / {@link FAULT_ATOMIC} bits | code, on a fault exit |
+ * | 4  | i32 FAULT_INFO: {@link FAULT_STORE} / {@link FAULT_MISALIGNED} / {@link FAULT_ATOMIC} bits, the access size in bytes << {@link FAULT_SIZE_SHIFT} | code or rt.notdirty, on a fault exit |
  * | 8  | i64 FAULT_ADDR: the guest address of a faulting access | code, on a fault exit |
  * | 16 | i64 EXIT_PC: the guest pc (last insn_start) of a fault, noreturn-helper or SMC exit | code |
  * | 24 | i32 TB_FLAGS: the TB flags the loop computed last (inline lookup_and_goto_ptr) | exec, per loop iteration |
@@ -51,6 +51,8 @@ export const FAULT_STORE = 1;
 export const FAULT_MISALIGNED = 2;
 /** FAULT_INFO bit: the access was an atomic read-modify-write. */
 export const FAULT_ATOMIC = 4;
+/** FAULT_INFO: the access size in bytes is in the bits from here (the loop finds the page that refused it). */
+export const FAULT_SIZE_SHIFT = 8;
 
 /** Bits of the exit code that hold the kind; the TB index is above them. */
 export const EXIT_KIND_BITS = 4;
@@ -111,7 +113,14 @@ export const RtImport = {
   fns: "fns",
   /** `(env, self) -> tb + 1 | 0`: the TB for the pc in the CPU state (lookup_and_goto_ptr). */
   lookup: "lookup",
-  /** `(env, self, waddr, bytes) -> i32`: a store hits a page with code; non-zero if the running TB was invalidated. */
+  /**
+   * `(env, self, waddr, info) -> i32`: the store-side slow path, taken when a page that a
+   * store or atomic of FAULT_INFO `info` (size included) at window offset `waddr` touches
+   * has NO_WRITE or CODE in the page access table (tb/page-access.ts). Returns the exit
+   * kind to leave the TB with, or 0 to do the store: {@link ExitKind.FAULT} (the page
+   * refuses the access; FAULT_INFO and FAULT_ADDR written), {@link ExitKind.SMC} (the store
+   * invalidated the running TB), 0 (no permission problem, other TBs invalidated).
+   */
   notdirty: "notdirty",
   /**
    * `(env, tb) -> i32`: the worker's dispatcher, `return_call_indirect` through its TB

@@ -1,8 +1,27 @@
 /**
  * Lowering of guest memory accesses: the guest-window check with its precise fault exit,
- * the store-side code-page check (self-modifying code), loads, stores and atomics
- * (0xFE read-modify-write ops; compare-exchange loops for min/max). Functions over a
- * {@link LowerCtx} (the {@link TbLowering} being run).
+ * the permission check, the store-side code-page check (self-modifying code), loads,
+ * stores and atomics (0xFE read-modify-write ops; compare-exchange loops for min/max).
+ * Functions over a {@link LowerCtx} (the {@link TbLowering} being run).
+ *
+ * Permissions are a strategy of the configuration ({@link ProtectionCheck}); with none,
+ * every window byte is accessible. The user-mode kind, `"pageTable"`, reads the page
+ * access byte (tb/page-access.ts) of each page an access touches (two when the access
+ * is not known aligned and may cross a page), at wasm address `table + (wa >> pageBits)`:
+ *
+ * - loads: `|| (byte & NO_READ)` is one more term of the window check's fault condition,
+ *   so a refused load takes the same precise fault exit (the loop finds the refusing page
+ *   and whether it is mapped from the address and size in FAULT_INFO). The term is
+ *   computed even when the address is outside the window (wasm has no short-circuit `||`):
+ *   `wa >> pageBits` is then below 2^(32 - pageBits) and exec-shared.ts keeps that many
+ *   bytes readable after the table.
+ * - stores and atomics: the code-page check's test becomes `byte & (NO_WRITE | CODE)`
+ *   (atomics: `| NO_READ`), the same one load and one test as the code check alone, so a
+ *   permitted store to a data page costs nothing extra; `rt.notdirty` then decides
+ *   between a fault exit (FAULT_INFO and FAULT_ADDR written by it) and the SMC
+ *   invalidation, and returns the exit kind.
+ *
+ * A softmmu kind will replace the table load by a TLB probe with the same exits.
  *
  * @module
  */
@@ -11,15 +30,39 @@ import type { Op } from "../../ir/op.js";
 import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { WasmLocal } from "./function-builder.js";
-import { CTRL_FAULT_ADDR, CTRL_FAULT_INFO, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_STORE } from "./lower-abi.js";
-import type { LowerCtx } from "./lower.js";
+import { ACCESS_CODE, ACCESS_NO_READ, ACCESS_NO_WRITE } from "../../tb/page-access.js";
+import { CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_SIZE_SHIFT, FAULT_STORE } from "./lower-abi.js";
+import type { LowerCtx, PageAccessTableRef } from "./lower.js";
 import { AtomicRmw, AtomicWidth } from "./opcodes.js";
+
+/**
+ * Pushes the OR of the access bytes of the pages that `bytes` bytes at window offset `wa`
+ * touch (one page when `aligned` or a single byte, else the first and the last byte's).
+ */
+function pageBytes(c: LowerCtx, t: PageAccessTableRef, wa: WasmLocal, bytes: number, aligned: boolean): void {
+  const fb = c.fb;
+  fb.localGet(wa);
+  fb.i32Const(t.pageBits);
+  fb.i32ShrU();
+  fb.i32Load8U(t.addr);
+  if (!aligned && bytes > 1) {
+    fb.localGet(wa);
+    fb.i32Const(bytes - 1);
+    fb.i32Add();
+    fb.i32Const(t.pageBits);
+    fb.i32ShrU();
+    fb.i32Load8U(t.addr);
+    fb.i32Or();
+  }
+}
 
 /**
  * Checks a guest access of `bytes` at `addr` (alignment `align`) and leaves its wasm
  * address (without the window base, which goes in the memarg) in the returned i32 local.
+ * `deny`: access-table bits that make the access fault here, with a protection check
+ * (loads: NO_READ; 0 for stores and atomics, whose permissions {@link codePageCheck} tests).
  */
-export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number, info: number): WasmLocal {
+export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number, info: number, deny = 0): WasmLocal {
   const fb = c.fb;
   const w = c.cfg.window;
   const off = c.tmp("i64");
@@ -39,6 +82,13 @@ export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number,
   } else {
     fb.drop();
   }
+  const prot = c.cfg.protection;
+  if (deny !== 0 && prot !== undefined) {
+    pageBytes(c, prot.table, wa, bytes, align >= bytes);
+    fb.i32Const(deny);
+    fb.i32And();
+    fb.i32Or();
+  }
   fb.if();
   // Fault path: globals as before the instruction, details in the control block.
   c.writeback(false);
@@ -48,9 +98,9 @@ export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number,
     fb.i32Const(FAULT_MISALIGNED); fb.i32Const(0);
     fb.localGet(wa); fb.i32Const(align - 1); fb.i32And();
     fb.select();
-    if (info !== 0) { fb.i32Const(info); fb.i32Or(); }
+    fb.i32Const(info | (bytes << FAULT_SIZE_SHIFT)); fb.i32Or();
   } else {
-    fb.i32Const(info);
+    fb.i32Const(info | (bytes << FAULT_SIZE_SHIFT));
   }
   fb.i32Store(CTRL_FAULT_INFO);
   fb.localGet(c.env);
@@ -63,34 +113,45 @@ export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number,
   return wa;
 }
 
-/** The notdirty check of a store to wasm-relative address `wa` of `bytes` bytes. */
-export function codePageCheck(c: LowerCtx, wa: WasmLocal, bytes: number, aligned: boolean): void {
-  const cp = c.cfg.codePages;
-  if (cp === undefined) return;
+/**
+ * The store-side check of a store or atomic (FAULT_INFO bits `info`) of `bytes` bytes at
+ * window offset `wa`: one test of the pages' access bytes against CODE (self-modifying
+ * code) and, with a protection check, NO_WRITE (atomics: and NO_READ); on a hit,
+ * `rt.notdirty` returns the exit kind (0: do the store).
+ */
+export function codePageCheck(c: LowerCtx, wa: WasmLocal, bytes: number, aligned: boolean, info: number): void {
+  const prot = c.cfg.protection;
+  const table = c.cfg.codePages ?? prot?.table;
+  if (table === undefined) return;
+  if (prot !== undefined && c.cfg.codePages !== undefined && prot.table.addr !== c.cfg.codePages.addr) {
+    throw new Error("lower: the code-page check and the protection check must share one page access table");
+  }
+  let mask = c.cfg.codePages !== undefined ? ACCESS_CODE : 0;
+  if (prot !== undefined) mask |= ACCESS_NO_WRITE | ((info & FAULT_ATOMIC) !== 0 ? ACCESS_NO_READ : 0);
   const fb = c.fb;
-  const pageWord = (last: boolean): void => {
-    fb.localGet(wa);
-    if (last) { fb.i32Const(bytes - 1); fb.i32Add(); }
-    fb.i32Const(cp.pageBits);
-    fb.i32ShrU();
-    fb.i32Const(cp.stride);
-    fb.i32Mul();
-    fb.i32Load(cp.firstTbAddr);
-  };
-  pageWord(false);
   // A store that may be misaligned can end on the next page: check that page too.
-  if (!aligned && bytes > 1) { pageWord(true); fb.i32Or(); }
+  pageBytes(c, table, wa, bytes, aligned);
+  fb.i32Const(mask);
+  fb.i32And();
   fb.if();
+  const kind = c.tmp("i32");
   fb.localGet(c.env);
   fb.localGet(c.self);
   fb.localGet(wa);
-  fb.i32Const(bytes);
+  fb.i32Const(info | (bytes << FAULT_SIZE_SHIFT));
   c.callRt(c.imports.notdirty, c.imports.notdirtyType);
+  fb.localTee(kind);
   fb.if();
   c.writeback(false);
   c.storeExitPc();
-  c.returnExit(ExitKind.SMC);
+  fb.localGet(c.self);
+  fb.i32Const(EXIT_KIND_BITS);
+  fb.i32Shl();
+  fb.localGet(kind);
+  fb.i32Or();
+  fb.return();
   fb.end();
+  fb.freeLocal(kind);
   fb.end();
 }
 
@@ -98,7 +159,7 @@ export function guestLoad(c: LowerCtx, type: IrType, addr: Temp, mop: number, ou
   const fb = c.fb;
   const m = memopFields(mop);
   const bytes = m.size / 8;
-  const wa = guestAddr(c, addr, bytes, m.align, 0);
+  const wa = guestAddr(c, addr, bytes, m.align, 0, ACCESS_NO_READ);
   const base = c.cfg.window.base;
   const al = m.align >= bytes ? Math.log2(bytes) : 0;
   fb.localGet(wa);
@@ -125,7 +186,7 @@ export function guestStore(c: LowerCtx, type: IrType, val: Temp, addr: Temp, mop
   const m = memopFields(mop);
   const bytes = m.size / 8;
   const wa = guestAddr(c, addr, bytes, m.align, FAULT_STORE);
-  codePageCheck(c, wa, bytes, m.align >= bytes);
+  codePageCheck(c, wa, bytes, m.align >= bytes, FAULT_STORE);
   const base = c.cfg.window.base;
   const al = m.align >= bytes ? Math.log2(bytes) : 0;
   fb.localGet(wa);
@@ -153,7 +214,7 @@ export function atomic(c: LowerCtx, op: Op, type: IrType): void {
   const bytes = m.size / 8;
   const is32 = type === "i32";
   const wa = guestAddr(c, op.ins[0]!, bytes, bytes, FAULT_ATOMIC | FAULT_STORE);
-  codePageCheck(c, wa, bytes, true);
+  codePageCheck(c, wa, bytes, true, FAULT_ATOMIC | FAULT_STORE);
   const base = c.cfg.window.base;
   const width: AtomicWidth = is32
     ? (m.size === 8 ? AtomicWidth.i32x8u : m.size === 16 ? AtomicWidth.i32x16u : AtomicWidth.i32)

@@ -14,8 +14,9 @@
  *   outermost); `set_label` is that block's `end`; br/brcond are br/br_if.
  * - Guest memory: a guest window `[lo, lo + size)` mapped at wasm address `base`:
  *   `off = addr - lo; if (off >u size - bytes || off & (align - 1)) fault; access(wrap(off))`
- *   with `base` in the memarg offset. Stores can check the page descriptor's TB list and
- *   call the runtime's notdirty function when a page holds code (self-modifying code).
+ *   with `base` in the memarg offset. Stores check the page access table's CODE bit and
+ *   call the runtime's notdirty function when a page holds code (self-modifying code);
+ *   with a {@link ProtectionCheck}, accesses also respect page permissions (lower-memory.ts).
  * - Exits: `exit_tb c` returns `(self << 4) | c`; `goto_tb n` tail-calls the TB named by the JMP_TARGETn word of this TB's
  *   descriptor when it is non-zero, else falls through; `lookup_and_goto_ptr` asks the
  *   runtime for the TB of the current pc and tail-calls it. Both tail-call the worker's
@@ -60,15 +61,26 @@ export interface GuestWindow {
   readonly base: number;
 }
 
-/** The store-side code-page check (page descriptors in the TB arena). */
-export interface CodePageCheck {
-  /** Wasm address of page 0's FIRST_TB word; page p's is at `firstTbAddr + p * stride`. */
-  readonly firstTbAddr: number;
-  /** Bytes between page descriptors. */
-  readonly stride: number;
+/** The page access table (tb/page-access.ts) in the wasm memory. */
+export interface PageAccessTableRef {
+  /** Wasm address of page 0's byte; page p (window offset >> pageBits) is at `addr + p`. */
+  readonly addr: number;
   /** log2 of the page size. */
   readonly pageBits: number;
 }
+
+/**
+ * How generated code checks the permission of guest loads, stores and atomics. One kind
+ * today; the check is a strategy of the lowering so that system mode can bring its own:
+ *
+ * - `"pageTable"` (user mode): the window's page access bytes. Loads fold "a page touched
+ *   has NO_READ" into the window check's fault condition; stores and atomics test
+ *   NO_WRITE together with the CODE bit of the code-page check (one load, one test) and
+ *   let `rt.notdirty` tell a fault from self-modifying code.
+ * - (planned, softmmu) a TLB kind: the soft TLB entry's per-access tags compared with the
+ *   page of the address, the miss path walking the guest page table.
+ */
+export type ProtectionCheck = { readonly kind: "pageTable"; readonly table: PageAccessTableRef };
 
 /**
  * The inline probe of lookup_and_goto_ptr: the vCPU's jump cache (tb-desc.ts /
@@ -91,8 +103,10 @@ export interface LowerConfig {
   readonly jmpTarget0Addr: number;
   /** Bytes per TB descriptor. */
   readonly descBytes: number;
-  /** Check stores against pages holding code (omit to skip the check). */
-  readonly codePages?: CodePageCheck;
+  /** Check stores against pages holding code, by the access table's CODE bit (omit to skip the check). */
+  readonly codePages?: PageAccessTableRef;
+  /** Check guest accesses against page permissions (omit: everything in the window is accessible). */
+  readonly protection?: ProtectionCheck;
   /** Cache globals in locals (default true). */
   readonly cacheGlobals?: boolean;
   /** Probe the jump cache inline in lookup_and_goto_ptr (omit: always call `rt.lookup`). */

@@ -64,7 +64,9 @@ export function createRiscvTarget(opts: RiscvTargetOptions = {}): Translator {
     },
     translate: (req: TranslateRequest): TranslatedTb | undefined => {
       const fetch = parcelReader(req.code);
-      if (fetch(req.pc) === undefined) return undefined;
+      // The first instruction must be fetchable whole (both parcels of a 32-bit one).
+      const first = fetch(req.pc);
+      if (first === undefined || ((first & 3) === 3 && fetch(req.pc + 2n) === undefined)) return undefined;
       const tb = translateBlock(tr, req.pc, req.flags, req.cflags, fetch);
       return { func: tb.func, size: tb.size, icount: tb.insns, successors: tb.successors };
     },
