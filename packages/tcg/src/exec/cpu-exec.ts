@@ -37,6 +37,7 @@ import type { ExecWorker } from "./worker-runtime.js";
 function codeEstimate(ops: number): Uint8Array {
   return new Uint8Array(Math.max(16, ops * 12));
 }
+
 /**
  * Why a guest access or fetch faulted: a misaligned access the op required aligned, an
  * address outside the guest window (RAM), or (with `pageProtection`) a page of the access
@@ -46,7 +47,6 @@ export type FaultReason = "misaligned" | "outside" | AccessDenial;
 
 /** Fault exits in one {@link cpuExec} call that no page refuses any more before one is reported anyway. */
 const MAX_SPURIOUS_FAULTS = 1000;
-
 
 /** Why {@link cpuExec} returned. In every case the CPU state's pc is where execution resumes. */
 export type CpuExit =
@@ -130,8 +130,6 @@ export class Vcpu {
   /**
    * cflags of every TB this vCPU looks up (QEMU's curr_cflags): log.ts's `logCflags` for
    * nochain/exec/cpu, an instruction count of 1 for -one-insn-per-tb. Default 0.
-  /** The page access table when the environment checks page protections. */
-  private readonly access: PageAccessTable | undefined;
    */
   cflagsBase = 0;
   private readonly ctrl: DataView;
@@ -140,6 +138,8 @@ export class Vcpu {
   private readonly ramLo: bigint;
   private readonly ramSize: bigint;
   private readonly pageBits: number;
+  /** The page access table when the environment checks page protections. */
+  private readonly access: PageAccessTable | undefined;
 
   /**
    * @param worker the worker running this vCPU.
@@ -157,24 +157,24 @@ export class Vcpu {
     this.ctrl = new DataView(buf, this.env);
     this.state = new DataView(buf, this.env + CTRL_BYTES, worker.translator.stateSize);
     this.ctx = attachTbContext(shared.tb, thread, index);
-    const access = shared.params.pageProtection ? this.ctx.pages.access : undefined;
-    this.access = access;
-    const pb = this.pageBits;
     this.ctx.exclusive.addCpu(thread, index);
     this.ram = new Uint8Array(buf, shared.layout.ramOffset, shared.params.ramSize);
     this.ramLo = shared.params.ramBase;
     this.ramSize = BigInt(shared.params.ramSize);
     this.pageBits = this.ctx.shared.params.pageBits;
-        // No TB is translated from a page without execute permission.
-        if (access !== undefined && ((access.get(i >>> pb) | access.get((i + bytes - 1) >>> pb)) & ACCESS_NO_EXEC) !== 0) return undefined;
     const ram = this.ram;
     const lo = shared.params.ramBase;
     const size = shared.params.ramSize;
+    const access = shared.params.pageProtection ? this.ctx.pages.access : undefined;
+    this.access = access;
+    const pb = this.pageBits;
     this.code = {
       read(addr: bigint, bytes: 1 | 2 | 4): number | undefined {
         const o = addr - lo;
         if (o < 0n || o + BigInt(bytes) > BigInt(size)) return undefined;
         const i = Number(o);
+        // No TB is translated from a page without execute permission.
+        if (access !== undefined && ((access.get(i >>> pb) | access.get((i + bytes - 1) >>> pb)) & ACCESS_NO_EXEC) !== 0) return undefined;
         let v = 0;
         for (let k = bytes - 1; k >= 0; k--) v = v * 256 + ram[i + k]!;
         return v;
@@ -381,11 +381,6 @@ export class Vcpu {
     if (o < 0n || o >= this.ramSize) return exit(at, "outside");
     if (this.access === undefined) return exit(o + BigInt(size) > this.ramSize ? this.ramLo + this.ramSize : at, "outside");
     const inRam = Math.min(size, Number(this.ramSize - o));
-    const r = reason(pc);
-    if (r !== undefined) return { kind: "fetch_fault", pc, addr: pc, reason: r };
-    const pageSize = 1n << BigInt(this.pageBits);
-    const next = (pc & ~(pageSize - 1n)) + pageSize;
-    return { kind: "fetch_fault", pc, addr: next, reason: reason(next) ?? "outside" };
     const d = this.access.firstDenied(Number(o), inRam, atomic ? "atomic" : store ? "store" : "load");
     if (d !== undefined) return exit(this.ramLo + BigInt(d.offset), d.denial);
     if (inRam < size) return exit(this.ramLo + this.ramSize, "outside");
@@ -399,6 +394,11 @@ export class Vcpu {
       if (o < 0n || o >= this.ramSize) return "outside";
       return this.access?.firstDenied(Number(o), 1, "fetch")?.denial;
     };
+    const r = reason(pc);
+    if (r !== undefined) return { kind: "fetch_fault", pc, addr: pc, reason: r };
+    const pageSize = 1n << BigInt(this.pageBits);
+    const next = (pc & ~(pageSize - 1n)) + pageSize;
+    return { kind: "fetch_fault", pc, addr: next, reason: reason(next) ?? "outside" };
   }
 
   /** Records the current TB flags for generated code (inline lookup_and_goto_ptr). */
@@ -417,7 +417,6 @@ export class Vcpu {
   exitPc(): bigint {
     return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
   }
-    let spurious = 0;
 }
 
 /**
@@ -439,6 +438,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
   try {
     let lastTb = -1;
     let lastSlot = 0;
+    let spurious = 0;
     let next = -1;
     for (;;) {
       if (ctx.flushCount !== w.generation) {
