@@ -219,11 +219,18 @@ export class HostFile extends OpenFile {
       { ino: typeof self === "number" ? 0n : self.ino, type: DT.DIR, name: enc.encode(".") },
       { ino: ino(`${this.path}/..`), type: DT.DIR, name: enc.encode("..") },
     ];
-    let list: fs.Dirent[] = [];
+    // The host's readdir order (programs such as find print it): opendir, not readdirSync,
+    // which sorts the names (libuv's scandir).
+    const list: fs.Dirent[] = [];
     try {
-      list = fs.readdirSync(this.path, { withFileTypes: true });
+      const dir = fs.opendirSync(this.path, { bufferSize: 128 });
+      try {
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) list.push(d);
+      } finally {
+        dir.closeSync();
+      }
     } catch {
-      list = [];
+      // a directory removed meanwhile reads as empty
     }
     for (const d of list) out.push({ ino: ino(`${this.path}/${d.name}`), type: dtype(d), name: enc.encode(d.name) });
     return out;

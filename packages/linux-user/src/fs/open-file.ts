@@ -39,7 +39,7 @@ export abstract class OpenFile {
   }
 
   /** What it is (for fstat, getdents and the errors of each call). */
-  abstract readonly kind: "file" | "dir" | "stream" | "pipe";
+  abstract readonly kind: "file" | "dir" | "stream" | "pipe" | "socket";
 
   /** The host path (files and directories): base of relative *at() lookups, fchdir. */
   get hostPath(): string | undefined {

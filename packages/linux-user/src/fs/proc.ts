@@ -130,5 +130,5 @@ export function readProcLink(t: Thread, path: string): string | number | undefin
   if (f.hostPath !== undefined) return p.kernel.sysroot.guestView(f.hostPath);
   const st = f.stat();
   const ino = typeof st === "number" ? 0n : st.ino;
-  return f.kind === "pipe" ? `pipe:[${ino}]` : `anon_inode:[${f.kind}]`;
+  return f.kind === "pipe" || f.kind === "socket" ? `${f.kind}:[${ino}]` : `anon_inode:[${f.kind}]`;
 }
