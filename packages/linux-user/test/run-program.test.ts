@@ -17,7 +17,7 @@ interface Ran {
 }
 
 /** Runs a guest program; without `-strace` (`strace` false) its vCPU workers answer thread-local calls themselves. */
-async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true, maxTbs?: number): Promise<Ran> {
+async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true, maxTbs?: number, always = false): Promise<Ran> {
   const out = new MemoryStream();
   const err = new MemoryStream();
   const trace: string[] = [];
@@ -31,6 +31,7 @@ async function run(name: string, argv: string[], env: string[] = [], sysroot?: s
     },
     maxSyscalls: 100_000,
     ...(maxTbs !== undefined ? { tbArena: { maxTbs } } : {}),
+    ...(always ? { vcpuWorkers: "always" as const } : {}),
   });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text, err: err.text, trace: trace.join(""), parallelism: r.parallelism };
@@ -133,6 +134,15 @@ describe("threads run in parallel, one vCPU worker each", () => {
   it("a single-threaded program stays on the kernel thread (no worker)", async () => {
     const r = await run("hello", []);
     expect(r.parallelism).toBeUndefined();
+  });
+
+  it("single-threaded programs run in a worker from the start (vcpuWorkers: always) as under QEMU: signal handlers, SIGSEGV, output", { timeout: 60_000 }, async () => {
+    for (const [name, strace] of [["signals", false], ["signals", true], ["null-deref", false], ["hello", false]] as const) {
+      const r = await run(name, [], [], undefined, strace, undefined, true);
+      const q = qemu(name, []);
+      expect([name, r.out, r.status]).toEqual([name, q.out, q.status]);
+      expect(r.parallelism?.workers).toBe(1);
+    }
   });
 });
 

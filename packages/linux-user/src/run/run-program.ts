@@ -72,6 +72,12 @@ export interface RunOptions {
   readonly dispatcher?: SyscallDispatcher;
   /** The tb-lock=on mode. */
   readonly tbLock?: boolean;
+  /**
+   * Where the first thread runs: on this (the kernel) thread until its first clone
+   * (default), or in a vCPU worker from the start (measurements, and tests of the worker
+   * path with single-threaded programs).
+   */
+  readonly vcpuWorkers?: "first-clone" | "always";
   /** TB arena sizing (tests: a small one makes tb_flush frequent). Default: tcg's. */
   readonly tbArena?: { readonly maxTbs?: number; readonly codeBytes?: number };
   /** Stop after this many system calls (tests against runaway guests). */
@@ -175,7 +181,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   try {
     // The first thread runs here until it clones: a single-threaded program never pays for
     // a worker (README.md: start-up figures). At the first clone it moves to a worker too.
-    for (;;) {
+    const always = opts.vcpuWorkers === "always";
+    while (!always) {
       let go = runHere(bm.cpu, main, threads, translator, () => waiting.length > 0);
       if (typeof go !== "boolean") {
         // Blocked in a system call: let the event loop settle it. The interval keeps Node
@@ -189,7 +196,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       }
       if (!go || waiting.length > 0) break;
     }
-    if (threads.result === undefined && waiting.length > 0) {
+    if (threads.result === undefined && (always || waiting.length > 0)) {
       bm.cpu.close();
       workers = new VcpuWorkers({
         shared, pid: proc.pid, futexes: futexes.buffer, pageFlags: mm.pages.flags.buffer as SharedArrayBuffer, pagesLo: mm.pages.lo, pageBits: mm.pages.pageBits,

@@ -138,7 +138,12 @@ export class VcpuWorkers {
       debugLocks: o.debugLocks,
     };
     // The worker resolves @wasmu/* to their dist (no source condition, no test loaders).
-    const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port1], execArgv: [], env: { ...process.env, NODE_OPTIONS: "" } });
+    // Its stdout and stderr are not piped to this process's: that would open
+    // process.stdout here, and libuv would switch a pipe on fd 1 to non-blocking mode, so
+    // the kernel's synchronous writes of guest output would fail with EAGAIN.
+    const worker = new Worker(WORKER_URL, {
+      workerData: data, transferList: [port1], execArgv: [], env: { ...process.env, NODE_OPTIONS: "" }, stdout: true, stderr: true,
+    });
     this.counters.started();
     const w: PoolWorker = { worker, port: port2, park, current: { start: s, channel } };
     this.workers.add(w);
