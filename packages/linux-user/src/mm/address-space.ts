@@ -16,7 +16,10 @@
  * | lowest address | `mmap_min_addr` (65536 as Debian sets it) |
  *
  * All methods return a non-negative address / 0 on success or `-errno`, never throw for
- * guest input. Public methods take mmap_lock themselves.
+ * guest input. Public methods take mmap_lock themselves. Page flags changes go to the
+ * optional {@link PageFlagsMirror} too (under tcg: the page access table generated code
+ * checks guest loads, stores and fetches against), and pages losing PROT_EXEC to the
+ * {@link CodeHook}, in the same mmap_lock section.
  *
  * @module
  */
@@ -25,7 +28,7 @@ import type { CodeHook } from "./code-hook.js";
 import { MapFlag, MremapFlag, Prot } from "./constants.js";
 import type { GuestMemory } from "./guest-memory.js";
 import { localMmapLock, type MmapLock } from "./mmap-lock.js";
-import { PAGE_EXEC, PAGE_READ, PAGE_WRITE, PageFlags, pageFlagsOfProt } from "./page-flags.js";
+import { PAGE_EXEC, PAGE_READ, PAGE_WRITE, PageFlags, type PageFlagsMirror, pageFlagsOfProt } from "./page-flags.js";
 import { type Vma, VmaList } from "./vma-list.js";
 
 /** Linux's default stack_guard_gap: 256 pages. */
@@ -55,6 +58,11 @@ export interface AddressSpaceOptions {
   readonly stackLimit?: number;
   /** Keep page flags in a SharedArrayBuffer (for vCPU workers). */
   readonly sharedFlags?: boolean;
+  /**
+   * Told every change of page flags (under mmap_lock), starting with "all unmapped": tcg's
+   * page access table, which generated code checks accesses against (tcgPageAccess).
+   */
+  readonly flagsMirror?: PageFlagsMirror;
 }
 
 /** File contents to copy into a new mapping (wasmu copies; MAP_SHARED writes do not reach the file). */
@@ -107,7 +115,7 @@ export class AddressSpace {
     const { lo, size } = opts.memory;
     if (lo % this.pageSize !== 0 || size % this.pageSize !== 0) throw new RangeError("guest memory must be page aligned");
     this.top = lo + size;
-    this.pages = new PageFlags(lo, size / this.pageSize, pageBits, opts.sharedFlags ?? false);
+    this.pages = new PageFlags(lo, size / this.pageSize, pageBits, opts.sharedFlags ?? false, opts.flagsMirror);
     this.vmas = new VmaList();
     this.lock = opts.lock ?? localMmapLock();
     this.hook = opts.codeHook;
@@ -476,7 +484,7 @@ export class AddressSpace {
         const o = v.start - this.memory.lo;
         child.memory.bytes.set(this.memory.bytes.subarray(o, o + (v.end - v.start)), o);
       }
-      child.pages.flags.set(this.pages.flags);
+      child.pages.copyFrom(this.pages);
       child.startBrk = this.startBrk;
       child.brkValue = this.brkValue;
     });

@@ -2,9 +2,9 @@
  * How the address space tells the translator that guest code may have changed — the
  * user-mode flavour of the notdirty path.
  *
- * tcg's generated stores already check the page descriptor of the page they write and
- * take the notdirty path when it holds TBs (tcg's `CodePageCheck`), so guest stores need
- * nothing from here. What tcg cannot see is the address space changing under the code:
+ * tcg's generated stores already check the page access byte of the page they write and
+ * take the notdirty path when it holds TBs (its CODE bit), so guest stores need nothing
+ * from here. What tcg cannot see is the address space changing under the code:
  *
  * - pages unmapped, replaced by MAP_FIXED, moved away by mremap, or losing PROT_EXEC:
  *   {@link CodeHook.invalidate};

@@ -1,8 +1,14 @@
 /**
  * Page flags of a guest address space: one byte per guest page of the mappable window,
- * optionally in a SharedArrayBuffer so that vCPU workers can read them (a translator
- * checking PAGE_EXEC on fetch, a SIGSEGV handler classifying a fault) without asking the
+ * optionally in a SharedArrayBuffer so that vCPU workers can read them without asking the
  * thread that owns the VMAs. Written only under mmap_lock.
+ *
+ * Every change can also go to a {@link PageFlagsMirror}: under tcg, the page access table
+ * that generated code checks loads, stores and fetches against (tcg-page-access.ts).
+ *
+ * Protections map to flags as Linux maps them to riscv64 page-table bits: PROT_WRITE
+ * implies read (a write-only PTE is reserved; Linux makes such a page readable), while
+ * PROT_EXEC alone gives an execute-only page that loads fault on.
  *
  * @module
  */
@@ -16,9 +22,15 @@ export const PAGE_WRITE = 4;
 /** Executable. */
 export const PAGE_EXEC = 8;
 
-/** Page flags from mmap protections (PROT_READ=1, WRITE=2, EXEC=4). */
+/** Page flags from mmap protections (PROT_READ=1, WRITE=2, EXEC=4; PROT_WRITE implies read). */
 export function pageFlagsOfProt(prot: number): number {
-  return PAGE_VALID | ((prot & 1) !== 0 ? PAGE_READ : 0) | ((prot & 2) !== 0 ? PAGE_WRITE : 0) | ((prot & 4) !== 0 ? PAGE_EXEC : 0);
+  return PAGE_VALID | ((prot & 3) !== 0 ? PAGE_READ : 0) | ((prot & 2) !== 0 ? PAGE_WRITE : 0) | ((prot & 4) !== 0 ? PAGE_EXEC : 0);
+}
+
+/** Receives every change of page flags (mmap_lock held). */
+export interface PageFlagsMirror {
+  /** Pages [start, end) (page-aligned guest addresses) now have `flags` (PAGE_* bits; other bits are the address space's own). */
+  set(start: number, end: number, flags: number): void;
 }
 
 /** Per-page flags over guest addresses [lo, lo + pages * pageSize). */
@@ -31,14 +43,17 @@ export class PageFlags {
    * @param pages number of pages.
    * @param pageBits log2 of the page size.
    * @param shared allocate in a SharedArrayBuffer.
+   * @param mirror told about every change (and, from the constructor, that every page is unmapped).
    */
   constructor(
     readonly lo: number,
     readonly pages: number,
     readonly pageBits = 12,
     shared = false,
+    private readonly mirror?: PageFlagsMirror,
   ) {
     this.flags = new Uint8Array(shared ? new SharedArrayBuffer(pages) : new ArrayBuffer(pages));
+    mirror?.set(lo, lo + pages * 2 ** pageBits, 0);
   }
 
   /** The flags of the page holding guest address `addr` (0 outside the window). */
@@ -52,6 +67,20 @@ export class PageFlags {
     const s = (start - this.lo) / 2 ** this.pageBits;
     const e = (end - this.lo) / 2 ** this.pageBits;
     this.flags.fill(flags, s, e);
+    this.mirror?.set(start, end, flags);
+  }
+
+  /** Takes every page's flags from `other` (a window of the same size: fork). */
+  copyFrom(other: PageFlags): void {
+    if (other.lo !== this.lo || other.pages !== this.pages || other.pageBits !== this.pageBits) throw new RangeError("page flags of another window");
+    const size = 2 ** this.pageBits;
+    let p = 0;
+    while (p < this.pages) {
+      let q = p + 1;
+      while (q < this.pages && other.flags[q] === other.flags[p]) q++;
+      this.set(this.lo + p * size, this.lo + q * size, other.flags[p]!);
+      p = q;
+    }
   }
 
   /** Whether every page in [start, end) has all of `need` (for access checks; [start, end) need not be aligned). */

@@ -55,11 +55,14 @@ const BUS_ADRALN = 1;
 const ILL_ILLOPC = 1;
 const TRAP_BRKPT = 1;
 
-/** The siginfo of a {@link FaultKind} request's arguments (kind, address, misaligned, pc, cause). */
+/**
+ * The siginfo of a {@link FaultKind} request's arguments (kind, address, misaligned, pc,
+ * cause — for memory and fetch faults the si_code signals/fault-info.ts chose).
+ */
 export function faultSigInfo(a: SyscallArgs): SigInfo {
   const kind = Number(a[0]);
-  if (kind === FaultKind.MEMORY) return a[2] !== 0n ? { signo: 7, code: BUS_ADRALN, addr: a[1] } : { signo: 11, code: SEGV_MAPERR, addr: a[1] };
-  if (kind === FaultKind.FETCH) return { signo: 11, code: SEGV_MAPERR, addr: a[1] };
+  if (kind === FaultKind.MEMORY) return a[2] !== 0n ? { signo: 7, code: BUS_ADRALN, addr: a[1] } : { signo: 11, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
+  if (kind === FaultKind.FETCH) return { signo: 11, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
   const pc = a[3];
   switch (Number(a[4])) {
     case Cause.ILLEGAL_INSN: return { signo: 4, code: ILL_ILLOPC, addr: pc };

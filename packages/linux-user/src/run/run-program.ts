@@ -25,6 +25,7 @@ import { SIGRETURN_TRAMPOLINE } from "../signals/frame.js";
 import { loadProgram } from "../loader/load-elf.js";
 import { AddressSpace } from "../mm/address-space.js";
 import { tcgCodeHook } from "../mm/code-hook.js";
+import { tcgPageAccess } from "../mm/tcg-page-access.js";
 import { guestMemoryOfExec } from "../mm/guest-memory.js";
 import { tbContextMmapLock } from "../mm/mmap-lock.js";
 import type { Kernel } from "../process/kernel.js";
@@ -99,13 +100,18 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const size = opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
   const shared = createExecShared({
     ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: MAX_THREADS, tb: { ...opts.tbArena, userMode: true, tbLockMode: opts.tbLock ?? false },
+    pageProtection: true,
   });
   const relay = new ModuleRelay();
   const bm = new BareMetal({ translator, shared, vcpu: 0, registry: relay.registry() });
   opts.log?.attach(bm.cpu);
   // The kernel thread's own lock identity (vCPU workers use their vCPU index).
   const kctx = attachTbContext(shared.tb, createSyncThread(MAX_THREADS), 0);
-  const mm = new AddressSpace({ memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true });
+  // Page flags go to the access table generated code checks (loads, stores, fetches: SIGSEGV).
+  const mm = new AddressSpace({
+    memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true,
+    flagsMirror: tcgPageAccess(kctx.pages.access, GUEST_WINDOW_BASE),
+  });
   const loaded = loadProgram(mm, { path: opts.path, bytes: opts.bytes, readInterpreter: opts.readInterpreter, argv: opts.argv, envp: opts.envp });
   if (loaded instanceof LoadError) return loaded;
   opts.log?.loaded(loaded, mm, opts.bytes, opts.readInterpreter);

@@ -9,7 +9,7 @@
  * |---|---|---|
  * | >= 0 | the system call of that number (a7) at `EXC_PC` | a0..a5 |
  * | {@link VcpuEvent.KICK} | the vCPU's exit_request was set: signals for it, or a stop | — |
- * | {@link VcpuEvent.FAULT} | a synchronous fault or exception ({@link FaultKind}) | kind, address, misaligned, pc, cause |
+ * | {@link VcpuEvent.FAULT} | a synchronous fault or exception ({@link FaultKind}) | kind, address, misaligned, pc, cause (memory and fetch faults: si_code) |
  *
  * Answers: {@link VcpuReply.CONTINUE}; {@link VcpuReply.STOP} ends the thread (the worker
  * then parks, and the kernel may give it the next new thread: starting a worker costs
@@ -26,6 +26,7 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import { Cause, type CpuExit, CpuOffset, type ExecShared, RISCV_EXIT_EXCEPTION, type Translator, type WasmModule, xOffset } from "@wasmu/tcg";
+import { faultSigInfo as memoryFaultSigInfo, SIGBUS } from "../signals/fault-info.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 
 /** Request numbers that are not system calls. */
@@ -157,8 +158,12 @@ export function classifyExit(e: CpuExit, st: DataView, translator: Translator): 
     const args = [10, 11, 12, 13, 14, 15].map((x) => st.getBigUint64(xOffset(x), true)) as unknown as SyscallArgs;
     return { kind: "syscall", nr: Number(st.getBigUint64(xOffset(17), true)), args };
   }
-  if (e.kind === "fault") return { kind: "fault", args: [BigInt(FaultKind.MEMORY), e.addr, e.misaligned ? 1n : 0n, e.pc, 0n, 0n] };
-  if (e.kind === "fetch_fault") return { kind: "fault", args: [BigInt(FaultKind.FETCH), e.pc, 0n, e.pc, 0n, 0n] };
+  if (e.kind === "fault" || e.kind === "fetch_fault") {
+    // The siginfo as Linux gives it (signals/fault-info.ts); its si_code travels in the cause slot.
+    const info = memoryFaultSigInfo(e);
+    const kind = e.kind === "fault" ? FaultKind.MEMORY : FaultKind.FETCH;
+    return { kind: "fault", args: [BigInt(kind), info.addr ?? e.pc, info.signo === SIGBUS ? 1n : 0n, e.pc, BigInt(info.code), 0n] };
+  }
   const pc = pending ? st.getBigUint64(CpuOffset.EXC_PC, true) : translator.getPc(st);
   st.setUint32(CpuOffset.EXC_PENDING, 0, true);
   translator.setPc(st, pc);

@@ -17,8 +17,12 @@ $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o threads threads.c
 riscv64-linux-gnu-strip threads
 $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o parallel parallel.c
 riscv64-linux-gnu-strip parallel
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o page-faults page-faults.c
+riscv64-linux-gnu-strip page-faults
 $CC -O2 -static -pthread -Wl,--build-id=none -o stress stress.c
 riscv64-linux-gnu-strip stress
 # glibc, static: the socket calls as libc makes them (compared with qemu-riscv64-static).
 $CC -O2 -static -Wall -Wl,--build-id=none -o sockets sockets.c
 riscv64-linux-gnu-strip sockets
+$CC -O2 -static -pthread -Wall -Wl,--build-id=none -o sigwait sigwait.c
+riscv64-linux-gnu-strip sigwait

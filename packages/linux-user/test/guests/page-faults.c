@@ -1,0 +1,153 @@
+/*
+ * Page protections and SIGSEGV, no libc. Maps four anonymous pages, then, with a
+ * SA_SIGINFO handler for SIGSEGV and SIGBUS that records si_signo, si_code and si_addr
+ * and leaves with siglongjmp (a small sigsetjmp/siglongjmp of its own below), touches:
+ *  - a PROT_NONE page (load, store), a PROT_READ page (load works, store and AMO fault),
+ *    a munmapped page (load, store);
+ *  - an 8-byte load that crosses from a readable page into the PROT_NONE one;
+ *  - code: a call into a PROT_READ|PROT_WRITE page (not executable), the same page made
+ *    executable (runs), made not executable again (faults: old translations must go), a
+ *    call into the munmapped page, and a store into the executable, read-only page.
+ * Each line prints what happened; addresses relative to the mapping, so the output does
+ * not depend on where mmap placed it. Offsets: siginfo si_signo at 0, si_code at 8,
+ * si_addr at 16.
+ */
+typedef unsigned long u64;
+
+static long sys(long n, long a, long b, long c, long d, long e, long f) {
+  register long a0 asm("a0") = a;
+  register long a1 asm("a1") = b;
+  register long a2 asm("a2") = c;
+  register long a3 asm("a3") = d;
+  register long a4 asm("a4") = e;
+  register long a5 asm("a5") = f;
+  register long a7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
+  return a0;
+}
+
+enum { SYS_write = 64, SYS_exit_group = 94, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_munmap = 215, SYS_mmap = 222, SYS_mprotect = 226 };
+enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, PAGE = 4096 };
+
+static u64 len(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
+static void out(const char *s) { sys(SYS_write, 1, (long)s, (long)len(s), 0, 0, 0); }
+static void hex(u64 v) {
+  char b[20];
+  int i = 19;
+  b[i] = 0;
+  do { b[--i] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
+  b[--i] = 'x';
+  b[--i] = '0';
+  out(b + i);
+}
+
+/* sigsetjmp/siglongjmp: callee-saved registers, then the signal mask through rt_sigprocmask. */
+struct jmpbuf { u64 r[26]; u64 mask; };
+int save_regs(struct jmpbuf *b);
+void restore_regs(struct jmpbuf *b, int v) __attribute__((noreturn));
+asm(".globl save_regs\nsave_regs:\n"
+    " sd ra, 0(a0)\n sd sp, 8(a0)\n sd s0, 16(a0)\n sd s1, 24(a0)\n sd s2, 32(a0)\n sd s3, 40(a0)\n"
+    " sd s4, 48(a0)\n sd s5, 56(a0)\n sd s6, 64(a0)\n sd s7, 72(a0)\n sd s8, 80(a0)\n sd s9, 88(a0)\n"
+    " sd s10, 96(a0)\n sd s11, 104(a0)\n fsd fs0, 112(a0)\n fsd fs1, 120(a0)\n fsd fs2, 128(a0)\n fsd fs3, 136(a0)\n"
+    " fsd fs4, 144(a0)\n fsd fs5, 152(a0)\n fsd fs6, 160(a0)\n fsd fs7, 168(a0)\n fsd fs8, 176(a0)\n fsd fs9, 184(a0)\n"
+    " fsd fs10, 192(a0)\n fsd fs11, 200(a0)\n li a0, 0\n ret\n"
+    ".globl restore_regs\nrestore_regs:\n"
+    " ld ra, 0(a0)\n ld sp, 8(a0)\n ld s0, 16(a0)\n ld s1, 24(a0)\n ld s2, 32(a0)\n ld s3, 40(a0)\n"
+    " ld s4, 48(a0)\n ld s5, 56(a0)\n ld s6, 64(a0)\n ld s7, 72(a0)\n ld s8, 80(a0)\n ld s9, 88(a0)\n"
+    " ld s10, 96(a0)\n ld s11, 104(a0)\n fld fs0, 112(a0)\n fld fs1, 120(a0)\n fld fs2, 128(a0)\n fld fs3, 136(a0)\n"
+    " fld fs4, 144(a0)\n fld fs5, 152(a0)\n fld fs6, 160(a0)\n fld fs7, 168(a0)\n fld fs8, 176(a0)\n fld fs9, 184(a0)\n"
+    " fld fs10, 192(a0)\n fld fs11, 200(a0)\n mv a0, a1\n ret\n");
+#define SIGSETJMP(b) (sys(SYS_rt_sigprocmask, 0, 0, (long)&(b).mask, 8, 0, 0), save_regs(&(b)))
+static void siglongjmp_(struct jmpbuf *b, int v) {
+  sys(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&b->mask, 0, 8, 0, 0);
+  restore_regs(b, v);
+}
+
+static struct jmpbuf env;
+static volatile int got_sig, got_code;
+static volatile u64 got_addr;
+static u64 base;
+
+static void on_fault(int sig, char *info, char *uc) {
+  (void)uc;
+  got_sig = sig;
+  got_code = *(int *)(info + 8);
+  got_addr = *(u64 *)(info + 16);
+  siglongjmp_(&env, 1);
+}
+
+struct ksigaction { void *handler; u64 flags; u64 mask; };
+
+static u64 load64(u64 a) { u64 v; asm volatile("ld %0, 0(%1)" : "=r"(v) : "r"(a) : "memory"); return v; }
+static void store64(u64 a, u64 v) { asm volatile("sd %0, 0(%1)" :: "r"(v), "r"(a) : "memory"); }
+static void amoadd(u64 a, u64 v) { u64 old; asm volatile("amoadd.w %0, %1, (%2)" : "=r"(old) : "r"(v), "r"(a) : "memory"); }
+static u64 call(u64 a, u64 v) { return ((u64 (*)(u64))a)(v); }
+
+enum { LOAD, STORE, AMO, CALL };
+
+/* Runs one access; prints "name: value" or "name: signal N code C at +OFF". */
+static void try(const char *name, int kind, u64 addr) {
+  out(name);
+  out(": ");
+  got_sig = 0;
+  if (SIGSETJMP(env) == 0) {
+    u64 v = 0;
+    switch (kind) {
+      case LOAD: v = load64(addr); break;
+      case STORE: store64(addr, 0x5a5a); break;
+      case AMO: amoadd(addr, 1); break;
+      default: v = call(addr, 41); break;
+    }
+    out("ok ");
+    hex(v);
+    out("\n");
+    return;
+  }
+  out("signal ");
+  hex((u64)got_sig);
+  out(" code ");
+  hex((u64)got_code);
+  out(" at +");
+  hex(got_addr - base);
+  out("\n");
+}
+
+void cmain(void) {
+  struct ksigaction f = { (void *)on_fault, 4 /* SA_SIGINFO */, 0 };
+  sys(SYS_rt_sigaction, 11, (long)&f, 0, 8, 0, 0);
+  sys(SYS_rt_sigaction, 7, (long)&f, 0, 8, 0, 0);
+  base = (u64)sys(SYS_mmap, 0, 4 * PAGE, PROT_READ | PROT_WRITE, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+  u64 none = base + PAGE, ro = base + 2 * PAGE, gone = base + 3 * PAGE;
+  store64(ro + 0x20, 0x1234);
+  sys(SYS_mprotect, (long)none, PAGE, PROT_NONE, 0, 0, 0);
+  sys(SYS_mprotect, (long)ro, PAGE, PROT_READ, 0, 0, 0);
+  sys(SYS_munmap, (long)gone, PAGE, 0, 0, 0, 0);
+
+  try("load rw", LOAD, base + 0x8);
+  try("load none", LOAD, none + 0x10);
+  try("store none", STORE, none + 0x18);
+  try("load ro", LOAD, ro + 0x20);
+  try("store ro", STORE, ro + 0x28);
+  try("amo ro", AMO, ro + 0x30);
+  try("load unmapped", LOAD, gone + 0x38);
+  try("store unmapped", STORE, gone + 0x40);
+  try("load rw->none", LOAD, none - 4);
+  try("store rw", STORE, base + 0x48);
+  try("load rw again", LOAD, base + 0x48);
+
+  /* Code on page 0: addi a0, a0, 1; ret. */
+  u64 code = base + 0x100;
+  store64(code, 0x0000806700150513UL);
+  asm volatile("fence.i" ::: "memory");
+  try("call rw", CALL, code);
+  sys(SYS_mprotect, (long)base, PAGE, PROT_READ | PROT_EXEC, 0, 0, 0);
+  try("call rx", CALL, code);
+  try("store rx", STORE, code);
+  try("call rx again", CALL, code);
+  sys(SYS_mprotect, (long)base, PAGE, PROT_READ | PROT_WRITE, 0, 0, 0);
+  try("call rw after rx", CALL, code);
+  try("call unmapped", CALL, gone + 0x50);
+  sys(SYS_exit_group, 0, 0, 0, 0, 0, 0);
+}
+
+asm(".globl _start\n_start:\n .option push\n .option norelax\n la gp, __global_pointer$\n .option pop\n call cmain\n");
