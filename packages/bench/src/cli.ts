@@ -40,6 +40,8 @@ Options:
       --list        list the entries, their needs and whether they are available
       --json        print the results as JSON on standard output (the table goes to standard error)
       --cache DIR   guest cache (default $WASMU_CACHE or $WASMU_GUESTS, else <repo>/.cache/guests)
+      --set N=V     a setting entries read, e.g. workload sizes (user-compute: lua-iterations,
+                    python-iterations, sqlite-rows, gzip-mib, xz-mib, sha256-mib; user-size=quick)
   -h, --help        this text
 
 fetch: download Debian sid riscv64 packages into the guest cache once (with
@@ -104,6 +106,7 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
         cache: { type: "string" },
         update: { type: "boolean" },
         deps: { type: "boolean" },
+        set: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -116,7 +119,17 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     io.stdout.write(USAGE);
     return 0;
   }
-  const ctx = io.context ?? makeContext(values.cache !== undefined ? { cacheDir: values.cache } : {});
+  const settings: Record<string, string> = {};
+  for (const kv of values.set ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) {
+      io.stderr.write(`wasmu-bench: --set ${kv}: expected NAME=VALUE\n\n${USAGE}`);
+      return 2;
+    }
+    settings[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const base = io.context ?? makeContext(values.cache !== undefined ? { cacheDir: values.cache } : {});
+  const ctx: BenchContext = Object.keys(settings).length > 0 ? { ...base, settings: { ...base.settings, ...settings } } : base;
 
   if (positionals[0] === "fetch") {
     // Without names: what the entries use, with dependencies, so that dynamic programs run.

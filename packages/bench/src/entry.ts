@@ -22,6 +22,8 @@ export interface BenchContext {
   readonly cacheDir: string;
   /** <cacheDir>/sysroot: the extracted Debian riscv64 packages. */
   readonly sysroot: string;
+  /** `--set NAME=VALUE` pairs: settings entries read (workload sizes; each entry documents its names). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** A command measured as a child process tree. */
@@ -34,6 +36,8 @@ export interface CommandTarget extends CommandSpec {
    * (Output flows through the harness: send large output to /dev/null through `sh -c`.)
    */
   readonly expectStdout?: string;
+  /** Named values read once after the measured runs (e.g. what the program logged about itself), shown under the side. */
+  readonly figures?: () => readonly Figure[];
 }
 
 /** A function measured inside the harness. */

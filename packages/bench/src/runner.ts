@@ -124,7 +124,7 @@ function sideResult(p: PreparedSide): SideResult {
     cpu: cpu ? summarize(cpu) : null,
     rss: rss ? summarize(rss) : null,
     throughput: throughput ? summarize(throughput) : null,
-    ...(t.kind === "function" && t.figures ? { figures: t.figures() } : {}),
+    ...(t.figures ? { figures: t.figures() } : {}),
   };
 }
 
