@@ -30,12 +30,17 @@ import { CF_COUNT_MASK, type GuestCodeReader, type TranslatedTb } from "./transl
 import { wasmApi } from "./wasm-api.js";
 import type { ExecWorker } from "./worker-runtime.js";
 
+/** Zeros that {@link codeEstimate} hands out views of (no allocation per TB). */
+let zeroCode = new Uint8Array(4096);
+
 /**
  * Code-buffer bytes accounted for a TB of `ops` IR ops (the buffer only meters the
  * translation cache: the code itself lives in compiled modules).
  */
 function codeEstimate(ops: number): Uint8Array {
-  return new Uint8Array(Math.max(16, ops * 12));
+  const n = Math.max(16, ops * 12);
+  if (n > zeroCode.length) zeroCode = new Uint8Array(n);
+  return zeroCode.subarray(0, n);
 }
 
 /**
