@@ -3,7 +3,7 @@
 // without PROT_EXEC, and catches every SIGSEGV with a SA_SIGINFO handler that prints
 // si_signo, si_code and si_addr (relative to its mapping) and leaves with siglongjmp.
 // Its output must be QEMU's: recorded below from qemu-riscv64-static 7.2, and compared
-// live when QEMU is installed.
+// live when QEMU is installed. Run on the kernel thread and in a vCPU worker.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -35,13 +35,15 @@ call unmapped: signal 0xb code 0x1 at +0x3050
 const qemuMissing = spawnSync("qemu-riscv64-static", ["--version"]).status !== 0;
 if (qemuMissing) console.warn("page-faults.test.ts: qemu-riscv64-static not found; comparing with its recorded output only");
 
-async function run(): Promise<{ status: number; out: string }> {
+/** Runs the guest; `inWorker`: its thread in a vCPU worker from the start (the worker's fault path). */
+async function run(inWorker = false): Promise<{ status: number; out: string }> {
   const out = new MemoryStream();
   const kernel = new Kernel({ warn: () => {} });
   const r = await runProgram({
     kernel, path: GUEST, bytes: new Uint8Array(readFileSync(GUEST)), argv: [GUEST], envp: [], stdio: [new MemoryStream(), out, new MemoryStream()],
     readInterpreter: () => new LoadError(Errno.ENOENT, "no interpreter"),
     maxSyscalls: 10_000,
+    ...(inWorker ? { vcpuWorkers: "always" as const } : {}),
   });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text };
@@ -50,6 +52,11 @@ async function run(): Promise<{ status: number; out: string }> {
 describe("page protections and SIGSEGV", () => {
   it("PROT_NONE, PROT_READ, munmapped and non-executable pages fault with QEMU's si_code and si_addr", async () => {
     const r = await run();
+    expect(r).toEqual({ status: 0, out: QEMU_OUTPUT });
+  });
+
+  it("the same in a vCPU worker (the fault crosses the worker's channel with its si_code)", { timeout: 60_000 }, async () => {
+    const r = await run(true);
     expect(r).toEqual({ status: 0, out: QEMU_OUTPUT });
   });
 
