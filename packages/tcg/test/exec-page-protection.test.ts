@@ -7,7 +7,8 @@
 // first refused byte and whether the page was mapped.
 import { describe, expect, it } from "vitest";
 import {
-  ACCESS_NO_EXEC, ACCESS_NO_READ, ACCESS_NO_WRITE, ACCESS_UNMAPPED_PAGE, BareMetal, createRiscvTarget, type CpuExit, RiscvCpuState,
+  ACCESS_NO_EXEC, ACCESS_NO_READ, ACCESS_NO_WRITE, ACCESS_UNMAPPED_PAGE, BareMetal, createRiscvTarget, type CpuExit, CTRL_EXIT_PC, CTRL_FAULT_ADDR,
+  CTRL_FAULT_INFO, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_SIZE_SHIFT, FAULT_STORE, RiscvCpuState,
 } from "../src/index.js";
 import { asm } from "./riscv-support.js";
 
@@ -254,6 +255,33 @@ describe("page protections in generated code", () => {
     cpu.pc = CODE + 4n;
     expect(m.run()).toEqual(fault(CODE + 4n, RWX, 4, "protected", true));
     expect(new DataView(m.read(RWX, 4).buffer).getUint32(0, true)).toBe(newInsn);
+  });
+
+  it("a fault exit is classified against the table as it is then: refused, or allowed meanwhile (run again), or forced", () => {
+    const { m } = machine();
+    const ctrl = new DataView(m.shared.memory.buffer, m.cpu.env);
+    const exitAt = (addr: bigint, info: number): void => {
+      ctrl.setInt32(CTRL_FAULT_INFO, info | (8 << FAULT_SIZE_SHIFT), true);
+      ctrl.setBigUint64(CTRL_FAULT_ADDR, addr, true);
+      ctrl.setBigUint64(CTRL_EXIT_PC, CODE + 8n, true);
+    };
+    exitAt(RO + 8n, FAULT_STORE);
+    expect(m.cpu.faultExit()).toEqual(fault(CODE + 8n, RO + 8n, 8, "protected", true));
+    // The page became writable between the exit and the classification: nothing to report.
+    protect(m, RO, PAGE, ACCESS_NO_EXEC);
+    expect(m.cpu.faultExit()).toBeUndefined();
+    expect(m.cpu.faultExit(true)).toEqual(fault(CODE + 8n, RO + 8n, 8, "protected", true));
+    // Loads of a readable page are not refused; outside the window and across its end.
+    exitAt(RW, 0);
+    expect(m.cpu.faultExit()).toBeUndefined();
+    exitAt(RAM + (1n << 18n) + 16n, 0);
+    expect(m.cpu.faultExit()).toEqual(fault(CODE + 8n, RAM + (1n << 18n) + 16n, 8, "outside"));
+    protect(m, RAM + (1n << 18n) - PAGE, PAGE, 0);
+    exitAt(RAM + (1n << 18n) - 4n, 0);
+    expect(m.cpu.faultExit()).toEqual(fault(CODE + 8n, RAM + (1n << 18n), 8, "outside"));
+    // The misaligned bit wins.
+    exitAt(RW + 2n, FAULT_MISALIGNED | FAULT_ATOMIC | FAULT_STORE);
+    expect(m.cpu.faultExit()).toMatchObject({ reason: "misaligned", addr: RW + 2n, atomic: true, misaligned: true });
   });
 
   it("without pageProtection every RAM byte is accessible (bare metal)", () => {
