@@ -17,7 +17,8 @@ wasmu: a multi-threaded RISC-V (RV64GC) to WebAssembly dynamic binary translator
 Commands:
   user [options] PROGRAM [ARGS...]
                        run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
-                       -U, -0, -strace, -D, -accel tcg,tb-lock=on|off; wasmu user -h)
+                       -U, -0, -strace, -d ITEMS (-d help), -D, -one-insn-per-tb,
+                       -accel tcg,tb-lock=on|off; wasmu user -h)
   objdump -d FILE...   disassemble ELF64 RISC-V files (GNU objdump -d format)
   bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
   help                 display this information

@@ -58,6 +58,15 @@ describe("wasmu user -d", () => {
     }
   });
 
+  it("the help texts name -d, -D and -one-insn-per-tb", () => {
+    const u = wasmu(["user", "-h"]);
+    expect(u.status).toBe(0);
+    expect(u.stdout).toMatch(/^-d item\[,\.\.\.\] +enable logging of specified items \(use '-d help' for a list\)$/m);
+    expect(u.stdout).toMatch(/^-one-insn-per-tb +/m);
+    expect(u.stdout).toMatch(/^-singlestep +/m);
+    expect(wasmu(["--help"]).stdout).toMatch(/-d ITEMS \(-d help\), -D, -one-insn-per-tb/);
+  });
+
   it("an unknown item is named on stderr, the list follows, status 1", () => {
     const r = wasmu(["user", "-d", "in_asm,bogus", "start"]);
     expect(r.status).toBe(1);
@@ -73,10 +82,18 @@ describe("wasmu user -d", () => {
   });
 
   it("in_asm: the TBs QEMU translates, at the same pcs, with the same instruction words and symbols", () => {
+    // wasmu may also translate statically known successors that never run (batched into
+    // the same module, e.g. the `j .` after the call): those are extra records.
     const w = inAsm(logOf("wasmu", "in_asm"));
-    expect(w.map((r) => r.insns[0])).toEqual(["0x0000000000010144 00001597", "0x0000000000010158 00001297", "0x0000000000010194 4501"]);
-    expect(w.map((r) => r.sym)).toEqual(["", "", "done"]);
-    if (hasQemu) expect(w).toEqual(inAsm(logOf("qemu", "in_asm")));
+    const expected = [
+      { sym: "", first: "0x0000000000010144 00001597" }, { sym: "", first: "0x0000000000010158 00001297" }, { sym: "done", first: "0x0000000000010194 4501" },
+    ];
+    for (const e of expected) expect(w.map((r) => ({ sym: r.sym, first: r.insns[0] }))).toContainEqual(e);
+    if (hasQemu) {
+      const q = inAsm(logOf("qemu", "in_asm"));
+      expect(q).toHaveLength(3);
+      for (const r of q) expect(w).toContainEqual(r);
+    }
   });
 
   it("exec with nochain: the same sequence of executed TBs as QEMU", () => {
@@ -96,11 +113,12 @@ describe("wasmu user -d", () => {
   it("op, op_opt, out_asm: one record of each per translated TB", () => {
     const log = logOf("wasmu", "in_asm,op,op_opt,out_asm");
     const count = (re: RegExp): number => [...log.matchAll(re)].length;
-    expect(count(/^IN: /gm)).toBe(3);
+    const tbs = count(/^IN: /gm);
+    expect(tbs).toBeGreaterThanOrEqual(3);
     expect(count(/^OP:\n insn_start \$0x10144\n/gm)).toBe(1);
-    expect(count(/^OP:$/gm)).toBe(3);
-    expect(count(/^OP after optimization:$/gm)).toBe(3);
-    expect(count(/^OUT: \[size=\d+\] tb \d+ func \d+/gm)).toBe(3);
+    expect(count(/^OP:$/gm)).toBe(tbs);
+    expect(count(/^OP after optimization:$/gm)).toBe(tbs);
+    expect(count(/^OUT: \[size=\d+\] tb \d+ func \d+/gm)).toBe(tbs);
     expect(log).toMatch(/call_indirect \d+ 0 <helpers\.ecall>/);
     expect(log).not.toMatch(/\.byte 0x/);
   });
@@ -123,7 +141,11 @@ describe("wasmu user -d", () => {
 
   it("stats: per-vCPU translation figures at exit", () => {
     const log = logOf("wasmu", "stats");
-    expect(log).toMatch(/^stats vcpu 0: tbs=3 insns=21 modules=\d+ code_bytes=\d+ .* compile_ms=[\d.]+ instantiate_ms=[\d.]+$/m);
+    const m = /^stats vcpu 0: tbs=(\d+) insns=(\d+) modules=\d+ code_bytes=\d+ .* compile_ms=[\d.]+ instantiate_ms=[\d.]+$/m.exec(log);
+    expect(m).not.toBeNull();
+    // At least the three TBs that run (21 instructions); batched successors may add some.
+    expect(Number(m![1])).toBeGreaterThanOrEqual(3);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(21);
   });
 
   it("nochain and -one-insn-per-tb change nothing the guest sees (static glibc demo)", () => {
