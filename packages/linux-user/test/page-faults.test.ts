@@ -3,14 +3,17 @@
 // without PROT_EXEC, and catches every SIGSEGV with a SA_SIGINFO handler that prints
 // si_signo, si_code and si_addr (relative to its mapping) and leaves with siglongjmp.
 // Its output must be QEMU's: recorded below from qemu-riscv64-static 7.2, and compared
-// live when QEMU is installed. Run on the kernel thread and in a vCPU worker.
+// live when QEMU is installed. Run on the kernel thread and in a vCPU worker; and
+// page-faults-mt: a thread in its own worker loses read and execute permission while it
+// loops, as another thread mprotects.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
 
-const GUEST = fileURLToPath(new URL("guests/page-faults", import.meta.url));
+const guest = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
+const GUEST = guest("page-faults");
 
 /** What qemu-riscv64-static printed (exit status 0). */
 const QEMU_OUTPUT = `load rw: ok 0x0
@@ -32,15 +35,21 @@ call rw after rx: signal 0xb code 0x2 at +0x100
 call unmapped: signal 0xb code 0x1 at +0x3050
 `;
 
+/** What qemu-riscv64-static printed for page-faults-mt (exit status 0). */
+const QEMU_OUTPUT_MT = `reader: signal 0xb code 0x2 at +0x0
+caller: signal 0xb code 0x2 at +0x1100
+main: load after the thread: 0x77
+`;
+
 const qemuMissing = spawnSync("qemu-riscv64-static", ["--version"]).status !== 0;
 if (qemuMissing) console.warn("page-faults.test.ts: qemu-riscv64-static not found; comparing with its recorded output only");
 
 /** Runs the guest; `inWorker`: its thread in a vCPU worker from the start (the worker's fault path). */
-async function run(inWorker = false): Promise<{ status: number; out: string }> {
+async function run(inWorker = false, path = GUEST): Promise<{ status: number; out: string }> {
   const out = new MemoryStream();
   const kernel = new Kernel({ warn: () => {} });
   const r = await runProgram({
-    kernel, path: GUEST, bytes: new Uint8Array(readFileSync(GUEST)), argv: [GUEST], envp: [], stdio: [new MemoryStream(), out, new MemoryStream()],
+    kernel, path, bytes: new Uint8Array(readFileSync(path)), argv: [path], envp: [], stdio: [new MemoryStream(), out, new MemoryStream()],
     readInterpreter: () => new LoadError(Errno.ENOENT, "no interpreter"),
     maxSyscalls: 10_000,
     ...(inWorker ? { vcpuWorkers: "always" as const } : {}),
@@ -60,8 +69,15 @@ describe("page protections and SIGSEGV", () => {
     expect(r).toEqual({ status: 0, out: QEMU_OUTPUT });
   });
 
-  it.skipIf(qemuMissing)("the recorded output is still what qemu-riscv64-static prints", () => {
-    const q = spawnSync("qemu-riscv64-static", [GUEST], { encoding: "utf8" });
-    expect({ status: q.status, out: q.stdout }).toEqual({ status: 0, out: QEMU_OUTPUT });
+  it("protections changed by one thread reach another running in its own worker: its loads fault, its code is invalidated", { timeout: 60_000 }, async () => {
+    const r = await run(false, guest("page-faults-mt"));
+    expect(r).toEqual({ status: 0, out: QEMU_OUTPUT_MT });
+  });
+
+  it.skipIf(qemuMissing)("the recorded outputs are still what qemu-riscv64-static prints", () => {
+    for (const [name, want] of [["page-faults", QEMU_OUTPUT], ["page-faults-mt", QEMU_OUTPUT_MT]] as const) {
+      const q = spawnSync("qemu-riscv64-static", [guest(name)], { encoding: "utf8", timeout: 30_000 });
+      expect({ name, status: q.status, out: q.stdout }).toEqual({ name, status: 0, out: want });
+    }
   });
 });

@@ -19,6 +19,8 @@ $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o parallel parallel.c
 riscv64-linux-gnu-strip parallel
 $CC $FLAGS -static -nostdlib -fno-pie -no-pie -o page-faults page-faults.c
 riscv64-linux-gnu-strip page-faults
+$CC $FLAGS -static -nostdlib -fno-pie -no-pie -o page-faults-mt page-faults-mt.c
+riscv64-linux-gnu-strip page-faults-mt
 $CC -O2 -static -pthread -Wl,--build-id=none -o stress stress.c
 riscv64-linux-gnu-strip stress
 # glibc, static: the socket calls as libc makes them (compared with qemu-riscv64-static).
