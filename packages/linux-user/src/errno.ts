@@ -56,6 +56,10 @@ const MESSAGES: Readonly<Partial<Record<ErrnoName, string>>> = {
   EAFNOSUPPORT: "Address family not supported by protocol", EADDRINUSE: "Address already in use",
   ECONNRESET: "Connection reset by peer", ENOTCONN: "Transport endpoint is not connected",
   ETIMEDOUT: "Connection timed out", ECONNREFUSED: "Connection refused", EINPROGRESS: "Operation now in progress",
+  EDESTADDRREQ: "Destination address required", EMSGSIZE: "Message too long", EPROTOTYPE: "Protocol wrong type for socket",
+  ENOPROTOOPT: "Protocol not available", EPROTONOSUPPORT: "Protocol not supported", EADDRNOTAVAIL: "Cannot assign requested address",
+  ENETUNREACH: "Network is unreachable", ECONNABORTED: "Software caused connection abort", ENOBUFS: "No buffer space available",
+  EISCONN: "Transport endpoint is already connected", EHOSTUNREACH: "No route to host", EALREADY: "Operation already in progress",
 };
 
 /** glibc's strerror text for errno `e` ("No such file or directory"), as QEMU's -strace prints it. */

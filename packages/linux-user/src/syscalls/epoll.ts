@@ -12,6 +12,7 @@ import type { Thread } from "../process/process.js";
 import { addr, decodeTimespec, type FileStat, int, O, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { get, put } from "./guest-io.js";
+import { untilSignal } from "./sigwait.js";
 
 /** epoll_ctl operations and event flags. */
 export const Epoll = {
@@ -136,8 +137,8 @@ function wait(t: Thread, epfd: number, evs: number, max: number, timeoutNs: bigi
       const c = ep.changed();
       if (c !== undefined) waits.push(c);
       if (left !== undefined) waits.push(clock.sleep(left));
-      if (waits.length === 0) return 0;
-      await Promise.race(waits);
+      if (waits.length === 0) waits.push(new Promise<void>(() => {}));
+      if ((await untilSignal(t, Promise.race(waits))) === "signal") return -Errno.EINTR;
       const n = emit();
       if (n !== 0) return n;
     }

@@ -11,6 +11,7 @@ import { addr, int, long } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT } from "./files-common.js";
 import { getU64s } from "./guest-io.js";
+import { interruptibleIo } from "./sigwait.js";
 
 /** Linux's UIO_MAXIOV. */
 const UIO_MAXIOV = 1024;
@@ -37,7 +38,7 @@ function readInto(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFil
   if (n === 0) return 0;
   const view = buf < 0 ? undefined : t.proc.mm.view(buf, n, true);
   if (view === undefined) return -Errno.EFAULT;
-  return afterRead(t, buf, op(f, view));
+  return afterRead(t, buf, interruptibleIo<never>(t, f, () => op(f, view)));
 }
 
 function writeFrom(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFile, data: Uint8Array) => IoResult): SyscallReturn {
@@ -86,7 +87,7 @@ function readv(t: Thread, fd: number, ptr: number, cnt: number, pos: number | un
     }
     return n;
   };
-  const r = pos === undefined ? f.read(tmp) : f.pread(tmp, pos);
+  const r = interruptibleIo<never>(t, f, () => (pos === undefined ? f.read(tmp) : f.pread(tmp, pos)));
   return typeof r === "number" ? scatter(r) : r.then(scatter);
 }
 

@@ -16,6 +16,7 @@ import { memorySyscalls } from "./memory.js";
 import { pollSyscalls } from "./poll.js";
 import { schedSyscalls } from "./sched.js";
 import { signalSyscalls } from "./signals.js";
+import { sigwaitSyscalls } from "./sigwait.js";
 import { socketSyscalls } from "./socket.js";
 import { threadSyscalls } from "./threads.js";
 import { timeSyscalls } from "./time.js";
@@ -25,7 +26,7 @@ import { xattrSyscalls } from "./xattr.js";
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
   identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, timerfdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
-  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls,
+  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls, sigwaitSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */

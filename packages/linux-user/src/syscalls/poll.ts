@@ -1,8 +1,8 @@
 /**
  * ppoll and pselect6 over the descriptors' readiness (OpenFile.pollState): ready
  * descriptors answer at once; otherwise the call waits for a change on any of them
- * (pipes) or the timeout. The signal-mask argument is not applied yet (no asynchronous
- * signal can arrive during a call before threads exist).
+ * (pipes), the timeout, or a handled signal (EINTR). The signal-mask argument is in force
+ * during the call, with Linux's saved-mask rule for the handler of an interrupting signal.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import type { Thread } from "../process/process.js";
 import { addr, decodeTimespec, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { get, getU64s, put } from "./guest-io.js";
+import { interruptWithMask, untilSignal } from "./sigwait.js";
 
 /** poll event bits. */
 export const Poll = { IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, RDBAND: 0x80, WRNORM: 0x100, WRBAND: 0x200 } as const;
@@ -43,8 +44,9 @@ async function waitFor(t: Thread, files: readonly OpenFile[], timeout: bigint | 
     if (left !== undefined && left <= 0n) return 0;
     const waits = files.map((f) => f.changed()).filter((p): p is Promise<void> => p !== undefined);
     if (left !== undefined) waits.push(clock.sleep(left));
-    if (waits.length === 0) return 0; // nothing can change: Linux would sleep forever; report the timeout instead
-    await Promise.race(waits);
+    if (waits.length === 0) waits.push(new Promise<void>(() => {})); // nothing can change: only a signal ends the wait
+    // A handled signal ends the wait (poll and select are never restarted after a handler).
+    if ((await untilSignal(t, Promise.race(waits))) === "signal") return -Errno.EINTR;
   }
 }
 
@@ -139,8 +141,44 @@ function pselect(t: Thread, nfds: number, rPtr: number, wPtr: number, ePtr: numb
   return waitFor(t, files, timeout, scan).then(finish);
 }
 
+/** SIGKILL and SIGSTOP stay unblocked. */
+const UNBLOCKABLE = (1n << 8n) | (1n << 18n);
+
+/**
+ * Runs `call` with the signal mask at `maskPtr` (sigset size `size`) in force, as ppoll and
+ * pselect6 do: the caller's mask comes back afterwards; when a signal the temporary mask
+ * lets through interrupts the wait, its handler runs with the temporary mask and its frame
+ * saves the caller's (sigwait.ts, interruptWithMask).
+ */
+function withMask(t: Thread, maskPtr: number, size: bigint, call: () => number | Promise<number>): number | Promise<number> {
+  if (maskPtr === 0) return call();
+  if (BigInt.asUintN(64, size) !== 8n) return -Errno.EINVAL;
+  const m = getU64s(t, maskPtr, 1);
+  if (typeof m === "number") return m;
+  const saved = t.sigmask;
+  const temp = m[0]! & ~UNBLOCKABLE;
+  t.sigmask = temp;
+  const done = (n: number): number => {
+    if (n === -Errno.EINTR) return interruptWithMask(t, temp, saved);
+    t.sigmask = saved;
+    return n;
+  };
+  const r = call();
+  return typeof r === "number" ? done(r) : r.then(done);
+}
+
 /** The polling handlers. */
 export const pollSyscalls: SyscallFamily = {
-  ppoll: (t, a) => ppoll(t, addr(a[0]), int(a[1]), addr(a[2])),
-  pselect6: (t, a) => pselect(t, int(a[0]), addr(a[1]), addr(a[2]), addr(a[3]), addr(a[4])),
+  ppoll: (t, a) => withMask(t, addr(a[3]), a[4], () => ppoll(t, addr(a[0]), int(a[1]), addr(a[2]))),
+  pselect6: (t, a) => {
+    let maskPtr = 0;
+    let size = 8n;
+    if (addr(a[5]) !== 0) {
+      const v = getU64s(t, addr(a[5]), 2);
+      if (typeof v === "number") return v;
+      maskPtr = addr(v[0]!);
+      size = v[1]!;
+    }
+    return withMask(t, maskPtr, size, () => pselect(t, int(a[0]), addr(a[1]), addr(a[2]), addr(a[3]), addr(a[4])));
+  },
 };

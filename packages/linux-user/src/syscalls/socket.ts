@@ -22,6 +22,7 @@ import { addr, AT, int, O } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT, resolveAt } from "./files-common.js";
 import { get, getU64s, put, putU32s } from "./guest-io.js";
+import { interruptibleIo } from "./sigwait.js";
 
 /** Socket option levels and names (asm-generic/socket.h, linux/in.h, linux/tcp.h). */
 export const SOL = { SOCKET: 1, IP: 0, TCP: 6, UDP: 17, IPV6: 41 } as const;
@@ -228,11 +229,16 @@ function sendto(t: Thread, fd: number, buf: number, len: number, flags: number, 
   return doSend(t, s, { data, flags, ...(dest !== undefined ? { to: dest } : {}) });
 }
 
+/** A receive that a handled signal interrupts (EINTR) while it waits. */
+function recvWait(t: Thread, s: Socket, max: number, flags: number): Received | number | Promise<Received | number> {
+  return (flags & MSG.DONTWAIT) !== 0 ? s.recv(max, flags) : interruptibleIo<Received>(t, s, () => s.recv(max, flags));
+}
+
 function recvfrom(t: Thread, fd: number, buf: number, len: number, flags: number, from: number, fromLen: number): SyscallReturn {
   const s = socketOf(t, fd);
   if (typeof s === "number") return s;
   const n = Math.min(len, MAX_RW_COUNT);
-  return then(s.recv(n, flags), (r) => {
+  return then(recvWait(t, s, n, flags), (r) => {
     if (typeof r === "number") return r;
     for (const f of r.rights ?? []) f.unref();
     if (r.data.length > 0) {
@@ -295,7 +301,7 @@ function recvmsg(t: Thread, fd: number, msgPtr: number, flags: number): SyscallR
   if (typeof m === "number") return m;
   const room = iovRoom(t, m.iov, m.iovlen);
   if (room < 0) return room;
-  return then(s.recv(room, flags & ~MSG.CMSG_CLOEXEC), (r: Received | number) => {
+  return then(recvWait(t, s, room, flags & ~MSG.CMSG_CLOEXEC), (r: Received | number) => {
     if (typeof r === "number") return r;
     // Linux reports MSG_CMSG_CLOEXEC back in msg_flags.
     let outFlags = (r.full > r.data.length && s.type !== SOCK.STREAM ? MSG.TRUNC : 0) | (flags & MSG.CMSG_CLOEXEC);
@@ -445,7 +451,7 @@ function accept(t: Thread, fd: number, addrPtr: number, lenPtr: number, flags: n
   const s = socketOf(t, fd);
   if (typeof s === "number") return s;
   if (s.type === SOCK.DGRAM) return -Errno.EOPNOTSUPP;
-  return then(s.accept((flags & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0), (c) => {
+  return then(interruptibleIo<Socket>(t, s, () => s.accept((flags & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0)), (c) => {
     if (typeof c === "number") return c;
     const peer = c.peerAddress();
     const w = putSockAddr(t, typeof peer === "number" ? undefined : peer, addrPtr, lenPtr);

@@ -63,8 +63,29 @@ function formatString(v: bigint, mm: AddressSpace | undefined): string {
   return `"${Buffer.from(s).toString("utf8")}"`;
 }
 
-/** One argument of kind `kind` (table.ts). */
-export function formatArg(kind: string, v: bigint, mm?: AddressSpace): string {
+const SOCK_TYPES: Readonly<Record<number, string>> = { 1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM", 5: "SOCK_SEQPACKET", 10: "SOCK_PACKET" };
+const PROTOCOLS: Readonly<Record<number, string>> = { 0: "IPPROTO_IP", 6: "IPPROTO_TCP", 17: "IPPROTO_UDP", 255: "IPPROTO_RAW" };
+const DOMAINS: Readonly<Record<number, string>> = { 1: "PF_UNIX", 2: "PF_INET", 16: "PF_NETLINK", 17: "PF_PACKET" };
+
+/** A struct sockaddr of `len` bytes at `v`, in QEMU 7.2's notation. */
+function formatSockaddr(v: bigint, len: number, mm: AddressSpace | undefined): string {
+  if (v === 0n) return "NULL";
+  const b = len >= 2 ? mm?.read(Number(BigInt.asUintN(53, v)), Math.min(len, 128)) : undefined;
+  if (b === undefined) return formatPointer(v);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const family = dv.getUint16(0, true);
+  if (family === 1) {
+    const path = b.subarray(2);
+    const nul = path.indexOf(0);
+    return `{sun_family=AF_UNIX,sun_path="${Buffer.from(nul >= 0 ? path.subarray(0, nul) : path).toString("utf8")}"}`;
+  }
+  if (family === 2 && b.length >= 8) return `{sin_family=AF_INET,sin_port=htons(${dv.getUint16(2, false)}),sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
+  const data = Array.from({ length: 14 }, (_, i) => (b[2 + i] ?? 0).toString(16).padStart(2, "0"));
+  return `{sa_family=${family}, sa_data={${data.join(", ")}}}`;
+}
+
+/** One argument of kind `kind` (table.ts); `next` is the following argument (a `Z` address's length). */
+export function formatArg(kind: string, v: bigint, mm?: AddressSpace, next = 0n): string {
   const i32 = Number(BigInt.asIntN(32, v));
   const u32 = Number(BigInt.asUintN(32, v));
   switch (kind) {
@@ -90,6 +111,11 @@ export function formatArg(kind: string, v: bigint, mm?: AddressSpace): string {
     case "A": return u32 === 0 ? "F_OK" : flags(u32, ACCESS_FLAGS);
     case "F": return u32 === 0 ? "0" : flags(u32, AT_FLAGS);
     case "S": return SIGNALS[i32] !== undefined && i32 > 0 ? SIGNALS[i32] : String(i32);
+    case "N": return DOMAINS[i32] ?? String(i32);
+    case "K": return `${SOCK_TYPES[i32 & 0xf] ?? String(i32 & 0xf)}${(i32 & 0o2000000) !== 0 ? "|SOCK_CLOEXEC" : ""}${(i32 & 0o4000) !== 0 ? "|SOCK_NONBLOCK" : ""}`;
+    case "R": return PROTOCOLS[i32] ?? String(i32);
+    case "Z": return formatSockaddr(v, Number(BigInt.asIntN(32, next)), mm);
+    case "L": return ` ${i32}`;
     default: return BigInt.asIntN(64, v).toString();
   }
 }
@@ -102,7 +128,7 @@ export function formatCall(pid: number, info: SyscallInfo, a: SyscallArgs, mm?: 
   } else {
     args = [];
     info.args.forEach((k, i) => {
-      if (k !== "m") args.push(formatArg(k, a[i]!, mm));
+      if (k !== "m") args.push(formatArg(k, a[i]!, mm, a[i + 1] ?? 0n));
       else if ((Number(a[i - 1]! & 0xffff_ffffn) & 0o20100100) !== 0) args.push(formatArg("o", a[i]!, mm)); // O_CREAT or O_TMPFILE
     });
   }

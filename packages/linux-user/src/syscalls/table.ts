@@ -22,6 +22,11 @@
  * | `A` | access mode (`R_OK\|W_OK`) |
  * | `F` | *at flags (`AT_SYMLINK_NOFOLLOW`) |
  * | `S` | signal number (`SIGSEGV`) |
+ * | `N` | socket domain (`PF_UNIX`, `PF_INET`; QEMU 7.2 prints AF_INET6 as `10`) |
+ * | `K` | socket type (`SOCK_STREAM\|SOCK_NONBLOCK`) |
+ * | `R` | socket protocol (`IPPROTO_IP`, `IPPROTO_TCP`, ...) |
+ * | `Z` | struct sockaddr in guest memory, its length the next argument (`{sun_family=AF_UNIX,sun_path="s"}`) |
+ * | `L` | the length after a `Z`: decimal after a space, as QEMU separates it |
  *
  * `-` marks a call without arguments. A call without kinds prints six decimal longs, as QEMU does for calls it has no format for.
  * Result kinds: `d` (decimal, the default), `p` (an address: mmap, brk, mremap), `n`
@@ -103,7 +108,7 @@ const ROWS = `
 56 openat D,s,O,m
 57 close d
 58 vhangup -
-59 pipe2 p,O
+59 pipe2
 60 quotactl
 61 getdents64 d,p,d
 62 lseek d,l,d
@@ -177,11 +182,11 @@ const ROWS = `
 130 tkill d,S
 131 tgkill d,d,S
 132 sigaltstack p,p
-133 rt_sigsuspend p,u
-134 rt_sigaction S,p,p,u
+133 rt_sigsuspend
+134 rt_sigaction S,p,p
 135 rt_sigprocmask d,p,p,u
-136 rt_sigpending p,u
-137 rt_sigtimedwait p,p,p,u
+136 rt_sigpending
+137 rt_sigtimedwait
 138 rt_sigqueueinfo d,S,p
 139 rt_sigreturn -
 140 setpriority d,d,d
@@ -242,21 +247,21 @@ const ROWS = `
 195 shmctl
 196 shmat
 197 shmdt
-198 socket d,d,d
-199 socketpair d,d,d,p
-200 bind d,p,d
+198 socket N,K,R
+199 socketpair
+200 bind d,Z,L
 201 listen d,d
 202 accept d,p,p
-203 connect d,p,d
-204 getsockname d,p,p
-205 getpeername d,p,p
-206 sendto d,p,u,x,p,d
-207 recvfrom d,p,u,x,p,p
-208 setsockopt d,d,d,p,d
-209 getsockopt d,d,d,p,p
-210 shutdown d,d
-211 sendmsg d,p,x
-212 recvmsg d,p,x
+203 connect d,x,d
+204 getsockname
+205 getpeername
+206 sendto
+207 recvfrom
+208 setsockopt
+209 getsockopt
+210 shutdown
+211 sendmsg
+212 recvmsg d,X,d
 213 readahead d,l,u
 214 brk p:p
 215 munmap p,u
@@ -286,7 +291,7 @@ const ROWS = `
 239 move_pages
 240 rt_tgsigqueueinfo d,d,S,p
 241 perf_event_open
-242 accept4 d,p,p,x
+242 accept4
 243 recvmmsg d,p,u,x,p
 258 riscv_hwprobe p,u,u,p,x
 259 riscv_flush_icache p,p,x

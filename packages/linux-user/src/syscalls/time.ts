@@ -9,6 +9,7 @@ import type { Thread } from "../process/process.js";
 import { addr, decodeTimespec, encodeTimespec, encodeTimeval, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { get, put, putU32s, putU64s } from "./guest-io.js";
+import { restartsAfter, untilSignal } from "./sigwait.js";
 
 /** Clock ids. */
 export const Clock = {
@@ -43,9 +44,27 @@ function timespecArg(t: Thread, a: number): bigint | number {
 }
 
 /** Sleeps for `ns` nanoseconds; 0 when done. */
-async function sleepFor(t: Thread, ns: bigint): Promise<number> {
-  if (ns > 0n) await t.proc.kernel.clock.sleep(ns);
-  return 0;
+/**
+ * Sleeps `ns`; a handled signal ends the sleep with -EINTR (the time left written to `rem`
+ * when given), unless its handler has SA_RESTART, when the sleep goes on.
+ */
+async function sleepFor(t: Thread, ns: bigint, rem = 0): Promise<number> {
+  const clock = t.proc.kernel.clock;
+  const end = clock.monotonicNs() + ns;
+  for (;;) {
+    const left = end - clock.monotonicNs();
+    if (left <= 0n) return 0;
+    if (restartsAfter(t)) {
+      await clock.sleep(left);
+      continue;
+    }
+    if ((await untilSignal(t, clock.sleep(left))) !== "signal" || restartsAfter(t)) continue;
+    if (rem !== 0) {
+      const w = put(t, rem, encodeTimespec(end - clock.monotonicNs() > 0n ? end - clock.monotonicNs() : 0n));
+      if (w < 0) return w;
+    }
+    return -Errno.EINTR;
+  }
 }
 
 /** The time handlers. */
@@ -74,7 +93,7 @@ export const timeSyscalls: SyscallFamily = {
   nanosleep: (t, a) => {
     const ns = timespecArg(t, addr(a[0]));
     if (typeof ns === "number") return ns;
-    return sleepFor(t, ns);
+    return sleepFor(t, ns, addr(a[1]));
   },
   clock_nanosleep: (t, a) => {
     const id = int(a[0]);
@@ -83,8 +102,9 @@ export const timeSyscalls: SyscallFamily = {
     if (now === undefined) return -Errno.EINVAL;
     const ns = timespecArg(t, addr(a[2]));
     if (typeof ns === "number") return ns;
-    const rel = (int(a[1]) & TIMER_ABSTIME) !== 0 ? ns - now : ns;
-    return sleepFor(t, rel);
+    const abs = (int(a[1]) & TIMER_ABSTIME) !== 0;
+    // clock_nanosleep returns the error instead of setting errno; rem only for relative sleeps.
+    return sleepFor(t, abs ? ns - now : ns, abs ? 0 : addr(a[3]));
   },
   times: (t, a) => {
     const k = t.proc.kernel;
