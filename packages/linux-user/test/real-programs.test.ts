@@ -64,10 +64,31 @@ const coreutils: RealCase[] = [
   { name: "numfmt and split", argv: [`${B}numfmt`, "--to=iec", "1024", "1048576", "123456789"], then: [[`${B}split`, "-l", "150", "words.txt", "part."], [`${B}wc`, "-l", "part.aa", "part.ab", "part.ac"]], files: { "words.txt": WORDS } },
 ];
 
+/** Perl's Socket module: socketpair, getaddrinfo("localhost") (nsswitch and /etc/hosts), TCP and UDP on loopback. */
+const PERL_SOCKETS = `use Socket qw(:DEFAULT getaddrinfo getnameinfo AI_NUMERICHOST NI_NUMERICHOST);
+socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) or die "socketpair: $!";
+syswrite($a, "through a socketpair");
+sysread($b, my $buf, 100); print "$buf\\n";
+my ($err, @res) = getaddrinfo("localhost", "80", { socktype => SOCK_STREAM });
+print "getaddrinfo: ", ($err ? "$err" : "ok"), " ", join(",", sort map { (getnameinfo($_->{addr}, NI_NUMERICHOST))[1] } @res), "\\n";
+my $ip = inet_aton("localhost"); print "inet_aton localhost: ", inet_ntoa($ip), "\\n";
+socket(my $srv, PF_INET, SOCK_STREAM, 0) or die; setsockopt($srv, SOL_SOCKET, SO_REUSEADDR, 1);
+bind($srv, sockaddr_in(0, INADDR_LOOPBACK)) or die "bind: $!"; listen($srv, 5) or die;
+my ($port) = sockaddr_in(getsockname($srv));
+socket(my $c, PF_INET, SOCK_STREAM, 0) or die; connect($c, sockaddr_in($port, INADDR_LOOPBACK)) or die "connect: $!";
+accept(my $s, $srv) or die; syswrite($c, "over tcp"); sysread($s, $buf, 100); print "$buf\\n";
+close($c); print "eof: ", sysread($s, $buf, 100), "\\n";
+socket(my $u, PF_INET, SOCK_DGRAM, 0) or die; bind($u, sockaddr_in(0, INADDR_LOOPBACK)) or die;
+socket(my $v, PF_INET, SOCK_DGRAM, 0) or die; send($v, "datagram", 0, getsockname($u));
+recv($u, $buf, 100, 0); print "$buf\\n";
+socket(my $d, PF_INET, SOCK_STREAM, 0) or die; print "\\nconnect refused: ", (connect($d, sockaddr_in(1, INADDR_LOOPBACK)) ? "no" : $!+0), "\\n";
+`;
+
 const perl: RealCase[] = [
   { name: "perl regex text processing", argv: [`${B}perl`, "-ne", 'if (/^(\\w+)\\s+(\\w+).*?(\\d+)$/) { $c{$1}++; $s{$2} += $3 } END { print "$_ $c{$_}\\n" for sort keys %c; printf "%s=%d\\n", $_, $s{$_} for sort { $s{$b} <=> $s{$a} || $a cmp $b } keys %s }', "words.txt"], files: { "words.txt": WORDS } },
   { name: "perl sprintf floats and integer limits", argv: [`${B}perl`, "-e", 'printf("%.17g %.3e %g %f %s %s\\n", 0.1+0.2, 6.02214076e23, 1/3, -0.0, 9**20, 2**64); print 0.1*3, " ", 1e21, " ", int(7.99), " ", 18446744073709551615, " ", -9223372036854775808, "\\n"; printf("%b %o %X %.0f %.0f\\n", 255, 8, 48879, 0.5, 1.5)'] },
   { name: "perl sorting, hashes, sprintf and big integers by hand", argv: [`${B}perl`, "-e", 'my @n = (1); for my $i (1..60) { my $c = 0; for (@n) { $_ = $_ * $i + $c; $c = int($_ / 10000); $_ %= 10000 } while ($c) { push @n, $c % 10000; $c = int($c / 10000) } } print "60! = ", $n[-1], map({ sprintf "%04d", $_ } reverse @n[0..$#n-1]), "\\n"; my @w = sort { length($a) <=> length($b) or $a cmp $b } qw(pear fig apple kiwi banana date); print "@w\\n"; print join(",", map { sprintf "%.2f", sqrt } 1..5), "\\n"'] },
+  { name: "perl sockets and getaddrinfo", argv: [`${B}perl`, "sockets.pl"], files: { "sockets.pl": PERL_SOCKETS } },
   { name: "perl reads a sysroot file and stdin", argv: [`${B}perl`, "-e", 'open my $f, "<", "/etc/passwd" or die; my @l = <$f>; my @u = map { (split /:/)[0] } @l[0..2]; print "@u\\n"; my $in = do { local $/; <STDIN> }; print scalar(reverse $in), length($in), "\\n"; print -e "/etc/passwd" ? "exists\\n" : "missing\\n"; printf "%o\\n", (stat "/etc")[2] & 07777; die "bye\\n"'], stdin: "abc\ndef" },
 ];
 
