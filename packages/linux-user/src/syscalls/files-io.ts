@@ -11,7 +11,7 @@ import { addr, int, long } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT } from "./files-common.js";
 import { getU64s } from "./guest-io.js";
-import { interruptibleIo } from "./sigwait.js";
+import { interruptibleIo, withSigpipe } from "./sigwait.js";
 
 /** Linux's UIO_MAXIOV. */
 const UIO_MAXIOV = 1024;
@@ -140,14 +140,14 @@ function sendfile(t: Thread, outFd: number, inFd: number, offPtr: number, n: num
 /** The file I/O handlers. */
 export const fileIoSyscalls: SyscallFamily = {
   read: (t, a) => readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.read(v)),
-  write: (t, a) => writeFrom(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.write(v)),
+  write: (t, a) => withSigpipe(t, writeFrom(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.write(v))),
   pread64: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.pread(v, long(a[3])))),
   pwrite64: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writeFrom(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.pwrite(v, long(a[3])))),
   readv: (t, a) => readv(t, int(a[0]), addr(a[1]), int(a[2]), undefined),
-  writev: (t, a) => writev(t, int(a[0]), addr(a[1]), int(a[2]), undefined),
+  writev: (t, a) => withSigpipe(t, writev(t, int(a[0]), addr(a[1]), int(a[2]), undefined)),
   preadv: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readv(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
   pwritev: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writev(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
-  sendfile: (t, a) => sendfile(t, int(a[0]), int(a[1]), addr(a[2]), count(a[3])),
+  sendfile: (t, a) => withSigpipe(t, sendfile(t, int(a[0]), int(a[1]), addr(a[2]), count(a[3]))),
   lseek: (t, a) => {
     const f = fileOf(t, int(a[0]));
     return typeof f === "number" ? f : f.seek(long(a[1]), int(a[2]));

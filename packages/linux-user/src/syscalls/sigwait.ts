@@ -22,8 +22,9 @@ import type { OpenFile } from "../fs/open-file.js";
 import { deliverSignal, Sa, sigBit } from "../signals/deliver.js";
 import { encodeSigframe, type SigInfo, UC_OFFSET, Uc } from "../signals/frame.js";
 import { addr, decodeTimespec, O } from "./abi.js";
-import type { SyscallFamily } from "./dispatch.js";
+import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { get, getU64s, put, putU64s } from "./guest-io.js";
+import { signalSyscalls } from "./signals.js";
 
 /** How often a waiting call looks at its thread's pending signals. */
 export const SIGNAL_POLL_MS = 2;
@@ -205,4 +206,21 @@ export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | nu
     }
   };
   return loop();
+}
+
+/** SIGPIPE. */
+const SIGPIPE = 13;
+
+/**
+ * A write that failed with EPIPE (no reader left) also sends SIGPIPE to the writing
+ * thread, as Linux's pipe_write and sk_stream_error do (sockets skip it with
+ * MSG_NOSIGNAL): by default the process dies of it (status 141); a handler runs when the
+ * call returns; ignored, the caller just sees EPIPE.
+ */
+export function withSigpipe(t: Thread, r: SyscallReturn): SyscallReturn {
+  const check = (v: number | bigint): number | bigint => {
+    if (v === -Errno.EPIPE || v === BigInt(-Errno.EPIPE)) void signalSyscalls.tkill!(t, [BigInt(t.tid), BigInt(SIGPIPE), 0n, 0n, 0n, 0n]);
+    return v;
+  };
+  return r instanceof Promise ? r.then(check) : check(r);
 }

@@ -22,7 +22,7 @@ import { addr, AT, int, O } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT, resolveAt } from "./files-common.js";
 import { get, getU64s, put, putU32s } from "./guest-io.js";
-import { interruptibleIo } from "./sigwait.js";
+import { interruptibleIo, withSigpipe } from "./sigwait.js";
 
 /** Socket option levels and names (asm-generic/socket.h, linux/in.h, linux/tcp.h). */
 export const SOL = { SOCKET: 1, IP: 0, TCP: 6, UDP: 17, IPV6: 41 } as const;
@@ -204,14 +204,12 @@ function doSend(t: Thread, s: Socket, req: SendRequest): SyscallReturn {
   const host = req.to !== undefined ? unixHost(t, req.to, true) : undefined;
   if (typeof host === "number") return host;
   const r = s instanceof UnixSocket ? s.send(req, host) : s.send(req);
-  if (typeof r === "number") {
-    if (r < 0) for (const f of req.rights ?? []) f.unref();
-    return r;
-  }
-  return r.then((n) => {
+  const done = (n: number): number => {
     if (n < 0) for (const f of req.rights ?? []) f.unref();
     return n;
-  });
+  };
+  const out = typeof r === "number" ? done(r) : r.then(done);
+  return (req.flags & MSG.NOSIGNAL) !== 0 || s.type === SOCK.DGRAM ? out : withSigpipe(t, out);
 }
 
 function sendto(t: Thread, fd: number, buf: number, len: number, flags: number, to: number, tolen: number): SyscallReturn {

@@ -1,7 +1,8 @@
 /* Waiting for signals (glibc, static, one helper thread): sigpending, sigtimedwait with
  * and without a timeout, sigsuspend's temporary mask and the mask restored after its
  * handler, and a blocking call (pipe read, nanosleep, poll) interrupted by a handled
- * signal (EINTR) or, with SA_RESTART, a read that goes on. The test compares the output
+ * signal (EINTR) or, with SA_RESTART, a read that goes on; SIGPIPE ignored, handled and
+ * by default (the end: status 141). The test compares the output
  * with qemu-riscv64-static's. (si_code is printed only as "sent by a user": QEMU 7.2
  * reports SI_USER for tgkill, Linux SI_TKILL.) */
 #define _GNU_SOURCE
@@ -121,5 +122,19 @@ int main(void) {
   printf("got=%d c=%c\n", got, c);
   pthread_join(th, NULL);
   pthread_join(w, NULL);
+
+  /* SIGPIPE: ignored (EPIPE), handled (EPIPE, then the handler), default (the process dies, status 141). */
+  int q[2];
+  pipe(q);
+  close(q[0]);
+  signal(SIGPIPE, SIG_IGN);
+  show("write to a pipe without readers, SIGPIPE ignored", write(q[1], "x", 1));
+  got = 0;
+  signal(SIGPIPE, handler);
+  show("write to a pipe without readers, SIGPIPE handled", write(q[1], "x", 1));
+  printf("got=%d\n", got);
+  signal(SIGPIPE, SIG_DFL);
+  write(q[1], "x", 1);
+  printf("not reached\n");
   return 0;
 }
