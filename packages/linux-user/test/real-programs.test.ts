@@ -4,8 +4,10 @@
  * line runs under wasmu and under qemu-riscv64-static, and stdout, stderr and the exit
  * statuses must be equal (support/real-programs.ts). The table covers text processing,
  * scripting, floating-point printing, compression round trips with checksums, reading
- * files from the sysroot and stdin. python3.13 has its own file (real-python.test.ts),
- * so that vitest runs its long start-ups beside this one on the second core.
+ * files from the sysroot, stdin, and perl's sockets. python3.13 has its own file
+ * (real-python.test.ts). Concurrency: the cases of a file run one after another, each with
+ * QEMU in a child process beside wasmu in this one (two busy cores); vitest gives each
+ * file a worker and, on a 2-core machine, runs one worker at a time.
  */
 import { describe, expect, it } from "vitest";
 import { IN_CI, type RealCase, requireGuests, runBoth } from "./support/real-programs.js";

@@ -3,8 +3,8 @@
  * invocation (its start-up is the expensive part under wasmu) that checks float repr,
  * big integers, json, threading with several threads, reading a file from the sysroot,
  * stdin, and the socket module (socketpair, TCP on loopback, getaddrinfo("localhost")),
- * ending with a chosen exit status. Its own file, so vitest runs it beside
- * real-programs.test.ts, one file per core.
+ * ending with a chosen exit status. A file of its own, so that its long run (about 75 s
+ * under wasmu on this machine) shows separately in vitest's report.
  */
 import { describe, expect, it } from "vitest";
 import { IN_CI, type RealCase, requireGuests, runBoth } from "./support/real-programs.js";
