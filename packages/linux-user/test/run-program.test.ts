@@ -163,6 +163,23 @@ describe("stress: glibc pthreads on vCPU workers", () => {
     });
   }
 
+  it("exit_group from a thread while the main thread sleeps 1000 s in nanosleep: the host process ends with the guest (no leftover timer)", { timeout: 120_000 }, () => {
+    // A child Node process runs the guest through the built package and then simply lets
+    // its event loop drain: a sleep left behind by the ended guest would keep it alive for
+    // 1000 s (the spawn's 100 s timeout would kill it first).
+    const script = `
+      const { readFileSync } = await import("node:fs");
+      const lu = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+      const path = ${JSON.stringify(guestPath("stress"))};
+      const kernel = new lu.Kernel({ warn: () => {} });
+      const r = await lu.runProgram({ kernel, path, bytes: new Uint8Array(readFileSync(path)), argv: [path, "exit-sleep"], envp: [], readInterpreter: () => new lu.LoadError(2, "none") });
+      process.exitCode = r.status;`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 100_000, env: { ...process.env, NODE_OPTIONS: "" } });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe("exit-sleep: start\n");
+    expect(r.status).toBe(qemu("stress", ["exit-sleep"]).status);
+  });
+
   it("mutex with a 512-TB arena: tb_flush runs as exclusive work while the workers run, and the result is unchanged", { timeout: 120_000 }, async () => {
     const r = await run("stress", ["mutex"], [], undefined, false, 512);
     const q = qemu("stress", ["mutex"]);

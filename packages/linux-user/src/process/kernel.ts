@@ -32,7 +32,10 @@ export const nodeClock: HostClock = {
     const u = process.cpuUsage();
     return BigInt(u.user + u.system) * 1000n;
   },
-  sleep: (ns) => new Promise((resolve) => setTimeout(resolve, Number(ns / 1_000_000n))),
+  // Unref'd: while a guest runs, its runner keeps Node alive (an interval while its only
+  // thread waits on the kernel thread, or its vCPU workers); once the process has ended, a
+  // sleep it left behind must not hold the exit up.
+  sleep: (ns) => new Promise((resolve) => setTimeout(resolve, Number(ns / 1_000_000n)).unref()),
 };
 
 /** Options of a {@link Kernel}. */

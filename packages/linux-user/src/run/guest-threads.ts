@@ -143,10 +143,15 @@ export class GuestThreads {
     return v;
   }
 
-  /** Ends the process with `r` (the first end wins). */
+  /**
+   * Ends the process with `r` (the first end wins). Every thread still alive is marked as
+   * exiting (Linux's zap_other_threads), so that a call it waits in on the kernel thread
+   * (sigwait.ts watches `exit`) ends now instead of holding Node up after the run.
+   */
   end(r: RunResult): void {
     if (this.result !== undefined) return;
     this.result = r;
+    for (const v of this.all.values()) v.t.exit ??= { status: r.status, group: true, ...(r.signal !== undefined ? { signal: r.signal } : {}) };
     this.o.ended(r);
   }
 

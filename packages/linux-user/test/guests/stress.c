@@ -8,6 +8,8 @@
  *   exit   - 3 threads spin while a fourth calls _exit(5) (exit_group from a non-main
  *            thread); the main thread is blocked in pthread_join.
  *   signal - pthread_kill(SIGUSR1) to a thread spinning on a flag its handler sets.
+ *   exit-sleep - as exit, but the main thread sleeps 1000 s in nanosleep (a call the
+ *            kernel thread serves): the process must end at the exit_group, not after.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -100,7 +102,8 @@ int main(int argc, char **argv) {
   printf("%s: start\n", mode);
   for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, spin, NULL);
   pthread_create(&t[3], NULL, crash, strcmp(mode, "segv") == 0 ? NULL : (void *)1);
-  pthread_join(t[3], NULL);
+  if (strcmp(mode, "exit-sleep") == 0) sleep(1000);
+  else pthread_join(t[3], NULL);
   printf("not reached\n");
   return 1;
 }
