@@ -60,6 +60,7 @@ export {
 
 // ---- Optimizer (src/opt)
 export { optimize, runPasses, PASSES, isPassName, type PassName, type OptimizeOptions } from "./opt/optimize.js";
+export { optimizeTb, type TbOptLevel } from "./opt/optimize.js";
 export { simplify, SIMPLIFY_RULES } from "./opt/simplify.js";
 export { eliminateDeadCode } from "./opt/dce.js";
 export { removeUnreachable } from "./opt/unreachable.js";

@@ -2,7 +2,7 @@
 // reference interpreter before and after optimization, must leave the same CPU
 // state, memory and exit. WASMU_OPT_FUZZ=<n> runs n programs instead of the default.
 import { describe, expect, it } from "vitest";
-import { assertValidIr, OP_TABLE, optimize, parseIr, printIr } from "../src/index.js";
+import { assertValidIr, OP_TABLE, optimize, optimizeTb, parseIr, printIr } from "../src/index.js";
 import { Rng, sameBehaviour } from "./ir-support.js";
 import { RANDOM_GLOBALS, RANDOM_HELPERS, randomProgram } from "./ir-random-program.js";
 
@@ -46,4 +46,24 @@ describe("optimizer on random programs", () => {
         `(${((100 * (opsBefore - opsAfter)) / opsBefore).toFixed(1)}% removed), ${(micros / opsBefore).toFixed(2)} µs per input op`,
     );
   }, Math.max(60_000, PROGRAMS * 20));
+
+  it("the execution loop's cheaper levels (optimizeTb) preserve semantics too", () => {
+    const n = Math.ceil(PROGRAMS / 4);
+    let removed = 0;
+    for (let i = 0; i < n; i++) {
+      const rng = new Rng(5 + i * 104729);
+      const f = randomProgram(rng, { ops: 10 + (i % 60), focus: OPS[i % OPS.length] });
+      const text = printIr(f);
+      const opts = { globals: RANDOM_GLOBALS, helpers: RANDOM_HELPERS };
+      const none = parseIr(text, opts);
+      optimizeTb(none, "none");
+      expect(printIr(none), "level none leaves the IR alone").toBe(text);
+      const copies = parseIr(text, opts);
+      optimizeTb(copies, "copies");
+      assertValidIr(copies);
+      removed += none.ops.length - copies.ops.length;
+      sameBehaviour(none, copies, { seeds: 4, firstSeed: i * 4, note: `program ${i}:\n${text}\n--- copies:\n${printIr(copies)}` });
+    }
+    expect(removed, "copy coalescing removes ops on random programs").toBeGreaterThan(0);
+  }, Math.max(60_000, PROGRAMS * 10));
 });

@@ -16,7 +16,7 @@ import {
   CTRL_BYTES, CTRL_EXIT_PC, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
   FAULT_SIZE_SHIFT, FAULT_STORE,
 } from "../backend/wasm/lower-abi.js";
-import { optimize } from "../opt/optimize.js";
+import { optimizeTb } from "../opt/optimize.js";
 import type { SyncThread } from "../sync/sync-thread.js";
 import { ACCESS_NO_EXEC, type AccessDenial, type PageAccessTable } from "../tb/page-access.js";
 import { attachTbContext, type TbContext } from "../tb/tb-context.js";
@@ -287,7 +287,7 @@ export class Vcpu {
         continue;
       }
       const logText = lg === undefined ? "" : logTranslated(lg, p, tr, this.code);
-      optimize(tr.func);
+      optimizeTb(tr.func, w.shared.params.tbOpt);
       t0 = now();
       st.optimizeMs += t0 - t1;
       const page1 = this.page(p + BigInt(Math.max(tr.size, 1) - 1));

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import type { TbOptLevel } from "../opt/optimize.js";
 import { CTRL_BYTES, CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
 import type { LowerConfig, PageAccessTableRef } from "../backend/wasm/lower.js";
 import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
@@ -54,6 +55,8 @@ export interface ExecParams {
   readonly codePageCheck?: boolean;
   /** Maximum TBs translated into one module (default {@link DEFAULT_TBS_PER_MODULE}). */
   readonly tbsPerModule?: number;
+  /** How much of the optimizer runs on each translated TB (default `"copies"`; see {@link TbOptLevel}). */
+  readonly tbOpt?: TbOptLevel;
   /**
    * Check guest loads, stores, atomics and instruction fetches against the page access
    * table's permissions (user mode; default false: every RAM byte is accessible). Every
@@ -98,7 +101,7 @@ export interface ExecShared {
   /** The shared memory. */
   readonly memory: WasmMemory;
   /** Resolved parameters. */
-  readonly params: ExecParams & { readonly tbsPerModule: number; readonly cacheGlobals: boolean; readonly codePageCheck: boolean; readonly pageProtection: boolean };
+  readonly params: ExecParams & { readonly tbsPerModule: number; readonly tbOpt: TbOptLevel; readonly cacheGlobals: boolean; readonly codePageCheck: boolean; readonly pageProtection: boolean };
   /** Layout. */
   readonly layout: ExecLayout;
   /** The TB arena (in `memory`). */
@@ -140,6 +143,7 @@ export function createExecShared(p: ExecParams): ExecShared {
     params: {
       ...p,
       tbsPerModule: p.tbsPerModule ?? DEFAULT_TBS_PER_MODULE,
+      tbOpt: p.tbOpt ?? "copies",
       cacheGlobals: p.cacheGlobals ?? true,
       codePageCheck: p.codePageCheck ?? true,
       pageProtection: protection,
