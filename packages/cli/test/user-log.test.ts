@@ -157,6 +157,19 @@ describe("wasmu user -d", () => {
     }
   });
 
+  it("exec on a threaded guest: the vCPU workers log too, in whole lines, and the output is unchanged", () => {
+    const threads = join(here, "..", "..", "linux-user", "test", "guests", "threads");
+    const plain = wasmu(["user", threads]);
+    expect(plain.status).toBe(0);
+    const file = join(dir, `threads-${n++}.log`);
+    const r = wasmu(["user", "-d", "exec,nochain", "-D", file, threads]);
+    expect(r).toEqual(plain);
+    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+    expect(lines.every((l) => /^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{8}\/[0-9a-f]{8}\] ?\S*$/.test(l))).toBe(true);
+    const cpus = new Set(lines.map((l) => /^Trace (\d+)/.exec(l)![1]));
+    expect(cpus.size).toBeGreaterThan(1);
+  });
+
   it("-singlestep (-one-insn-per-tb's old name): every in_asm record holds one instruction", () => {
     const w = inAsm(logOf("wasmu", "in_asm", "start", ["-singlestep"]));
     expect(w.length).toBe(21);

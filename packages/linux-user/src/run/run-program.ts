@@ -84,9 +84,9 @@ export interface RunOptions {
   /** Stop after this many system calls (tests against runaway guests). */
   readonly maxSyscalls?: number;
   /**
-   * -d / -one-insn-per-tb (user-log.ts): attached to the vCPU run on this thread, told of
-   * the load and of the exit. (vCPU workers do not take it yet: a program logs until its
-   * first clone.)
+   * -d / -one-insn-per-tb (user-log.ts): attached to the vCPU run on this thread and (its
+   * plain-data config) to every vCPU worker's, told of the load and of the exit (the stats
+   * item covers the vCPU of this thread only).
    */
   readonly log?: UserLog;
 }
@@ -206,7 +206,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       bm.cpu.close();
       workers = new VcpuWorkers({
         shared, pid: proc.pid, futexes: futexes.buffer, pageFlags: mm.pages.flags.buffer as SharedArrayBuffer, pagesLo: mm.pages.lo, pageBits: mm.pages.pageBits,
-        localCalls: opts.kernel.strace === undefined, relay, debugLocks: false,
+        localCalls: opts.kernel.strace === undefined, relay, debugLocks: false, ...(opts.log !== undefined ? { log: opts.log.config } : {}),
       });
       for (const v of [main, ...waiting.splice(0)]) if (threads.all.get(v.t) === v) startWorker(v);
       await done;

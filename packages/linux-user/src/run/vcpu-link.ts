@@ -28,6 +28,7 @@ import type { MessagePort } from "node:worker_threads";
 import { Cause, type CpuExit, CpuOffset, type ExecShared, RISCV_EXIT_EXCEPTION, type Translator, type WasmModule, xOffset } from "@wasmu/tcg";
 import { faultSigInfo as memoryFaultSigInfo, SIGBUS } from "../signals/fault-info.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
+import type { UserLogConfig } from "./user-log.js";
 
 /** Request numbers that are not system calls. */
 export const VcpuEvent = { KICK: -1, FAULT: -2 } as const;
@@ -93,6 +94,8 @@ export interface VcpuWorkerData {
   readonly counters: SharedArrayBuffer;
   /** Debug lock checking. */
   readonly debugLocks: boolean;
+  /** -d / -one-insn-per-tb (user-log.ts), attached to every vCPU the worker runs. */
+  readonly log?: UserLogConfig;
 }
 
 /**

@@ -20,9 +20,10 @@ import { Errno } from "../errno.js";
 import { BITSET_MATCH_ANY, FutexTable, futexWordReader, type FutexWordReader } from "../kernel-link/futex-table.js";
 import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import { PAGE_READ } from "../mm/page-flags.js";
-import type { SyscallArgs } from "../syscalls/abi.js";
+import { addr, type SyscallArgs } from "../syscalls/abi.js";
 import { FutexOp } from "../syscalls/futex.js";
 import { classifyExit, ParallelCounters, type PostedModule, type VcpuAssignment, VcpuEvent, VcpuReply, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
+import { UserLog } from "./user-log.js";
 
 const NR_FUTEX = 98;
 const NR_SCHED_YIELD = 124;
@@ -76,9 +77,9 @@ class PortRegistry implements ModuleRegistry {
 
 /** futex(2) in the worker, on the address space's shared table (the kernel's handler does the same with Promises). */
 function localFutex(d: VcpuWorkerData, tid: number, table: FutexTable, read: FutexWordReader, readable: (addr: number) => boolean, cpu: Vcpu, a: SyscallArgs): number {
-  const uaddr = Number(BigInt.asUintN(64, a[0]) & 0xffff_ffff_ffffn);
+  const uaddr = addr(a[0]);
   const op = Number(BigInt.asIntN(32, a[1]));
-  if (uaddr % 4 !== 0) return -Errno.EINVAL;
+  if (uaddr < 0 || uaddr % 4 !== 0) return -Errno.EINVAL; // as the kernel thread's handler (syscalls/futex.ts)
   const cmd = op & ~(FutexOp.PRIVATE_FLAG | FutexOp.CLOCK_REALTIME);
   const realtime = (op & FutexOp.CLOCK_REALTIME) !== 0;
   if (realtime && cmd !== FutexOp.WAIT && cmd !== FutexOp.WAIT_BITSET) return -Errno.ENOSYS;
@@ -91,7 +92,7 @@ function localFutex(d: VcpuWorkerData, tid: number, table: FutexTable, read: Fut
       const bitset = cmd === FutexOp.WAIT ? BITSET_MATCH_ANY : bits;
       if (bitset === 0) return -Errno.EINVAL;
       let ms = Infinity;
-      const ts = Number(BigInt.asUintN(64, a[3]) & 0xffff_ffff_ffffn);
+      const ts = addr(a[3]);
       if (ts !== 0) {
         if (ts < d.pagesLo || ts + 16 > d.pagesLo + cpu.memory.length || !readable(ts) || !readable(ts + 15)) return -Errno.EFAULT;
         const view = new DataView(cpu.memory.buffer, cpu.memory.byteOffset + (ts - d.pagesLo), 16);
@@ -112,7 +113,7 @@ function localFutex(d: VcpuWorkerData, tid: number, table: FutexTable, read: Fut
     case FutexOp.WAKE_BITSET: return bits === 0 ? -Errno.EINVAL : table.wake(uaddr, n, bits, tid);
     case FutexOp.REQUEUE:
     case FutexOp.CMP_REQUEUE: {
-      const addr2 = Number(BigInt.asUintN(64, a[4]) & 0xffff_ffff_ffffn);
+      const addr2 = addr(a[4]);
       const n2 = Number(BigInt.asIntN(32, a[3]));
       return table.requeue(uaddr, n, n2, addr2, cmd === FutexOp.CMP_REQUEUE ? bits : undefined, read, tid);
     }
@@ -134,6 +135,7 @@ interface WorkerEnv {
 function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
   const { d, translator, counters, table, readable } = env;
   const cpu = new Vcpu(env.ew, a.vcpu, createSyncThread(a.vcpu, { debug: d.debugLocks }));
+  if (d.log !== undefined) UserLog.fromConfig(d.log).attach(cpu);
   const st = cpu.state;
   const ch = new SyscallChannel(a.channel, 0);
   const read = futexWordReader(cpu.memory, d.pagesLo, readable);

@@ -20,6 +20,7 @@ import { LocalModuleRegistry } from "@wasmu/tcg";
 import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 import { ParallelCounters, type PostedModule, type VcpuAssignment, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
+import type { UserLogConfig } from "./user-log.js";
 
 /** The compiled worker entry (dist/run/vcpu-worker.js: the same relative URL from src/run and dist/run). */
 const WORKER_URL = new URL("../../dist/run/vcpu-worker.js", import.meta.url);
@@ -95,6 +96,8 @@ export interface VcpuWorkersOptions {
   readonly localCalls: boolean;
   readonly relay: ModuleRelay;
   readonly debugLocks: boolean;
+  /** -d logging for the workers' vCPUs (plain data: user-log.ts). */
+  readonly log?: UserLogConfig;
 }
 
 /** One worker: its port, its park word, and the thread it runs (none while parked). */
@@ -135,7 +138,7 @@ export class VcpuWorkers {
     const data: VcpuWorkerData = {
       shared: o.shared, first: assignment, pid: o.pid, park: park.buffer, futexes: o.futexes, pageFlags: o.pageFlags, pagesLo: o.pagesLo,
       pageBits: o.pageBits, localCalls: o.localCalls, modules: o.relay.current, port: port1, counters: this.counters.words.buffer as SharedArrayBuffer,
-      debugLocks: o.debugLocks,
+      debugLocks: o.debugLocks, ...(o.log !== undefined ? { log: o.log } : {}),
     };
     // The worker resolves @wasmu/* to their dist (no source condition, no test loaders).
     // Its stdout and stderr are not piped to this process's: that would open
