@@ -153,6 +153,7 @@ describe("stress: glibc pthreads on vCPU workers", () => {
     ["segv", "a thread dereferences NULL while 3 others spin: SIGSEGV ends the process (status 139)"],
     ["exit", "exit_group from a non-main thread while 3 others spin and main waits in pthread_join (status 5)"],
     ["signal", "pthread_kill reaches a thread spinning in a worker; its handler stops the spin"],
+    ["waits", "a condvar wait times out (absolute CLOCK_REALTIME futex deadline); pthread_kill interrupts a condvar wait, the handler runs, the wait goes on"],
   ];
   for (const [mode, what] of scenarios) {
     it(`${mode}: ${what}`, { timeout: 120_000 }, async () => {
@@ -162,6 +163,13 @@ describe("stress: glibc pthreads on vCPU workers", () => {
       expect(r.parallelism?.workers).toBeGreaterThan(1);
     });
   }
+
+  it("waits with -strace: the same futex waits served by the kernel thread (Atomics.waitAsync on the shared table)", { timeout: 120_000 }, async () => {
+    const r = await run("stress", ["waits"], [], undefined, true);
+    const q = qemu("stress", ["waits"]);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
+    expect(r.trace).toContain("futex(");
+  });
 
   it("exit_group from a thread while the main thread sleeps 1000 s in nanosleep: the host process ends with the guest (no leftover timer)", { timeout: 120_000 }, () => {
     // A child Node process runs the guest through the built package and then simply lets

@@ -8,6 +8,9 @@
  *   exit   - 3 threads spin while a fourth calls _exit(5) (exit_group from a non-main
  *            thread); the main thread is blocked in pthread_join.
  *   signal - pthread_kill(SIGUSR1) to a thread spinning on a flag its handler sets.
+ *   waits  - a condition-variable wait that times out (FUTEX_WAIT_BITSET with an absolute
+ *            CLOCK_REALTIME deadline), and pthread_kill to a thread waiting on a condition
+ *            variable: its handler runs, the wait goes on until the variable is signalled.
  *   exit-sleep - as exit, but the main thread sleeps 1000 s in nanosleep (a call the
  *            kernel thread serves): the process must end at the exit_group, not after.
  */
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <errno.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,6 +72,31 @@ static void *crash(void *arg) {
 
 static void on_usr1(int sig) { (void)sig; stop = 1; }
 
+static pthread_cond_t cond2 = PTHREAD_COND_INITIALIZER;
+static int go2;
+static volatile int waiting2;
+
+static void *timed(void *arg) {
+  (void)arg;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 30 * 1000 * 1000;
+  if (ts.tv_nsec >= 1000000000) { ts.tv_sec++; ts.tv_nsec -= 1000000000; }
+  pthread_mutex_lock(&lock);
+  int rc = pthread_cond_timedwait(&cond, &lock, &ts);
+  pthread_mutex_unlock(&lock);
+  return (void *)(long)rc;
+}
+
+static void *waiter(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&lock);
+  waiting2 = 1;
+  while (!go2) pthread_cond_wait(&cond2, &lock);
+  pthread_mutex_unlock(&lock);
+  return (void *)(long)stop;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "mutex";
   setvbuf(stdout, NULL, _IONBF, 0);
@@ -90,6 +120,24 @@ int main(int argc, char **argv) {
     return 0;
   }
   pthread_t t[4];
+  if (strcmp(mode, "waits") == 0) {
+    void *r;
+    pthread_create(&t[0], NULL, timed, NULL);
+    pthread_join(t[0], &r);
+    printf("timedwait: %s\n", (long)r == ETIMEDOUT ? "ETIMEDOUT" : "woken");
+    signal(SIGUSR1, on_usr1);
+    pthread_create(&t[1], NULL, waiter, NULL);
+    while (!__atomic_load_n(&waiting2, __ATOMIC_SEQ_CST)) { }
+    pthread_kill(t[1], SIGUSR1);
+    while (!stop) { }
+    pthread_mutex_lock(&lock);
+    go2 = 1;
+    pthread_cond_signal(&cond2);
+    pthread_mutex_unlock(&lock);
+    pthread_join(t[1], &r);
+    printf("handler ran in the waiting thread: %ld\n", (long)r);
+    return 0;
+  }
   if (strcmp(mode, "signal") == 0) {
     signal(SIGUSR1, on_usr1);
     pthread_create(&t[0], NULL, spin, NULL);
