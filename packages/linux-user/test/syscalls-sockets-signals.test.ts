@@ -80,6 +80,26 @@ describe("scheduling policy", () => {
   });
 });
 
+describe("interval timers", () => {
+  it("setitimer arms ITIMER_REAL, getitimer reports what is left, a zero value disarms", async () => {
+    const p = new FakeProcess();
+    const val = p.alloc(32);
+    const old = p.alloc(32);
+    p.mm.write(val, new Uint8Array(new BigInt64Array([0n, 0n, 10n, 0n]).buffer)); // no interval, 10 s
+    expect(await p.n("setitimer", 0, val, 0)).toBe(0);
+    expect(await p.n("getitimer", 0, old)).toBe(0);
+    expect(p.u64(old + 16)).toBe(9n); // 9.99... s left
+    p.mm.write(val, new Uint8Array(32));
+    expect(await p.n("setitimer", 0, val, old)).toBe(0);
+    expect(p.u64(old + 16)).toBe(9n);
+    expect(await p.n("getitimer", 0, old)).toBe(0);
+    expect([p.u64(old + 16), p.u64(old + 24)]).toEqual([0n, 0n]);
+    expect(await p.n("getitimer", 3, old)).toBe(-Errno.EINVAL);
+    p.mm.write(val, new Uint8Array(new BigInt64Array([0n, 0n, 0n, 1_000_000n]).buffer));
+    expect(await p.n("setitimer", 0, val, 0)).toBe(-Errno.EINVAL);
+  });
+});
+
 describe("unix sockets", () => {
   it("socketpair streams bytes both ways; shutdown gives EOF; a closed peer gives EPIPE", async () => {
     const p = new FakeProcess();

@@ -1,13 +1,13 @@
 /**
  * File I/O on descriptors: read, write, readv, writev, pread64, pwrite64, lseek,
- * getdents64, ftruncate, fsync, fdatasync.
+ * getdents64, ftruncate, fsync, fdatasync, sendfile, copy_file_range.
  *
  * @module
  */
 import { Errno } from "../errno.js";
 import type { IoResult, OpenFile } from "../fs/open-file.js";
 import type { Thread } from "../process/process.js";
-import { addr, int, long } from "./abi.js";
+import { addr, int, long, O } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT } from "./files-common.js";
 import { getU64s } from "./guest-io.js";
@@ -137,6 +137,51 @@ function sendfile(t: Thread, outFd: number, inFd: number, offPtr: number, n: num
   return typeof got === "number" ? finish(got) : got.then(finish);
 }
 
+/**
+ * copy_file_range(2) between regular files: up to `n` bytes from `inFd` (at *offIn, or its
+ * offset) to `outFd` (at *offOut, or its offset), by positioned reads and writes; the
+ * offsets used advance. Linux's checks: flags must be 0, both descriptors regular files
+ * (EISDIR for a directory, EINVAL otherwise), readable / writable and not O_APPEND (EBADF),
+ * and overlapping ranges of one file are EINVAL.
+ */
+function copyFileRange(t: Thread, inFd: number, offIn: number, outFd: number, offOut: number, n: number, flags: number): number {
+  if (flags !== 0) return -Errno.EINVAL;
+  const src = fileOf(t, inFd);
+  const dst = fileOf(t, outFd);
+  if (typeof src === "number") return src;
+  if (typeof dst === "number") return dst;
+  if (!src.readable || !dst.writable || (dst.flags & O.APPEND) !== 0) return -Errno.EBADF;
+  if (src.kind === "dir" || dst.kind === "dir") return -Errno.EISDIR;
+  if (src.kind !== "file" || dst.kind !== "file") return -Errno.EINVAL;
+  const offset = (ptr: number, f: OpenFile): number => {
+    if (ptr === 0) return f.seek(0, 1);
+    const v = getU64s(t, ptr, 1);
+    return typeof v === "number" ? v : Number(BigInt.asIntN(64, v[0]!));
+  };
+  const pin = offset(offIn, src);
+  const pout = offset(offOut, dst);
+  if (pin < 0 || pout < 0) return pin < 0 ? (offIn === 0 ? pin : -Errno.EINVAL) : (offOut === 0 ? pout : -Errno.EINVAL);
+  if (src.hostPath !== undefined && src.hostPath === dst.hostPath && pin < pout + n && pout < pin + n) return -Errno.EINVAL;
+  let done = 0;
+  const chunk = new Uint8Array(Math.min(n, 1 << 20));
+  while (done < n) {
+    const r = src.pread(chunk.subarray(0, Math.min(chunk.length, n - done)), pin + done);
+    if (typeof r !== "number") return -Errno.EINVAL; // regular files never wait
+    if (r < 0) return done > 0 ? done : r;
+    if (r === 0) break;
+    const w = dst.pwrite(chunk.subarray(0, r), pout + done);
+    if (typeof w !== "number") return -Errno.EINVAL;
+    if (w < 0) return done > 0 ? done : w;
+    done += w;
+    if (w < r) break;
+  }
+  const advance = (ptr: number, f: OpenFile, from: number): number => {
+    if (ptr === 0) return f.seek(from + done, 0) < 0 ? -Errno.EIO : 0;
+    return t.proc.mm.write(ptr, new Uint8Array(new BigInt64Array([BigInt(from + done)]).buffer)) ? 0 : -Errno.EFAULT;
+  };
+  return advance(offIn, src, pin) || advance(offOut, dst, pout) || done;
+}
+
 /** The file I/O handlers. */
 export const fileIoSyscalls: SyscallFamily = {
   read: (t, a) => readInto(t, int(a[0]), addr(a[1]), count(a[2]), (f, v) => f.read(v)),
@@ -147,6 +192,7 @@ export const fileIoSyscalls: SyscallFamily = {
   writev: (t, a) => withSigpipe(t, writev(t, int(a[0]), addr(a[1]), int(a[2]), undefined)),
   preadv: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : readv(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
   pwritev: (t, a) => (long(a[3]) < 0 ? -Errno.EINVAL : writev(t, int(a[0]), addr(a[1]), int(a[2]), long(a[3]))),
+  copy_file_range: (t, a) => copyFileRange(t, int(a[0]), addr(a[1]), int(a[2]), addr(a[3]), count(a[4]), int(a[5])),
   sendfile: (t, a) => withSigpipe(t, sendfile(t, int(a[0]), int(a[1]), addr(a[2]), count(a[3]))),
   lseek: (t, a) => {
     const f = fileOf(t, int(a[0]));

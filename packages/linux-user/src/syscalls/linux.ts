@@ -11,6 +11,7 @@ import { fileMoreSyscalls } from "./files-more.js";
 import { futexSyscalls } from "./futex.js";
 import { filePathSyscalls } from "./files-path.js";
 import { identitySyscalls } from "./identity.js";
+import { itimerSyscalls } from "./itimer.js";
 import { landlockSyscalls } from "./landlock.js";
 import { memorySyscalls } from "./memory.js";
 import { pollSyscalls } from "./poll.js";
@@ -26,7 +27,7 @@ import { xattrSyscalls } from "./xattr.js";
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
   identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, timerfdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
-  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls, sigwaitSyscalls,
+  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls, sigwaitSyscalls, itimerSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */
