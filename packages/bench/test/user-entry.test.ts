@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findRepoRoot, makeContext } from "../src/context.js";
 import { createUserComputeEntry, createUserStartupEntry, DEFAULT_USER_SIZES, QUICK_USER_SIZES, readStats, statsFigures, userSizes } from "../src/entries/user.js";
+import { runBench } from "../src/cli.js";
+import type { BenchContext, BenchEntry } from "../src/entry.js";
 import { runEntry, summarizeComparisons } from "../src/runner.js";
 
 const repoRoot = findRepoRoot();
@@ -29,6 +31,19 @@ describe("user entries", () => {
     expect(userSizes(ctx)).toEqual(QUICK_USER_SIZES);
     expect(userSizes({ ...ctx, settings: { "lua-iterations": "77", "xz-mib": "0.5" } })).toEqual({ ...DEFAULT_USER_SIZES, luaIterations: 77, xzMiB: 0.5 });
     expect(() => userSizes({ ...ctx, settings: { "sqlite-rows": "many" } })).toThrow(/sqlite-rows/);
+  });
+
+  it("passes --set NAME=VALUE to the entries' context; a malformed one is a usage error", async () => {
+    const sink = (): { text: string; isTTY: false; write(t: string): boolean } => ({ text: "", isTTY: false, write(t: string) { this.text += t; return true; } });
+    let seen: BenchContext["settings"];
+    const probe: BenchEntry = { name: "probe", description: "records its context", requires: [], workloads: (c) => { seen = c.settings; return []; } };
+    const out = mkdtempSync(join(tmpdir(), "bench-set-"));
+    const code = await runBench(["--set", "a=1", "--set", "b=x=y", "--out", out], { stdout: sink(), stderr: sink(), entries: [probe], context: ctx });
+    expect(code).toBe(0);
+    expect(seen).toEqual({ "user-size": "quick", a: "1", b: "x=y" });
+    const err = sink();
+    expect(await runBench(["--set", "novalue"], { stdout: sink(), stderr: err, entries: [probe], context: ctx })).toBe(2);
+    expect(err.text).toMatch(/--set novalue: expected NAME=VALUE/);
   });
 
   it("turns a -d stats log into the breakdown figures, summed over vCPUs", () => {
