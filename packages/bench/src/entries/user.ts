@@ -18,7 +18,8 @@
 // xz-mib, sha256-mib) or `--set user-size=quick` for a few-second run (what the test runs).
 // The defaults keep a default `pnpm bench user-compute user-startup` under ~10 minutes:
 // 3 measured runs per side and no warm-up (the guest's files are in the page cache after
-// the first pair anyway; python: 2), as each wasmu run takes seconds to a minute.
+// the first pair anyway; python: 1, ~80 s per wasmu run today), as each wasmu run takes
+// seconds to a minute.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -187,7 +188,7 @@ export function computePrograms(ctx: BenchContext, s: UserSizes): Program[] {
     { name: "lua-loop", description: `lua5.4 loop of ${s.luaIterations} iterations (output checked)`, packages: ["lua5.4"], program: "usr/bin/lua5.4", args: ["-e", lua], expectStdout: String(sumOf(1, s.luaIterations, (i) => i % 7)), runs: 3, warmup: 0 },
     {
       name: "python-loop", description: `python3 generator sum over ${s.pythonIterations} numbers, start-up included (output checked)`, packages: ["python3.13-minimal"], program: "usr/bin/python3.13",
-      args: ["-c", py], expectStdout: String(sumOf(0, s.pythonIterations - 1, (i) => (i * i) % 7)), runs: 2, warmup: 0,
+      args: ["-c", py], expectStdout: String(sumOf(0, s.pythonIterations - 1, (i) => (i * i) % 7)), runs: 1, warmup: 0,
     },
     { name: "sqlite-cte", description: `sqlite3 recursive CTE of ${s.sqliteRows} rows in memory (output checked)`, packages: ["sqlite3"], program: "usr/bin/sqlite3", args: [":memory:", sql], expectStdout: String(sumOf(1, s.sqliteRows, (i) => i % 7)), runs: 3, warmup: 0 },
     { name: "gzip-9", description: `gzip -9 of ${mib(s.gzipMiB)} of text (checked: gunzip natively, SHA-256)`, packages: ["gzip"], program: "usr/bin/gzip", args: ["-9", "-c", gz.path], pipe: "gzip -dc | sha256sum", expectStdout: gz.sha256, runs: 3, warmup: 0 },
@@ -199,7 +200,7 @@ export function computePrograms(ctx: BenchContext, s: UserSizes): Program[] {
 /** The start-up-bound programs. */
 export function startupPrograms(): Program[] {
   return [
-    { name: "python-startup", description: "python3 -c pass", packages: ["python3.13-minimal"], program: "usr/bin/python3.13", args: ["-c", "pass"], runs: 2, warmup: 0 },
+    { name: "python-startup", description: "python3 -c pass", packages: ["python3.13-minimal"], program: "usr/bin/python3.13", args: ["-c", "pass"], runs: 1, warmup: 0 },
     { name: "lua-startup", description: "lua5.4 -e ''", packages: ["lua5.4"], program: "usr/bin/lua5.4", args: ["-e", ""], runs: 3, warmup: 0 },
     { name: "true", description: "coreutils' dynamically linked true (ld.so and libc start-up)", packages: ["coreutils"], program: "usr/bin/true", args: [], runs: 3, warmup: 0 },
   ];
