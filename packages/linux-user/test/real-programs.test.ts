@@ -30,6 +30,8 @@ function text(lines: number, seed: number): string {
 }
 
 const WORDS = text(400, 7);
+/** 20,000 numbered lines for the sorts and compressors that use threads. */
+const BIG = Array.from({ length: 20000 }, (_, i) => `${(i * 7919) % 10007} line ${i % 97}\n`).join("");
 const CSV = "id,name,score\n3,carol,91.5\n1,alice,88.25\n2,bob,70\n5,eve,100\n4,dave,63.125\n";
 const TREE = {
   "tree/a.txt": "hello\n",
@@ -64,6 +66,7 @@ const coreutils: RealCase[] = [
   { name: "reading files from the sysroot", argv: [`${B}head`, "-n", "3", "/etc/xattr.conf"], then: [[`${B}wc`, "-l", "/etc/xattr.conf", "/usr/lib/python3.13/os.py"]] },
   { name: "tac, nl, paste, fold, comm, join", argv: [`${B}tac`, "data.csv"], then: [[`${B}nl`, "-ba", "data.csv"], [`${B}paste`, "-d:", "data.csv", "data.csv"], [`${B}fold`, "-w", "7", "data.csv"], [`${B}join`, "-t,", "a", "b"]], files: { "data.csv": CSV, a: "1,x\n2,y\n3,z\n", b: "1,p\n3,q\n" } },
   { name: "cp (copy_file_range), mv, ln -s, readlink, realpath", argv: [`${B}cp`, "-a", "tree", "t2"], then: [[`${B}mv`, "t2/a.txt", "t2/moved"], [`${B}ln`, "-s", "moved", "t2/link"], [`${B}readlink`, "t2/link"], [`${B}realpath`, "--relative-to=tree", "t2/link"], [`${B}cp`, "tree/b/c.bin", "copy.bin"], [`${B}sha256sum`, "copy.bin", "t2/moved"], [`${B}stat`, "-c", "%n %s %a %Y", "t2/moved", "t2/b/c.bin"]], files: TREE },
+  { name: "sort with two threads and temporary files", argv: [`${B}sort`, "--parallel=2", "-S", "64K", "-n", "big"], then: [[`${B}sort`, "-u", "-k3", "big"]], files: { big: BIG } },
   { name: "numfmt and split", argv: [`${B}numfmt`, "--to=iec", "1024", "1048576", "123456789"], then: [[`${B}split`, "-l", "150", "words.txt", "part."], [`${B}wc`, "-l", "part.aa", "part.ab", "part.ac"]], files: { "words.txt": WORDS } },
 ];
 
@@ -99,6 +102,7 @@ const perl: RealCase[] = [
 const sqlite: RealCase[] = [
   { name: "sqlite3 recursive CTE", argv: [`${B}sqlite3`, ":memory:", "WITH RECURSIVE fib(n, a, b) AS (SELECT 1, 0, 1 UNION ALL SELECT n + 1, b, a + b FROM fib WHERE n < 90) SELECT n, a FROM fib WHERE n % 15 = 0;"] },
   { name: "sqlite3 printf floats and math", argv: [`${B}sqlite3`, ":memory:", "SELECT printf('%.15g|%e|%10.4f|%d', 1.0/3, 1e300*10, 2.5, 9223372036854775807), 0.1+0.2, round(2.675, 2), 1e308*10, -0.0, abs(-17), 7/2, 7.0/2, typeof(1e0), hex(zeroblob(2));"] },
+  { name: "sqlite3 in WAL mode on a file", argv: [`${B}sqlite3`, "db"], stdin: "PRAGMA journal_mode=WAL;\nCREATE TABLE t(x);\nBEGIN;\nINSERT INTO t VALUES(1),(2),(3);\nCOMMIT;\nSELECT sum(x) FROM t;\nPRAGMA integrity_check;\n" },
   { name: "sqlite3 table created from stdin", argv: [`${B}sqlite3`, "db.sqlite"], stdin: "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL);\n.mode csv\n.import --skip 1 data.csv t\n.mode list\nSELECT count(*), sum(score), avg(score), group_concat(name, '/') FROM (SELECT * FROM t ORDER BY score DESC);\nSELECT name FROM t WHERE score > 80 ORDER BY id;\n", files: { "data.csv": CSV }, then: [[`${B}sqlite3`, "-header", "-column", "db.sqlite", "SELECT id, upper(name) AS n, score * 2 AS s FROM t ORDER BY id"]] },
 ];
 
@@ -106,6 +110,7 @@ const compression: RealCase[] = [
   { name: "gzip round trip with checksums", argv: [`${B}gzip`, "-9", "-n", "-k", "words.txt"], then: [[`${B}sha256sum`, "words.txt.gz"], [`${B}gzip`, "-l", "words.txt.gz"], [`${B}gzip`, "-t", "-v", "words.txt.gz"], [`${B}gzip`, "-d", "-f", "words.txt.gz"], [`${B}sha256sum`, "words.txt"], [`${B}gzip`, "-dc", "bad.gz"]], files: { "words.txt": WORDS, "bad.gz": "not gzip data\n" } },
   { name: "gzip from stdin to stdout", argv: [`${B}gzip`, "-c", "-n", "-6"], stdin: WORDS.repeat(3) },
   { name: "xz round trip with checksums", argv: [`${B}xz`, "-k", "-6e", "-T1", "words.txt"], then: [[`${B}sha256sum`, "words.txt.xz"], [`${B}xz`, "-l", "words.txt.xz"], [`${B}xz`, "-t", "words.txt.xz"], [`${B}xz`, "-dc", "words.txt.xz"], [`${B}xz`, "-d", "-f", "words.txt.xz"], [`${B}sha256sum`, "words.txt"]], files: { "words.txt": WORDS } },
+  { name: "xz with two threads", argv: [`${B}xz`, "-T2", "-3", "-c", "big"], then: [[`${B}xz`, "-T2", "-k", "big"], [`${B}xz`, "-dc", "-T2", "big.xz"]], files: { big: BIG } },
   { name: "xz --format=lzma from stdin", argv: [`${B}xz`, "-c", "--format=lzma", "-1", "-T1"], stdin: WORDS },
 ];
 
@@ -120,6 +125,7 @@ const busybox: RealCase[] = [
 const lua: RealCase[] = [
   { name: "lua5.4 floats, integers, strings, tables", argv: [`${B}lua5.4`, "-e", "print(0.1 + 0.2, 1/3, math.maxinteger, math.mininteger // -1, 2^63, 7 // 2, 7 % -3, -7 // 2.0, math.huge, -math.huge, 0/0 ~= 0/0) print(string.format('%5.2f|%g|%q|%x', math.pi, 1e100, 'a\\nb', 255)) local t = {} for w in ('the quick brown fox'):gmatch('%a+') do t[#t + 1] = w:upper() end table.sort(t) print(table.concat(t, ','))"] },
   { name: "lua5.4 reads files and stdin", argv: [`${B}lua5.4`, "-e", "local n = 0 for l in io.lines('/etc/passwd') do n = n + 1 end print(n > 0) local s = io.read('a') print(#s, s:reverse()) local f = assert(io.open('out', 'w')) f:write(string.rep('x', 10)) f:close() print(io.open('out'):read('a')) print(io.open('nope'))"], stdin: "stdin text\n" },
+  { name: "lua5.4 os and io.tmpfile", argv: [`${B}lua5.4`, "-e", "print(os.date('!%Y-%m-%d %H:%M:%S', 86400*365), os.time{year=2000,month=1,day=1,hour=0}, type(os.clock()), os.getenv('TZ'), os.rename('nope','x')) local f = io.tmpfile() f:write('abc') f:seek('set') print(f:read('a')) print(os.remove('nope'))"] },
   { name: "lua5.4 error status", argv: [`${B}lua5.4`, "-e", "error('boom')"] },
 ];
 
