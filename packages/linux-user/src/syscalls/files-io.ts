@@ -12,6 +12,8 @@ import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, MAX_RW_COUNT } from "./files-common.js";
 import { getU64s } from "./guest-io.js";
 import { interruptibleIo, withSigpipe } from "./sigwait.js";
+import { rcvTimeout } from "./socket.js";
+import { Socket } from "../net/socket.js";
 
 /** Linux's UIO_MAXIOV. */
 const UIO_MAXIOV = 1024;
@@ -38,7 +40,7 @@ function readInto(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFil
   if (n === 0) return 0;
   const view = buf < 0 ? undefined : t.proc.mm.view(buf, n, true);
   if (view === undefined) return -Errno.EFAULT;
-  return afterRead(t, buf, interruptibleIo<never>(t, f, () => op(f, view)));
+  return afterRead(t, buf, interruptibleIo<never>(t, f, () => op(f, view), f instanceof Socket ? rcvTimeout(f) : 0n));
 }
 
 function writeFrom(t: Thread, fd: number, buf: number, n: number, op: (f: OpenFile, data: Uint8Array) => IoResult): SyscallReturn {

@@ -183,8 +183,9 @@ export async function untilSignal<T>(t: Thread, wait: Promise<T>): Promise<{ rea
  * ends the wait with -EINTR, or, when its handler has SA_RESTART, the wait goes on (the
  * handler then runs once the call completes, where Linux runs it first and restarts).
  * A description that is non-blocking itself, or that cannot wait, gets `attempt` as is.
+ * `timeoutNs` (a socket's SO_RCVTIMEO) bounds the wait: then -EAGAIN.
  */
-export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | number | Promise<R | number>): R | number | Promise<R | number> {
+export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | number | Promise<R | number>, timeoutNs = 0n): R | number | Promise<R | number> {
   if ((f.flags & O.NONBLOCK) !== 0 || (f.kind !== "pipe" && f.kind !== "socket")) return attempt();
   const once = (): R | number | Promise<R | number> => {
     f.flags |= O.NONBLOCK;
@@ -196,9 +197,17 @@ export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | nu
   };
   const first = once();
   if (first !== -Errno.EAGAIN) return first;
+  const clock = t.proc.kernel.clock;
+  const deadline = timeoutNs > 0n ? clock.monotonicNs() + timeoutNs : undefined;
   const loop = async (): Promise<R | number> => {
     for (;;) {
-      const changed = f.changed() ?? new Promise<void>(() => {});
+      let changed = f.changed() ?? new Promise<void>(() => {});
+      if (deadline !== undefined) {
+        // SO_RCVTIMEO: the wait ends with EAGAIN when the time is up.
+        const left = deadline - clock.monotonicNs();
+        if (left <= 0n) return -Errno.EAGAIN;
+        changed = Promise.race([changed, clock.sleep(left)]);
+      }
       if (restartsAfter(t)) await changed;
       else if ((await untilSignal(t, changed)) === "signal" && !restartsAfter(t)) return -Errno.EINTR;
       const r = await once();

@@ -227,9 +227,14 @@ function sendto(t: Thread, fd: number, buf: number, len: number, flags: number, 
   return doSend(t, s, { data, flags, ...(dest !== undefined ? { to: dest } : {}) });
 }
 
-/** A receive that a handled signal interrupts (EINTR) while it waits. */
+/** SO_RCVTIMEO of `s` in ns (0: none). */
+export function rcvTimeout(s: Socket): bigint {
+  return BigInt(s.options.get(key(SOL.SOCKET, SO.RCVTIMEO)) ?? 0) * 1000n;
+}
+
+/** A receive that a handled signal interrupts (EINTR) and SO_RCVTIMEO ends (EAGAIN) while it waits. */
 function recvWait(t: Thread, s: Socket, max: number, flags: number): Received | number | Promise<Received | number> {
-  return (flags & MSG.DONTWAIT) !== 0 ? s.recv(max, flags) : interruptibleIo<Received>(t, s, () => s.recv(max, flags));
+  return (flags & MSG.DONTWAIT) !== 0 ? s.recv(max, flags) : interruptibleIo<Received>(t, s, () => s.recv(max, flags), rcvTimeout(s));
 }
 
 function recvfrom(t: Thread, fd: number, buf: number, len: number, flags: number, from: number, fromLen: number): SyscallReturn {
@@ -449,7 +454,7 @@ function accept(t: Thread, fd: number, addrPtr: number, lenPtr: number, flags: n
   const s = socketOf(t, fd);
   if (typeof s === "number") return s;
   if (s.type === SOCK.DGRAM) return -Errno.EOPNOTSUPP;
-  return then(interruptibleIo<Socket>(t, s, () => s.accept((flags & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0)), (c) => {
+  return then(interruptibleIo<Socket>(t, s, () => s.accept((flags & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0), rcvTimeout(s)), (c) => {
     if (typeof c === "number") return c;
     const peer = c.peerAddress();
     const w = putSockAddr(t, typeof peer === "number" ? undefined : peer, addrPtr, lenPtr);

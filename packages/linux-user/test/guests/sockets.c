@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -72,6 +73,17 @@ static void pairs(void) {
   show("recv seqpacket", recv(sv[1], buf, 2, 0));
   close(sv[0]);
   show("recv seqpacket after close", recv(sv[1], buf, sizeof buf, 0));
+  close(sv[1]);
+
+  socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+  struct timeval tv = {0, 100000}, got;
+  show("setsockopt SO_RCVTIMEO", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+  socklen_t gl = sizeof got;
+  getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &gl);
+  printf("SO_RCVTIMEO %ld.%06ld len=%u\n", (long)got.tv_sec, (long)got.tv_usec, (unsigned)gl);
+  show("recv past SO_RCVTIMEO", recv(sv[0], buf, sizeof buf, 0));
+  show("read past SO_RCVTIMEO", read(sv[0], buf, sizeof buf));
+  close(sv[0]);
   close(sv[1]);
 
   show("socketpair inet", socketpair(AF_INET, SOCK_STREAM, 0, sv));
