@@ -137,6 +137,9 @@ export abstract class Socket extends OpenFile {
   /** getpeername(2): the peer, or -ENOTCONN. */
   abstract peerAddress(): SockAddr | number;
 
+  /** What FIONREAD reports: bytes a read would return now (a datagram socket: the next datagram's length). */
+  abstract readableBytes(): number;
+
   /** Whether listen() was called (SO_ACCEPTCONN). */
   get listening(): boolean {
     return false;

@@ -253,6 +253,10 @@ export class TcpSocket extends Socket {
     return 0;
   }
 
+  override readableBytes(): number {
+    return this.rxSize;
+  }
+
   override localAddress(): SockAddr {
     const c = this.conn;
     if (c !== undefined && c.localPort !== undefined) return inetAddr(this.domain, c.localAddress, c.localPort);

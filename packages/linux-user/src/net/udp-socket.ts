@@ -111,6 +111,10 @@ export class UdpSocket extends Socket {
     return this.peer === undefined ? -Errno.ENOTCONN : 0;
   }
 
+  override readableBytes(): number {
+    return this.queue[0]?.data.length ?? 0;
+  }
+
   override localAddress(): SockAddr {
     try {
       const a = this.sock?.address();

@@ -374,6 +374,11 @@ export class UnixSocket extends Socket {
     return this.name;
   }
 
+  override readableBytes(): number {
+    if (this.type === SOCK.DGRAM) return this.inbox.chunks[0]?.data.length ?? 0;
+    return this.type === SOCK.SEQPACKET ? this.rx?.chunks[0]?.data.length ?? 0 : this.rx?.size ?? 0;
+  }
+
   override peerAddress(): SockAddr | number {
     return this.peerName ?? -Errno.ENOTCONN;
   }

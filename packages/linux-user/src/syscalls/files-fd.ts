@@ -7,6 +7,7 @@
 import { Errno } from "../errno.js";
 import { Efd, EventFd } from "../fs/eventfd.js";
 import { createPipe, PipeEnd } from "../fs/pipe.js";
+import { Socket } from "../net/socket.js";
 import type { Thread } from "../process/process.js";
 import { addr, F, int, O, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
@@ -93,7 +94,7 @@ function ioctl(t: Thread, fd: number, req: number, arg: number): number {
       f.flags = on ? f.flags | O.NONBLOCK : f.flags & ~O.NONBLOCK;
       return 0;
     }
-    case Ioctl.FIONREAD: return putU32s(t, arg, f instanceof PipeEnd ? f.pipe.size : 0);
+    case Ioctl.FIONREAD: return putU32s(t, arg, f instanceof PipeEnd ? f.pipe.size : f instanceof Socket ? f.readableBytes() : 0);
     default: break;
   }
   const tty = f.terminal();

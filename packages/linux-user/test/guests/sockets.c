@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -38,6 +39,9 @@ static void pairs(void) {
          opt(sv[0], SOL_SOCKET, SO_PROTOCOL), opt(sv[0], SOL_SOCKET, SO_ACCEPTCONN));
   show("write", write(sv[0], "hello", 5));
   show("write", write(sv[0], " world", 6));
+  int avail = -1;
+  ioctl(sv[1], FIONREAD, &avail);
+  printf("FIONREAD %d\n", avail);
   show("recv peek", recv(sv[1], buf, sizeof buf, MSG_PEEK));
   ssize_t n = read(sv[1], buf, sizeof buf);
   printf("read %zd '%.*s'\n", n, (int)n, buf);
@@ -56,6 +60,9 @@ static void pairs(void) {
   printf("cloexec=%d\n", fcntl(sv[0], F_GETFD));
   send(sv[0], "one", 3, 0);
   send(sv[0], "twotwo", 6, 0);
+  avail = -1;
+  ioctl(sv[1], FIONREAD, &avail);
+  printf("FIONREAD dgram %d\n", avail);
   show("recv 2 of 'one' with MSG_TRUNC", recv(sv[1], buf, 2, MSG_TRUNC));
   struct iovec iov = {buf, 3};
   struct msghdr m = {0};
