@@ -23,6 +23,7 @@ import { PAGE_READ } from "../mm/page-flags.js";
 import { addr, type SyscallArgs } from "../syscalls/abi.js";
 import { FutexOp } from "../syscalls/futex.js";
 import { classifyExit, ParallelCounters, type PostedModule, type VcpuAssignment, VcpuEvent, VcpuReply, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
+import { UserLog } from "./user-log.js";
 
 const NR_FUTEX = 98;
 const NR_SCHED_YIELD = 124;
@@ -134,6 +135,7 @@ interface WorkerEnv {
 function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
   const { d, translator, counters, table, readable } = env;
   const cpu = new Vcpu(env.ew, a.vcpu, createSyncThread(a.vcpu, { debug: d.debugLocks }));
+  if (d.log !== undefined) UserLog.fromConfig(d.log).attach(cpu);
   const st = cpu.state;
   const ch = new SyscallChannel(a.channel, 0);
   const read = futexWordReader(cpu.memory, d.pagesLo, readable);
