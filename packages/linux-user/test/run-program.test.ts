@@ -17,7 +17,7 @@ interface Ran {
 }
 
 /** Runs a guest program; without `-strace` (`strace` false) its vCPU workers answer thread-local calls themselves. */
-async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true, maxTbs?: number, always = false): Promise<Ran> {
+async function run(name: string, argv: string[], env: string[] = [], sysroot?: string, strace = true, maxTbs?: number, always = false, debugLocks = false): Promise<Ran> {
   const out = new MemoryStream();
   const err = new MemoryStream();
   const trace: string[] = [];
@@ -32,6 +32,7 @@ async function run(name: string, argv: string[], env: string[] = [], sysroot?: s
     maxSyscalls: 100_000,
     ...(maxTbs !== undefined ? { tbArena: { maxTbs } } : {}),
     ...(always ? { vcpuWorkers: "always" as const } : {}),
+    debugLocks,
   });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text, err: err.text, trace: trace.join(""), parallelism: r.parallelism };
@@ -188,8 +189,10 @@ describe("stress: glibc pthreads on vCPU workers", () => {
     expect(r.status).toBe(qemu("stress", ["exit-sleep"]).status);
   });
 
-  it("mutex with a 512-TB arena: tb_flush runs as exclusive work while the workers run, and the result is unchanged", { timeout: 120_000 }, async () => {
-    const r = await run("stress", ["mutex"], [], undefined, false, 512);
+  it("mutex with a 512-TB arena and the lock checker: tb_flush runs as exclusive work while the workers run, lock order holds, the result is unchanged", { timeout: 120_000 }, async () => {
+    // With tcg's lock checker on in every worker and the kernel thread: a lock-order
+    // violation throws in the worker, which fails the run.
+    const r = await run("stress", ["mutex"], [], undefined, false, 512, false, true);
     const q = qemu("stress", ["mutex"]);
     expect([r.out, r.status]).toEqual([q.out, q.status]);
     expect(r.parallelism?.tbFlushes).toBeGreaterThan(0);

@@ -79,6 +79,8 @@ export interface RunOptions {
    * path with single-threaded programs).
    */
   readonly vcpuWorkers?: "first-clone" | "always";
+  /** Check tcg's lock order and lock assertions in every vCPU and the kernel thread (tcg's LockChecker; e.g. from WASMU_DEBUG_TCG=1). */
+  readonly debugLocks?: boolean;
   /** TB arena sizing (tests: a small one makes tb_flush frequent). Default: tcg's. */
   readonly tbArena?: { readonly maxTbs?: number; readonly codeBytes?: number };
   /** Stop after this many system calls (tests against runaway guests). */
@@ -103,10 +105,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     pageProtection: true,
   });
   const relay = new ModuleRelay();
-  const bm = new BareMetal({ translator, shared, vcpu: 0, registry: relay.registry() });
+  const debugLocks = opts.debugLocks ?? false;
+  const bm = new BareMetal({ translator, shared, vcpu: 0, registry: relay.registry(), debugLocks });
   opts.log?.attach(bm.cpu);
   // The kernel thread's own lock identity (vCPU workers use their vCPU index).
-  const kctx = attachTbContext(shared.tb, createSyncThread(MAX_THREADS), 0);
+  const kctx = attachTbContext(shared.tb, createSyncThread(MAX_THREADS, { debug: debugLocks }), 0);
   // Page flags go to the access table generated code checks (loads, stores, fetches: SIGSEGV).
   const mm = new AddressSpace({
     memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true,
@@ -206,7 +209,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       bm.cpu.close();
       workers = new VcpuWorkers({
         shared, pid: proc.pid, futexes: futexes.buffer, pageFlags: mm.pages.flags.buffer as SharedArrayBuffer, pagesLo: mm.pages.lo, pageBits: mm.pages.pageBits,
-        localCalls: opts.kernel.strace === undefined, relay, debugLocks: false, ...(opts.log !== undefined ? { log: opts.log.config } : {}),
+        localCalls: opts.kernel.strace === undefined, relay, debugLocks, ...(opts.log !== undefined ? { log: opts.log.config } : {}),
       });
       for (const v of [main, ...waiting.splice(0)]) if (threads.all.get(v.t) === v) startWorker(v);
       await done;
