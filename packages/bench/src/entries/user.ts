@@ -18,7 +18,7 @@
 // xz-mib, sha256-mib) or `--set user-size=quick` for a few-second run (what the test runs).
 // The defaults keep a default `pnpm bench user-compute user-startup` under ~10 minutes:
 // 3 measured runs per side and no warm-up (the guest's files are in the page cache after
-// the first pair anyway; python: 1, ~80 s per wasmu run today), as each wasmu run takes
+// the first pair anyway; python: 1, 20-80 s per wasmu run today), as each wasmu run takes
 // seconds to a minute.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
