@@ -2,45 +2,14 @@
 // busybox-static. This is the baseline wasmu's user mode will be compared with (the
 // ratios of ../shared/design/oracles.md, "More baselines"); when the CLI runs guest
 // programs, the same workloads gain a wasmu side.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Workload } from "../entry.js";
+import { benchTextOf } from "../guests/bench-text.js";
 
 /** Size of the generated input of the throughput workloads. */
 const DATA_BYTES = 8 * 1024 * 1024;
 
 const QEMU = "qemu-riscv64-static";
-
-/**
- * A deterministic text file of DATA_BYTES (base64 of xorshift output, in 76-column
- * lines): compressible like real text, the same on every machine. Made once in the
- * guest cache; returns its path and SHA-256.
- */
-function benchText(ctx: BenchContext): { path: string; sha256: string } {
-  const dir = join(ctx.cacheDir, "bench-data");
-  const path = join(dir, `text-${DATA_BYTES}.txt`);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    // Base64 makes 4 characters of 3 bytes, plus a newline every 76: enough raw bytes, in whole words.
-    const raw = Buffer.alloc(Math.ceil((DATA_BYTES * 3 * 76) / (4 * 77) / 12) * 12 + 48);
-    let x = 0x2545f491;
-    for (let i = 0; i < raw.length; i += 4) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      // Bias towards a few byte values, so that the text is compressible.
-      raw.writeUInt32LE((x & 0x0f0f0f0f) >>> 0, i);
-    }
-    const b64 = raw.toString("base64");
-    const lines: string[] = [];
-    for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-    const text = Buffer.from(`${lines.join("\n")}\n`).subarray(0, DATA_BYTES);
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
-  }
-  return { path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
-}
 
 function native(argv: string[], extra: Partial<CommandTarget> = {}): CommandTarget {
   return { kind: "command", label: "native", argv, ...extra };
@@ -153,7 +122,7 @@ export const qemuUserEntry: BenchEntry = {
     { command: "sqlite3", role: "native x86-64 sqlite3", install: "apt-get install sqlite3" },
   ],
   workloads: (ctx) => {
-    const data = benchText(ctx);
+    const data = benchTextOf(ctx, DATA_BYTES);
     const mib = DATA_BYTES / (1024 * 1024);
     const workloads: readonly Workload[] = [
       {

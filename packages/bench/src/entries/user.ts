@@ -20,10 +20,10 @@
 // 3 measured runs per side and no warm-up (the guest's files are in the page cache after
 // the first pair anyway; python: 1, 20-80 s per wasmu run today), as each wasmu run takes
 // seconds to a minute.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Figure, Requirement, Workload } from "../entry.js";
+import { benchTextOf } from "../guests/bench-text.js";
 
 const QEMU = "qemu-riscv64-static";
 
@@ -61,29 +61,6 @@ export function userSizes(ctx: BenchContext): UserSizes {
     out[k] = n;
   }
   return out as unknown as UserSizes;
-}
-
-/** A deterministic, compressible text file of `bytes` bytes in the guest cache (base64 lines of xorshift output); its path and SHA-256. */
-export function benchTextOf(ctx: BenchContext, bytes: number): { path: string; sha256: string } {
-  const dir = join(ctx.cacheDir, "bench-data");
-  const path = join(dir, `user-text-${bytes}.txt`);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    const raw = Buffer.alloc(Math.ceil(bytes / 4) * 4 + 48);
-    let x = 0x2545f491;
-    for (let i = 0; i < raw.length; i += 4) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      raw.writeUInt32LE((x & 0x0f0f0f0f) >>> 0, i);
-    }
-    const b64 = raw.toString("base64");
-    const lines: string[] = [];
-    for (let i = 0; i < b64.length && lines.length * 77 < bytes; i += 76) lines.push(b64.slice(i, i + 76));
-    writeFileSync(`${path}.tmp`, Buffer.from(`${lines.join("\n")}\n`).subarray(0, bytes));
-    renameSync(`${path}.tmp`, path);
-  }
-  return { path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
