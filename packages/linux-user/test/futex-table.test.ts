@@ -63,9 +63,11 @@ describe.runIf(existsSync(dist))("the futex wait table across threads", () => {
     const mem = new SharedArrayBuffer(64);
     const table = new FutexTable();
     const read = futexWordReader(new Uint8Array(mem), 0, () => true);
+    // a queues before b (FIFO: the wake takes a, the requeue moves b).
     const a = waiter(table, mem, 16, 201);
+    await a.queued;
     const b = waiter(table, mem, 16, 202);
-    await Promise.all([a.queued, b.queued]);
+    await b.queued;
     expect(table.requeue(16, 0, 5, 24, 7, read)).toBe(-Errno.EAGAIN);
     expect(table.requeue(16, 1, 5, 24, 0, read)).toBe(2);
     expect(await a.result).toBe(0);
