@@ -12,56 +12,12 @@
  * not depend on where mmap placed it. Offsets: siginfo si_signo at 0, si_code at 8,
  * si_addr at 16.
  */
-typedef unsigned long u64;
-
-static long sys(long n, long a, long b, long c, long d, long e, long f) {
-  register long a0 asm("a0") = a;
-  register long a1 asm("a1") = b;
-  register long a2 asm("a2") = c;
-  register long a3 asm("a3") = d;
-  register long a4 asm("a4") = e;
-  register long a5 asm("a5") = f;
-  register long a7 asm("a7") = n;
-  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
-  return a0;
-}
+#include "nolibc.h"
 
 enum { SYS_write = 64, SYS_exit_group = 94, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_munmap = 215, SYS_mmap = 222, SYS_mprotect = 226 };
 enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, PAGE = 4096 };
 
-static u64 len(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
-static void out(const char *s) { sys(SYS_write, 1, (long)s, (long)len(s), 0, 0, 0); }
-static void hex(u64 v) {
-  char b[20];
-  int i = 19;
-  b[i] = 0;
-  do { b[--i] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
-  b[--i] = 'x';
-  b[--i] = '0';
-  out(b + i);
-}
-
-/* sigsetjmp/siglongjmp: callee-saved registers, then the signal mask through rt_sigprocmask. */
-struct jmpbuf { u64 r[26]; u64 mask; };
-int save_regs(struct jmpbuf *b);
-void restore_regs(struct jmpbuf *b, int v) __attribute__((noreturn));
-asm(".globl save_regs\nsave_regs:\n"
-    " sd ra, 0(a0)\n sd sp, 8(a0)\n sd s0, 16(a0)\n sd s1, 24(a0)\n sd s2, 32(a0)\n sd s3, 40(a0)\n"
-    " sd s4, 48(a0)\n sd s5, 56(a0)\n sd s6, 64(a0)\n sd s7, 72(a0)\n sd s8, 80(a0)\n sd s9, 88(a0)\n"
-    " sd s10, 96(a0)\n sd s11, 104(a0)\n fsd fs0, 112(a0)\n fsd fs1, 120(a0)\n fsd fs2, 128(a0)\n fsd fs3, 136(a0)\n"
-    " fsd fs4, 144(a0)\n fsd fs5, 152(a0)\n fsd fs6, 160(a0)\n fsd fs7, 168(a0)\n fsd fs8, 176(a0)\n fsd fs9, 184(a0)\n"
-    " fsd fs10, 192(a0)\n fsd fs11, 200(a0)\n li a0, 0\n ret\n"
-    ".globl restore_regs\nrestore_regs:\n"
-    " ld ra, 0(a0)\n ld sp, 8(a0)\n ld s0, 16(a0)\n ld s1, 24(a0)\n ld s2, 32(a0)\n ld s3, 40(a0)\n"
-    " ld s4, 48(a0)\n ld s5, 56(a0)\n ld s6, 64(a0)\n ld s7, 72(a0)\n ld s8, 80(a0)\n ld s9, 88(a0)\n"
-    " ld s10, 96(a0)\n ld s11, 104(a0)\n fld fs0, 112(a0)\n fld fs1, 120(a0)\n fld fs2, 128(a0)\n fld fs3, 136(a0)\n"
-    " fld fs4, 144(a0)\n fld fs5, 152(a0)\n fld fs6, 160(a0)\n fld fs7, 168(a0)\n fld fs8, 176(a0)\n fld fs9, 184(a0)\n"
-    " fld fs10, 192(a0)\n fld fs11, 200(a0)\n mv a0, a1\n ret\n");
-#define SIGSETJMP(b) (sys(SYS_rt_sigprocmask, 0, 0, (long)&(b).mask, 8, 0, 0), save_regs(&(b)))
-static void siglongjmp_(struct jmpbuf *b, int v) {
-  sys(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&b->mask, 0, 8, 0, 0);
-  restore_regs(b, v);
-}
+#include "sigjmp.h"
 
 static struct jmpbuf env;
 static volatile int got_sig, got_code;

@@ -7,27 +7,7 @@
  * taking turns on one host thread, every round would need several preemptions. The test
  * (run-program.test.ts) also asks wasmu how many vCPUs ran guest code at once.
  */
-typedef unsigned long u64;
-
-static long sys(long n, long a, long b, long c, long d, long e, long f) {
-  register long a0 asm("a0") = a;
-  register long a1 asm("a1") = b;
-  register long a2 asm("a2") = c;
-  register long a3 asm("a3") = d;
-  register long a4 asm("a4") = e;
-  register long a5 asm("a5") = f;
-  register long a7 asm("a7") = n;
-  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
-  return a0;
-}
-
-static u64 len(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
-static void out(const char *s) { sys(64, 1, (long)s, (long)len(s), 0, 0, 0); }
-static void num(u64 v) {
-  char b[24]; int i = 23; b[i] = 0;
-  do { b[--i] = '0' + v % 10; v /= 10; } while (v);
-  out(b + i);
-}
+#include "nolibc.h"
 
 #define N 4
 #define ROUNDS 20

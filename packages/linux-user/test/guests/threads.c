@@ -6,27 +6,7 @@
  * (which needs preemption when the threads share one host thread), then joins them by
  * waiting on the clear_child_tid words with FUTEX_WAIT, prints the total and exits 0.
  */
-typedef unsigned long u64;
-
-static long sys(long n, long a, long b, long c, long d, long e, long f) {
-  register long a0 asm("a0") = a;
-  register long a1 asm("a1") = b;
-  register long a2 asm("a2") = c;
-  register long a3 asm("a3") = d;
-  register long a4 asm("a4") = e;
-  register long a5 asm("a5") = f;
-  register long a7 asm("a7") = n;
-  asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
-  return a0;
-}
-
-static u64 len(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
-static void out(const char *s) { sys(64, 1, (long)s, (long)len(s), 0, 0, 0); }
-static void num(u64 v) {
-  char b[24]; int i = 23; b[i] = 0;
-  do { b[--i] = '0' + v % 10; v /= 10; } while (v);
-  out(b + i);
-}
+#include "nolibc.h"
 
 #define N 4
 static volatile long counter;
