@@ -17,6 +17,12 @@ export const Errno = {
   ECONNABORTED: 103, ECONNRESET: 104, ENOBUFS: 105, EISCONN: 106, ENOTCONN: 107, ETIMEDOUT: 110,
   ECONNREFUSED: 111, EHOSTUNREACH: 113, EALREADY: 114, EINPROGRESS: 115, ESTALE: 116, EDQUOT: 122,
   ECANCELED: 125, EOWNERDEAD: 130, ENOTRECOVERABLE: 131,
+  /**
+   * Kernel-internal, never seen by the guest: a waiting call a signal interrupted. The
+   * runner either restarts the call (the handler has SA_RESTART, or no handler runs) or
+   * turns it into EINTR, as Linux's signal delivery does (include/linux/errno.h).
+   */
+  ERESTARTSYS: 512,
 } as const;
 
 /** An errno name. */
@@ -60,6 +66,8 @@ const MESSAGES: Readonly<Partial<Record<ErrnoName, string>>> = {
   ENOPROTOOPT: "Protocol not available", EPROTONOSUPPORT: "Protocol not supported", EADDRNOTAVAIL: "Cannot assign requested address",
   ENETUNREACH: "Network is unreachable", ECONNABORTED: "Software caused connection abort", ENOBUFS: "No buffer space available",
   EISCONN: "Transport endpoint is already connected", EHOSTUNREACH: "No route to host", EALREADY: "Operation already in progress",
+  // What QEMU's -strace says of a call to be restarted.
+  ERESTARTSYS: "To be restarted",
 };
 
 /** glibc's strerror text for errno `e` ("No such file or directory"), as QEMU's -strace prints it. */

@@ -9,6 +9,9 @@
  * - sigwait (sigwait.c): sigpending, sigtimedwait, sigwaitinfo from another thread's
  *   pthread_kill, sigsuspend's masks, EINTR of read, nanosleep (with the time left) and
  *   poll, a read that SA_RESTART lets go on, SIGPIPE (the process ends with status 141).
+ * - restart (restart.c): a handler runs while a read waits, then the read restarts
+ *   (SA_RESTART: "errno=512 (To be restarted)" in -strace, as QEMU prints it) or fails with
+ *   EINTR; nanosleep and poll fail with EINTR even with SA_RESTART.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -41,6 +44,7 @@ if (!HAVE_QEMU && !IN_CI) console.warn("SKIP: guests-vs-qemu: qemu-riscv64-stati
 const GUESTS: [string, string, RegExp | undefined][] = [
   ["sockets", "server got 'over tcp'", /^\d+ (socket|bind|connect|listen|accept)\(/],
   ["sigwait", "SIGPIPE handled: -1 errno=32", undefined],
+  ["restart", "poll, SA_RESTART: -1 errno=4", /^\d+ (read\(3,|clock_nanosleep\()/],
 ];
 
 describe("guest programs under wasmu and qemu-riscv64-static", () => {
@@ -60,9 +64,9 @@ describe("guest programs under wasmu and qemu-riscv64-static", () => {
       expect(w.status).toBe(q.status ?? 128 + (q.signal !== null ? constants.signals[q.signal] : 0));
       expect(w.out).toContain(marker);
       if (traced !== undefined) {
-        // connect's address argument is a stack address (printed as QEMU's %#x): not compared.
+        // connect's address and read's buffer are stack addresses (printed as QEMU's %#x): not compared.
         const calls = (text: string): string[] =>
-          text.split("\n").filter((l) => traced.test(l)).map((l) => l.replace(/^\d+ /, "").replace(/^connect\((\d+),0x[0-9a-f]+,/, "connect($1,ADDR,"));
+          text.split("\n").filter((l) => traced.test(l)).map((l) => l.replace(/^\d+ /, "").replace(/^(connect|read)\((\d+),0x[0-9a-f]+,/, "$1($2,ADDR,"));
         expect(calls(w.trace)).toEqual(calls(q.stderr));
         expect(calls(w.trace).length).toBeGreaterThan(0);
       }

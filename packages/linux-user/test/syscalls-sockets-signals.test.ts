@@ -137,15 +137,25 @@ describe("a handled signal and a waiting call", () => {
     expect(await r).toBe(-Errno.EINTR);
   });
 
-  it("lets the read go on with SA_RESTART", async () => {
+  it("asks for a restart (-ERESTARTSYS) with SA_RESTART, so the handler runs first", async () => {
     const p = new FakeProcess();
     await handle(p, SA_RESTART);
-    const [a, b] = await pair(p, SOCK_STREAM);
+    const [, b] = await pair(p, SOCK_STREAM);
     const r = p.n("read", b, p.alloc(8), 8);
     setTimeout(() => p.thread.pending.push({ signo: SIGUSR1, code: 0 }), 10);
-    setTimeout(() => void p.n("write", a, p.str("late"), 4), 40);
-    expect(await r).toBe(4);
-    expect(p.thread.pending.map((s) => s.signo)).toEqual([SIGUSR1]); // the runner delivers it after the call
+    // The runner leaves the pc on the ecall and delivers the signal; the read runs again after the handler.
+    expect(await r).toBe(-Errno.ERESTARTSYS);
+    expect(p.thread.pending.map((s) => s.signo)).toEqual([SIGUSR1]);
+  });
+
+  it("ends nanosleep with EINTR even with SA_RESTART (never restarted, signal(7))", async () => {
+    const p = new FakeProcess();
+    await handle(p, SA_RESTART);
+    const ts = p.alloc(16);
+    p.mm.write(ts, new Uint8Array(new BigInt64Array([5n, 0n]).buffer));
+    const r = p.n("nanosleep", ts, 0);
+    setTimeout(() => p.thread.pending.push({ signo: SIGUSR1, code: 0 }), 20);
+    expect(await r).toBe(-Errno.EINTR);
   });
 
   it("ends nanosleep early with EINTR and the time left", async () => {

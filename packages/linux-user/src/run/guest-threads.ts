@@ -11,12 +11,14 @@
  * @module
  */
 import { Cause, CpuOffset, fOffset, type Translator, xOffset } from "@wasmu/tcg";
+import { Errno } from "../errno.js";
 import { deliverPending, deliverSignal } from "../signals/deliver.js";
 import type { SavedRegs, SigInfo } from "../signals/frame.js";
 import type { CloneRequest, CpuRegs, Process, Thread } from "../process/process.js";
 import { futexWake } from "../syscalls/futex.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 import type { SyscallDispatcher } from "../syscalls/dispatch.js";
+import { afterInterruption } from "../syscalls/sigwait.js";
 import { Clone } from "../syscalls/threads.js";
 import { FaultKind } from "./vcpu-link.js";
 
@@ -34,6 +36,9 @@ export interface RunResult {
    */
   readonly parallelism?: { readonly workers: number; readonly maxRunning: number; readonly tbFlushes: number };
 }
+
+/** A system call's -ERESTARTSYS result. */
+const RESTART = -BigInt(Errno.ERESTARTSYS);
 
 const SIGNAL_NAMES: Readonly<Record<number, string>> = {
   1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction", 5: "Trace/breakpoint trap", 6: "Aborted", 7: "Bus error",
@@ -173,8 +178,15 @@ export class GuestThreads {
   private finish(v: GuestVcpu, r: bigint, pc: bigint): boolean {
     if (this.result !== undefined) return false;
     const { t, st } = v;
+    // A call a signal interrupted: Linux's restart rule, decided now that the signal is
+    // about to be delivered (sigwait.ts).
+    if (r === RESTART && afterInterruption(t) === "eintr") r = -BigInt(Errno.EINTR);
     if (t.sigreturned) {
       t.sigreturned = false;
+    } else if (r === RESTART) {
+      // The ecall runs again after the handler (its frame saves this pc); a0 still holds
+      // the call's first argument, since nothing wrote the result.
+      this.o.translator.setPc(st, pc);
     } else {
       st.setBigUint64(xOffset(10), BigInt.asUintN(64, r), true);
       this.o.translator.setPc(st, pc + 4n);

@@ -1,7 +1,8 @@
 /**
  * Waiting for signals: rt_sigpending, rt_sigtimedwait and rt_sigsuspend, and the helpers
  * the blocking calls use to notice that a signal arrived while they wait
- * ({@link signalArrival}, {@link untilSignal}, {@link interruptibleIo}: EINTR, SA_RESTART).
+ * ({@link signalArrival}, {@link untilSignal}, {@link interruptibleIo}: EINTR, and
+ * {@link afterInterruption}: SA_RESTART).
  *
  * A thread's pending signals are `Thread.pending` (signals.ts queues them, the runner
  * delivers them when a call returns). A waiting call watches that list: a check every
@@ -156,12 +157,18 @@ export const sigwaitSyscalls: SyscallFamily = {
   },
 };
 
-/** Whether the first pending signal `t`'s mask lets through has a handler with SA_RESTART. */
-export function restartsAfter(t: Thread): boolean {
+/**
+ * What becomes of a call that a signal interrupted (it returned -ERESTARTSYS), decided
+ * when the call returns, as Linux's signal delivery does: "eintr" when the first signal
+ * about to be delivered has a handler without SA_RESTART; otherwise "restart" (its
+ * handler has SA_RESTART, or no signal can be delivered now): the runner then leaves the
+ * pc on the ecall, so the call runs again once the handler has returned.
+ */
+export function afterInterruption(t: Thread): "restart" | "eintr" {
   const i = firstUnblocked(t, t.sigmask);
-  if (i < 0) return false;
+  if (i < 0) return "restart";
   const act = t.proc.sigactions.get(t.pending[i]!.signo);
-  return act !== undefined && act.handler > 1n && (act.flags & BigInt(Sa.RESTART)) !== 0n;
+  return act !== undefined && act.handler > 1n && (act.flags & BigInt(Sa.RESTART)) === 0n ? "eintr" : "restart";
 }
 
 /**
@@ -180,10 +187,11 @@ export async function untilSignal<T>(t: Thread, wait: Promise<T>): Promise<{ rea
  * A read-like operation on a description that can wait (a pipe or a socket) made
  * interruptible, as Linux's: `attempt` runs with O_NONBLOCK set on the description; while
  * it answers -EAGAIN the call waits for the description to change, and a handled signal
- * ends the wait with -EINTR, or, when its handler has SA_RESTART, the wait goes on (the
- * handler then runs once the call completes, where Linux runs it first and restarts).
+ * ends the wait with -ERESTARTSYS: the handler runs at once, then the call runs again if
+ * the handler has SA_RESTART, or fails with EINTR ({@link afterInterruption}).
  * A description that is non-blocking itself, or that cannot wait, gets `attempt` as is.
- * `timeoutNs` (a socket's SO_RCVTIMEO) bounds the wait: then -EAGAIN.
+ * `timeoutNs` (a socket's SO_RCVTIMEO) bounds the wait: then -EAGAIN; such a wait is
+ * never restarted (-EINTR), as Linux's sock_intr_errno.
  */
 export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | number | Promise<R | number>, timeoutNs = 0n): R | number | Promise<R | number> {
   if ((f.flags & O.NONBLOCK) !== 0 || (f.kind !== "pipe" && f.kind !== "socket")) return attempt();
@@ -208,8 +216,10 @@ export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | nu
         if (left <= 0n) return -Errno.EAGAIN;
         changed = Promise.race([changed, clock.sleep(left)]);
       }
-      if (restartsAfter(t)) await changed;
-      else if ((await untilSignal(t, changed)) === "signal" && !restartsAfter(t)) return -Errno.EINTR;
+      if ((await untilSignal(t, changed)) === "signal") {
+        // Decided here already (and again by the runner), so -strace shows what the guest gets.
+        return deadline === undefined && afterInterruption(t) === "restart" ? -Errno.ERESTARTSYS : -Errno.EINTR;
+      }
       const r = await once();
       if (r !== -Errno.EAGAIN) return r;
     }

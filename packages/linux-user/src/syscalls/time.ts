@@ -9,7 +9,7 @@ import type { Thread } from "../process/process.js";
 import { addr, decodeTimespec, encodeTimespec, encodeTimeval, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { get, put, putU32s, putU64s } from "./guest-io.js";
-import { restartsAfter, untilSignal } from "./sigwait.js";
+import { untilSignal } from "./sigwait.js";
 
 /** Clock ids. */
 export const Clock = {
@@ -46,7 +46,8 @@ function timespecArg(t: Thread, a: number): bigint | number {
 /** Sleeps for `ns` nanoseconds; 0 when done. */
 /**
  * Sleeps `ns`; a handled signal ends the sleep with -EINTR (the time left written to `rem`
- * when given), unless its handler has SA_RESTART, when the sleep goes on.
+ * when given), SA_RESTART or not: nanosleep and clock_nanosleep are never restarted after
+ * a handler (signal(7)).
  */
 async function sleepFor(t: Thread, ns: bigint, rem = 0): Promise<number> {
   const clock = t.proc.kernel.clock;
@@ -54,11 +55,7 @@ async function sleepFor(t: Thread, ns: bigint, rem = 0): Promise<number> {
   for (;;) {
     const left = end - clock.monotonicNs();
     if (left <= 0n) return 0;
-    if (restartsAfter(t)) {
-      await clock.sleep(left);
-      continue;
-    }
-    if ((await untilSignal(t, clock.sleep(left))) !== "signal" || restartsAfter(t)) continue;
+    if ((await untilSignal(t, clock.sleep(left))) !== "signal") continue;
     if (rem !== 0) {
       const w = put(t, rem, encodeTimespec(end - clock.monotonicNs() > 0n ? end - clock.monotonicNs() : 0n));
       if (w < 0) return w;

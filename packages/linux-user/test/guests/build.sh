@@ -28,3 +28,5 @@ $CC -O2 -static -Wall -Wl,--build-id=none -o sockets sockets.c
 riscv64-linux-gnu-strip sockets
 $CC -O2 -static -pthread -Wall -Wl,--build-id=none -o sigwait sigwait.c
 riscv64-linux-gnu-strip sigwait
+$CC -O2 -static -Wall -Wl,--build-id=none -o restart restart.c
+riscv64-linux-gnu-strip restart
