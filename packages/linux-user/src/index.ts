@@ -41,7 +41,7 @@ export {
   encodeTimespec, encodeTimeval, decodeTimespec,
 } from "./syscalls/abi.js";
 export { type SyscallInfo, SYSCALLS, SYSCALL_NR, syscallNr } from "./syscalls/table.js";
-export { formatArg, formatCall, formatResult, formatUnknown, formatPointer } from "./syscalls/strace.js";
+export { formatArg, formatCall, formatResult, formatUnknown, formatPointer, formatTakenSignal } from "./syscalls/strace.js";
 export { type SyscallReturn, type SyscallHandler, type SyscallFamily, SyscallDispatcher } from "./syscalls/dispatch.js";
 export { Pr, identitySyscalls } from "./syscalls/identity.js";
 export { Clock, clockNs, timeSyscalls } from "./syscalls/time.js";

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Thread } from "../process/process.js";
+import { formatTakenSignal } from "../syscalls/strace.js";
 import { encodeSigframe, RT_SIGFRAME_SIZE, type SigInfo } from "./frame.js";
 
 /** sigaction flags. */
@@ -32,6 +33,7 @@ export function sigBit(sig: number): bigint {
  */
 export function deliverSignal(t: Thread, info: SigInfo, forced = false): Delivery {
   const sig = info.signo;
+  t.proc.kernel.strace?.(formatTakenSignal(info)); // -strace: QEMU prints every signal taken, whatever its action
   const act = t.proc.sigactions.get(sig);
   const handler = act?.handler ?? 0n;
   const blocked = (t.sigmask & sigBit(sig)) !== 0n;

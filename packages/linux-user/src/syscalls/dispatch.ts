@@ -70,7 +70,7 @@ export class SyscallDispatcher {
     // result as one line, so that lines of concurrent threads do not interleave.
     let callText = "";
     if (trace !== undefined) {
-      if (info === undefined) trace(formatUnknown(t.proc.pid, nr));
+      if (info === undefined || info.qemuUnknown) trace(formatUnknown(t.proc.pid, nr));
       else callText = formatCall(t.proc.pid, info, args, t.proc.mm);
       if (info?.ret === "n") {
         trace(`${callText}\n`);
@@ -90,12 +90,12 @@ export class SyscallDispatcher {
     if (typeof r === "object") {
       return r.then((v) => {
         const b = toBig(v);
-        if (callText !== "") trace?.(callText + formatResult(info, b));
+        if (callText !== "") trace?.(callText + formatResult(info, b, args, t.proc.mm));
         return b;
       });
     }
     const b = toBig(r);
-    if (callText !== "") trace?.(callText + formatResult(info, b));
+    if (callText !== "") trace?.(callText + formatResult(info, b, args, t.proc.mm));
     return b;
   }
 }

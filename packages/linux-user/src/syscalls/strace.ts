@@ -8,16 +8,17 @@
  */
 import { errnoMessage } from "../errno.js";
 import type { AddressSpace } from "../mm/address-space.js";
+import type { SigInfo } from "../signals/frame.js";
 import type { SyscallArgs } from "./abi.js";
 import type { SyscallInfo } from "./table.js";
 
 type FlagTable = readonly (readonly [number, string])[];
 
+// QEMU 7.2's open_flags table, in its order (O_SYNC prints as O_DSYNC|__O_SYNC; O_ASYNC, absent, as hex).
 const OPEN_FLAGS: FlagTable = [
-  [0o2000, "O_APPEND"], [0o100, "O_CREAT"], [0o200, "O_EXCL"], [0o400, "O_NOCTTY"], [0o4000, "O_NONBLOCK"],
-  [0o1000, "O_TRUNC"], [0o4010000, "O_SYNC"], [0o10000, "O_DSYNC"], [0o20000, "O_ASYNC"], [0o40000, "O_DIRECT"],
-  [0o100000, "O_LARGEFILE"], [0o200000, "O_DIRECTORY"], [0o400000, "O_NOFOLLOW"], [0o1000000, "O_NOATIME"],
-  [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"],
+  [0o2000, "O_APPEND"], [0o100, "O_CREAT"], [0o200000, "O_DIRECTORY"], [0o200, "O_EXCL"], [0o100000, "O_LARGEFILE"], [0o400, "O_NOCTTY"],
+  [0o400000, "O_NOFOLLOW"], [0o4000, "O_NONBLOCK"], [0o10000, "O_DSYNC"], [0o4000000, "__O_SYNC"], [0o1000, "O_TRUNC"], [0o40000, "O_DIRECT"],
+  [0o1000000, "O_NOATIME"], [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"], [0o20200000, "O_TMPFILE"], [0o20000000, "__O_TMPFILE"],
 ];
 const PROT_FLAGS: FlagTable = [[4, "PROT_EXEC"], [1, "PROT_READ"], [2, "PROT_WRITE"], [0x0100_0000, "PROT_GROWSDOWN"], [0x0200_0000, "PROT_GROWSUP"]];
 const MAP_FLAGS: FlagTable = [
@@ -26,7 +27,45 @@ const MAP_FLAGS: FlagTable = [
   [0x4_0000, "MAP_HUGETLB"], [0x10_0000, "MAP_FIXED_NOREPLACE"], [0x8_0000, "MAP_SYNC"], [0x400_0000, "MAP_UNINITIALIZED"],
 ];
 const ACCESS_FLAGS: FlagTable = [[4, "R_OK"], [2, "W_OK"], [1, "X_OK"]];
-const AT_FLAGS: FlagTable = [[0x200, "AT_EACCESS"], [0x100, "AT_SYMLINK_NOFOLLOW"], [0x400, "AT_SYMLINK_FOLLOW"], [0x800, "AT_NO_AUTOMOUNT"], [0x1000, "AT_EMPTY_PATH"]];
+/** QEMU 7.2's at_file_flags: only these two are named (AT_EMPTY_PATH prints as 0x1000). */
+const AT_FLAGS: FlagTable = [[0x200, "AT_EACCESS"], [0x100, "AT_SYMLINK_NOFOLLOW"]];
+/** statx's flags. */
+const STATX_AT_FLAGS: FlagTable = [
+  [0x200, "AT_EACCESS"], [0x100, "AT_SYMLINK_NOFOLLOW"], [0x400, "AT_SYMLINK_FOLLOW"], [0x800, "AT_NO_AUTOMOUNT"], [0x1000, "AT_EMPTY_PATH"],
+  [0x2000, "AT_STATX_FORCE_SYNC"], [0x4000, "AT_STATX_DONT_SYNC"],
+];
+const UNLINK_FLAGS: FlagTable = [[0x200, "AT_REMOVEDIR"]];
+const STATX_MASK: FlagTable = [
+  [0x1, "STATX_TYPE"], [0x2, "STATX_MODE"], [0x4, "STATX_NLINK"], [0x8, "STATX_UID"], [0x10, "STATX_GID"], [0x20, "STATX_ATIME"],
+  [0x40, "STATX_MTIME"], [0x80, "STATX_CTIME"], [0x100, "STATX_INO"], [0x200, "STATX_SIZE"], [0x400, "STATX_BLOCKS"], [0x800, "STATX_BTIME"],
+];
+const SIGPROCMASK_HOW = ["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"];
+const CLOCKS = [
+  "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",
+  "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME", "CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", "CLOCK_SGI_CYCLE", "CLOCK_TAI",
+];
+const FUTEX_CMDS = [
+  "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI",
+  "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI", "FUTEX_CMP_REQUEUE_PI",
+];
+const MADVISE: Readonly<Record<number, string>> = {
+  0: "MADV_NORMAL", 1: "MADV_RANDOM", 2: "MADV_SEQUENTIAL", 3: "MADV_WILLNEED", 4: "MADV_DONTNEED", 8: "MADV_FREE", 9: "MADV_REMOVE",
+  10: "MADV_DONTFORK", 11: "MADV_DOFORK", 12: "MADV_MERGEABLE", 13: "MADV_UNMERGEABLE", 14: "MADV_HUGEPAGE", 15: "MADV_NOHUGEPAGE",
+  16: "MADV_DONTDUMP", 17: "MADV_DODUMP", 18: "MADV_WIPEONFORK", 19: "MADV_KEEPONFORK", 20: "MADV_COLD", 21: "MADV_PAGEOUT", 100: "MADV_HWPOISON",
+};
+const FCNTL_CMDS: Readonly<Record<number, string>> = {
+  0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL", 5: "F_GETLK", 6: "F_SETLK", 7: "F_SETLKW", 8: "F_SETOWN", 9: "F_GETOWN",
+  10: "F_SETSIG", 11: "F_GETSIG", 15: "F_SETOWN_EX", 16: "F_GETOWN_EX", 1024: "F_SETLEASE", 1025: "F_GETLEASE", 1030: "F_DUPFD_CLOEXEC",
+  1031: "F_SETPIPE_SZ", 1032: "F_GETPIPE_SZ", 1033: "F_ADD_SEALS", 1034: "F_GET_SEALS",
+};
+/** fcntl commands without a third argument (QEMU prints none). */
+const FCNTL_NO_ARG = new Set([1, 3, 9, 11, 1025, 1032, 1034]);
+/** Some of the ioctls QEMU 7.2 knows by name (tty and file ones); others print as %#x. `true`: the result is an int read back (`= 0 (3)`). */
+const IOCTLS: Readonly<Record<number, readonly [string, boolean]>> = {
+  0x5401: ["TCGETS", false], 0x5402: ["TCSETS", false], 0x5403: ["TCSETSW", false], 0x5404: ["TCSETSF", false], 0x540b: ["TCFLSH", false],
+  0x540f: ["TIOCGPGRP", true], 0x5410: ["TIOCSPGRP", false], 0x5413: ["TIOCGWINSZ", false], 0x5414: ["TIOCSWINSZ", false],
+  0x541b: ["FIONREAD", true], 0x5421: ["FIONBIO", false], 0x5450: ["FIONCLEX", false], 0x5451: ["FIOCLEX", false], 0x5452: ["FIOASYNC", false],
+};
 const SIGNALS = [
   "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
   "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
@@ -84,6 +123,23 @@ function formatSockaddr(v: bigint, len: number, mm: AddressSpace | undefined): s
   return `{sa_family=${family}, sa_data={${data.join(", ")}}}`;
 }
 
+/** A struct timespec in guest memory as QEMU prints it: `{tv_sec = 1,tv_nsec = 500}`. */
+function formatTimespec(v: bigint, mm: AddressSpace | undefined): string {
+  if (v === 0n) return "NULL";
+  const b = mm?.read(Number(BigInt.asUintN(53, v)), 16);
+  if (b === undefined) return formatPointer(v);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return `{tv_sec = ${dv.getBigInt64(0, true)},tv_nsec = ${dv.getBigInt64(8, true)}}`;
+}
+
+/** fcntl's third argument, as QEMU prints it for command `cmd` (undefined: none printed). */
+function formatFcntlArg(cmd: number, v: bigint): string | undefined {
+  if (FCNTL_NO_ARG.has(cmd)) return undefined;
+  if (cmd === 4) return formatArg("O", v); // F_SETFL
+  if (cmd === 5 || cmd === 6 || cmd === 7 || cmd === 15 || cmd === 16) return formatPointer(v); // struct flock / f_owner_ex
+  return String(Number(BigInt.asIntN(32, v)));
+}
+
 /** One argument of kind `kind` (table.ts); `next` is the following argument (a `Z` address's length). */
 export function formatArg(kind: string, v: bigint, mm?: AddressSpace, next = 0n): string {
   const i32 = Number(BigInt.asIntN(32, v));
@@ -110,6 +166,19 @@ export function formatArg(kind: string, v: bigint, mm?: AddressSpace, next = 0n)
     }
     case "A": return u32 === 0 ? "F_OK" : flags(u32, ACCESS_FLAGS);
     case "F": return u32 === 0 ? "0" : flags(u32, AT_FLAGS);
+    case "E": return u32 === 0 ? "0" : flags(u32, STATX_AT_FLAGS);
+    case "r": return u32 === 0 ? "0" : flags(u32, UNLINK_FLAGS);
+    case "W": return u32 === 0 ? "0" : flags(u32, STATX_MASK);
+    case "H": return SIGPROCMASK_HOW[i32] ?? String(i32);
+    case "C": return CLOCKS[i32] ?? String(i32);
+    case "U": {
+      const cmd = i32 & ~(128 | 256);
+      return `${(i32 & 128) !== 0 ? "FUTEX_PRIVATE_FLAG|" : ""}${(i32 & 256) !== 0 ? "FUTEX_CLOCK_REALTIME|" : ""}${FUTEX_CMDS[cmd] ?? String(cmd)}`;
+    }
+    case "V": return MADVISE[i32] ?? String(i32);
+    case "T": return formatTimespec(v, mm);
+    case "I": return IOCTLS[u32]?.[0] ?? hex32(v);
+    case "c": return FCNTL_CMDS[i32] ?? String(i32);
     case "S": return SIGNALS[i32] !== undefined && i32 > 0 ? SIGNALS[i32] : String(i32);
     case "N": return DOMAINS[i32] ?? String(i32);
     case "K": return `${SOCK_TYPES[i32 & 0xf] ?? String(i32 & 0xf)}${(i32 & 0o2000000) !== 0 ? "|SOCK_CLOEXEC" : ""}${(i32 & 0o4000) !== 0 ? "|SOCK_NONBLOCK" : ""}`;
@@ -128,19 +197,57 @@ export function formatCall(pid: number, info: SyscallInfo, a: SyscallArgs, mm?: 
   } else {
     args = [];
     info.args.forEach((k, i) => {
-      if (k !== "m") args.push(formatArg(k, a[i]!, mm, a[i + 1] ?? 0n));
-      else if ((Number(a[i - 1]! & 0xffff_ffffn) & 0o20100100) !== 0) args.push(formatArg("o", a[i]!, mm)); // O_CREAT or O_TMPFILE
+      if (k === "a") {
+        const text = formatFcntlArg(Number(BigInt.asIntN(32, a[i - 1]!)), a[i]!);
+        if (text !== undefined) args.push(text);
+      } else if (k === "i") {
+        args.push(IOCTLS[Number(a[i - 1]! & 0xffff_ffffn)] !== undefined ? formatPointer(a[i]!) : hex32(a[i]!));
+      } else if (k !== "m") args.push(formatArg(k, a[i]!, mm, a[i + 1] ?? 0n));
+      else if ((Number(a[i - 1]! & 0xffff_ffffn) & 0o20000100) !== 0) args.push(formatArg("o", a[i]!, mm)); // O_CREAT or __O_TMPFILE
     });
   }
   return `${pid} ${info.name}(${args.join(",")})`;
 }
 
-/** The part printed after the call: ` = result` and the newline (nothing for exit and exit_group). */
-export function formatResult(info: SyscallInfo | undefined, ret: bigint): string {
+/**
+ * The part printed after the call: ` = result` and the newline (nothing for exit and
+ * exit_group). `a` and `mm` let it add what QEMU adds after a success: the timespec
+ * clock_gettime stored (` = 0 ({tv_sec = 1,tv_nsec = 2})`), the int an ioctl such as
+ * FIONREAD stored (` = 0 (3)`).
+ */
+export function formatResult(info: SyscallInfo | undefined, ret: bigint, a?: SyscallArgs, mm?: AddressSpace): string {
   if (info?.ret === "n") return "\n";
+  // QEMU's rt_sigreturn "fails" with its internal QEMU_ESIGRETURN, and prints that.
+  if (info?.ret === "r") return " = -1 errno=513 (Successful exit from sigreturn)\n";
   const r = BigInt.asIntN(64, ret);
   if (r < 0n && r >= -4095n) return ` = -1 errno=${-r} (${errnoMessage(Number(-r))})\n`;
-  return info?.ret === "p" ? ` = ${formatPointer(ret)}\n` : ` = ${r}\n`;
+  if (info?.ret === "p") return ` = ${formatPointer(ret)}\n`;
+  if (a !== undefined && r === 0n) {
+    if (info?.name === "clock_gettime") return ` = 0 (${formatTimespec(a[1], mm)})\n`;
+    if (info?.name === "ioctl" && IOCTLS[Number(a[1] & 0xffff_ffffn)]?.[1] === true && a[2] !== 0n) {
+      const v = mm?.read(Number(BigInt.asUintN(53, a[2])), 4);
+      if (v !== undefined) return ` = 0 (${new DataView(v.buffer, v.byteOffset, 4).getInt32(0, true)})\n`;
+    }
+  }
+  return ` = ${r}\n`;
+}
+
+const SI_CODES: Readonly<Record<number, string>> = {
+  0: "SI_USER", 0x80: "SI_KERNEL", [-1]: "SI_QUEUE", [-2]: "SI_TIMER", [-3]: "SI_MESGQ", [-4]: "SI_ASYNCIO", [-5]: "SI_SIGIO", [-6]: "SI_TKILL",
+};
+
+/**
+ * QEMU's line for a signal the thread takes (print_taken_signal), printed whatever its
+ * action: `--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=9439, si_uid=0} ---`,
+ * a fault's si_code as a number and its si_addr as a pointer.
+ */
+export function formatTakenSignal(info: SigInfo): string {
+  const name = formatArg("S", BigInt(info.signo));
+  const head = `{si_signo=${name}, si_code=`;
+  const body = info.addr !== undefined
+    ? `${head}${info.code}, si_addr=${formatPointer(info.addr)}}`
+    : `${head}${SI_CODES[info.code] ?? String(info.code)}, si_pid=${info.pid ?? 0}, si_uid=${info.uid ?? 0}}`;
+  return `--- ${name} ${body} ---\n`;
 }
 
 /** QEMU's line for a call it does not know. */
