@@ -8,6 +8,10 @@ describe("identity and limits", () => {
     expect(await p.n("getpid")).toBe(4242);
     expect(await p.n("gettid")).toBe(4242);
     expect(await p.n("getppid")).toBe(process.pid);
+    // A guest process that is this host process (pid = ours) has our parent, as under qemu-riscv64.
+    const own = new FakeProcess({ firstPid: process.pid });
+    expect(await own.n("getpid")).toBe(process.pid);
+    expect(await own.n("getppid")).toBe(process.ppid);
     expect(await p.n("getuid")).toBe(process.getuid!());
     const a = p.alloc(12);
     expect(await p.n("getresuid", a, a + 4, a + 8)).toBe(0);

@@ -119,7 +119,8 @@ export class Kernel {
   /** Creates a process with its main thread. */
   createProcess(p: { mm: AddressSpace; files: FdTable; exe: string; cwd: string; creds?: Credentials; ppid?: number }): Thread {
     const pid = this.allocId();
-    const proc = new Process(this, pid, p.ppid ?? process.pid, p.mm, p.files, p.creds ?? hostCredentials(), p.exe, p.cwd);
+    // The first process is this host process itself (its pid), so its parent is ours.
+    const proc = new Process(this, pid, p.ppid ?? (pid === process.pid ? process.ppid : process.pid), p.mm, p.files, p.creds ?? hostCredentials(), p.exe, p.cwd);
     this.processes.set(pid, proc);
     return proc.addThread(pid);
   }
