@@ -1,10 +1,12 @@
 // user-log.ts: -d parsing in `wasmu user`'s options, function symbols from ELF .symtab
-// (STT_FUNC with a size, as QEMU's load_symbols keeps them) and their lookup.
+// (STT_FUNC with a size, as QEMU's load_symbols keeps them) and their lookup, and the
+// stats item's figures from vCPU workers.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LogItem } from "@wasmu/tcg";
-import { funcSymbols, lookupSymbol, type FuncSymbol } from "../src/run/user-log.js";
+import { LogItem, parseStats } from "@wasmu/tcg";
+import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
+import { funcSymbols, lookupSymbol, UserLog, type FuncSymbol } from "../src/run/user-log.js";
 import { LOG_HELP, LOG_ITEM_ERROR, parseUserArgs } from "../src/run/user-main.js";
 
 const cliFixture = (name: string): string => fileURLToPath(new URL(`../../cli/fixtures/${name}`, import.meta.url));
@@ -42,5 +44,26 @@ describe("guest function symbols", () => {
     expect(lookupSymbol(syms, 0x30fn)).toBe("f");
     expect(lookupSymbol(syms, 0xffn)).toBeUndefined();
     expect(lookupSymbol([], 0n)).toBeUndefined();
+  });
+});
+
+describe("-d stats", () => {
+  it("has a line for every vCPU that ran, workers included, each with the work it did", async () => {
+    // parallel: 4 threads (vCPUs 1-4, each in its own worker) pass spinning barriers.
+    const path = fileURLToPath(new URL("guests/parallel", import.meta.url));
+    const text: string[] = [];
+    const log = new UserLog({ mask: LogItem.STATS, oneInsnPerTb: false, symbols: [] }, (s) => text.push(s));
+    const out = new MemoryStream();
+    const r = await runProgram({
+      kernel: new Kernel({ warn: () => {} }), path, bytes: new Uint8Array(readFileSync(path)), argv: [path], envp: [],
+      stdio: [new MemoryStream(), out, new MemoryStream()], readInterpreter: () => new LoadError(Errno.ENOENT, "static"), log,
+    });
+    if (r instanceof LoadError) throw new Error(r.message);
+    expect(r.status).toBe(0);
+    const stats = parseStats(text.join(""));
+    expect(stats.map((s) => s.vcpu)).toEqual([0, 1, 2, 3, 4]);
+    // Every vCPU entered generated code; together they translated what ran.
+    for (const s of stats) expect(s.values.returns).toBeGreaterThan(0);
+    expect(stats.reduce((n, s) => n + s.values.tbs!, 0)).toBeGreaterThan(10);
   });
 });

@@ -14,6 +14,12 @@
  * straight to the log descriptor with `fs.writeSync` (one whole record per call, the file
  * opened with O_APPEND, so records of different vCPUs never mix). Without `-D` the main
  * thread's records go to the caller's stderr function, a worker's to descriptor 2.
+ * With the stats item, a worker copies its vCPU's counters into that vCPU's row of a shared
+ * table ({@link UserLogConfig.statsSlots}) each time it hands a request to the kernel
+ * thread ({@link UserLog.publishStats}; the exit_group or last exit of the process is such
+ * a request), and {@link UserLog.exit} adds each row to the kernel thread's own counters of
+ * that vCPU. A row is written only by the worker running that vCPU and read at exit, after
+ * every request was answered: no lock.
  *
  * @module
  */
@@ -38,20 +44,37 @@ export interface UserLogConfig {
   readonly fd?: number;
   /** Function symbols, sorted by start (filled by {@link UserLog.loaded}). */
   readonly symbols: FuncSymbol[];
+  /** With the stats item: {@link MAX_STATS_VCPUS} rows of {@link STATS_FIELDS} float64 (made by the kernel thread's UserLog). */
+  readonly statsSlots?: SharedArrayBuffer;
 }
+
+/** The ExecStats counters a stats row holds, in its order. */
+const STATS_FIELDS = [
+  "tbs", "insns", "modules", "returns", "chained", "flushes", "translateMs", "optimizeMs", "emitMs", "compileMs", "instantiateMs", "codeBytes", "codeMs",
+] as const satisfies readonly (keyof ExecStats)[];
+/** Rows of the stats table: vCPU indexes 0 .. MAX_STATS_VCPUS - 1 (run-program's MAX_THREADS fits). */
+const MAX_STATS_VCPUS = 64;
 
 /** One run's logging. */
 export class UserLog {
   private readonly tcgLog: TcgLog | undefined;
+  /** The stats table, as float64 rows (undefined without the stats item). */
+  private readonly statsRows: Float64Array | undefined;
+  /** Each attached vCPU's row as it was when attached (the counts of earlier threads on that vCPU). */
+  private readonly statsBase = new Map<Vcpu, Float64Array>();
+  /** The items, the descriptor, the symbols (and the stats table). */
+  readonly config: UserLogConfig;
 
   /**
    * @param config the items, the descriptor, the symbols.
    * @param stderr where records go without `-D` (default: descriptor 2).
    */
-  constructor(
-    readonly config: UserLogConfig,
-    stderr?: (text: string) => void,
-  ) {
+  constructor(config: UserLogConfig, stderr?: (text: string) => void) {
+    if ((config.mask & LogItem.STATS) !== 0 && config.statsSlots === undefined) {
+      config = { ...config, statsSlots: new SharedArrayBuffer(MAX_STATS_VCPUS * STATS_FIELDS.length * 8) };
+    }
+    this.config = config;
+    this.statsRows = config.statsSlots === undefined ? undefined : new Float64Array(config.statsSlots);
     const fd = config.fd;
     const write = fd !== undefined ? (s: string): void => void writeSync(fd, s) : (stderr ?? ((s: string): void => void writeSync(2, s)));
     this.write = write;
@@ -78,6 +101,21 @@ export class UserLog {
   attach(cpu: Vcpu): void {
     cpu.log = this.tcgLog;
     cpu.cflagsBase = logCflags(this.config.mask) | (this.config.oneInsnPerTb ? 1 : 0);
+    const row = this.row(cpu.index);
+    if (row !== undefined) this.statsBase.set(cpu, row.slice());
+  }
+
+  /** A worker's vCPU `cpu` is about to hand a request to the kernel thread: its counters to its stats row. */
+  publishStats(cpu: Vcpu): void {
+    const row = this.row(cpu.index);
+    const base = this.statsBase.get(cpu);
+    if (row === undefined || base === undefined) return;
+    for (let i = 0; i < STATS_FIELDS.length; i++) row[i] = base[i]! + cpu.stats[STATS_FIELDS[i]!];
+  }
+
+  private row(index: number): Float64Array | undefined {
+    if (this.statsRows === undefined || index < 0 || index >= MAX_STATS_VCPUS) return undefined;
+    return this.statsRows.subarray(index * STATS_FIELDS.length, (index + 1) * STATS_FIELDS.length);
   }
 
   /**
@@ -102,9 +140,25 @@ export class UserLog {
     }
   }
 
-  /** At exit: the stats item's line per vCPU. */
+  /**
+   * At exit: the stats item's line per vCPU that ran: the counters of `cpus` (the kernel
+   * thread's vCPUs) plus what workers published for the same indexes.
+   */
   exit(cpus: readonly { readonly index: number; readonly stats: ExecStats }[]): void {
-    if (this.has(LogItem.STATS)) this.write(cpus.map((c) => formatStats(c.index, c.stats)).join(""));
+    if (!this.has(LogItem.STATS)) return;
+    const byIndex = new Map<number, ExecStats>();
+    for (const c of cpus) byIndex.set(c.index, { ...c.stats });
+    for (let i = 0; i < MAX_STATS_VCPUS; i++) {
+      const row = this.row(i)!;
+      if (row.every((v) => v === 0)) continue;
+      let st = byIndex.get(i);
+      if (st === undefined) {
+        st = Object.fromEntries(STATS_FIELDS.map((f) => [f, 0])) as unknown as ExecStats;
+        byIndex.set(i, st);
+      }
+      for (let k = 0; k < STATS_FIELDS.length; k++) st[STATS_FIELDS[k]!] += row[k]!;
+    }
+    this.write([...byIndex].sort((a, b) => a[0] - b[0]).map(([i, st]) => formatStats(i, st)).join(""));
   }
 }
 

@@ -135,12 +135,14 @@ interface WorkerEnv {
 function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
   const { d, translator, counters, table, readable } = env;
   const cpu = new Vcpu(env.ew, a.vcpu, createSyncThread(a.vcpu, { debug: d.debugLocks }));
-  if (d.log !== undefined) UserLog.fromConfig(d.log).attach(cpu);
+  const log = d.log === undefined ? undefined : UserLog.fromConfig(d.log);
+  log?.attach(cpu);
   const st = cpu.state;
   const ch = new SyscallChannel(a.channel, 0);
   const read = futexWordReader(cpu.memory, d.pagesLo, readable);
   const zero: SyscallArgs = [0n, 0n, 0n, 0n, 0n, 0n];
   const call = (nr: number, args: SyscallArgs): bigint => {
+    log?.publishStats(cpu);
     counters.leave();
     try {
       return ch.call(nr, args);
