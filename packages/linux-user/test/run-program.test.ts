@@ -197,4 +197,13 @@ describe("stress: glibc pthreads on vCPU workers", () => {
     expect([r.out, r.status]).toEqual([q.out, q.status]);
     expect(r.parallelism?.tbFlushes).toBeGreaterThan(0);
   });
+
+  it("a 128-TB arena (fewer TBs than 8 regions for each of the 32 vCPUs) still runs: fewer, larger regions", { timeout: 120_000 }, async () => {
+    // Before the region count followed the arena's size, every region had 0 TBs and
+    // translation flushed forever.
+    const r = await run("stress", ["signal"], [], undefined, false, 128);
+    const q = qemu("stress", ["signal"]);
+    expect([r.out, r.status]).toEqual([q.out, q.status]);
+    expect(r.parallelism?.tbFlushes).toBeGreaterThan(0);
+  });
 });

@@ -47,7 +47,7 @@ export interface ExecParams {
   readonly stateSize: number;
   /** vCPUs. */
   readonly vcpus: number;
-  /** TB arena sizing (guestPages and vcpus are derived). Defaults: {@link DEFAULT_MAX_TBS} TBs, {@link DEFAULT_CODE_BYTES} of code, 8 regions per vCPU. */
+  /** TB arena sizing (guestPages and vcpus are derived). Defaults: {@link DEFAULT_MAX_TBS} TBs, {@link DEFAULT_CODE_BYTES} of code, 8 regions per vCPU ({@link defaultRegionCount}). */
   readonly tb?: Partial<Omit<TbParams, "vcpus" | "guestPages">>;
   /** Cache globals in wasm locals within a TB (default true; see the README's measurement). */
   readonly cacheGlobals?: boolean;
@@ -84,6 +84,19 @@ export const DEFAULT_MAX_TBS = 131072;
 /** Default code-buffer bytes (the buffer only meters translations: the code is in compiled modules). */
 export const DEFAULT_CODE_BYTES = 64 << 20;
 
+/**
+ * Fewest TB descriptors a region gets when the region count is derived (8 per vCPU, as
+ * QEMU's tcg_n_regions, but fewer regions for a small arena): with 32 vCPUs and fewer
+ * than 256 TBs, 8 regions per vCPU left regions of no descriptor at all, and translation
+ * then flushed forever.
+ */
+export const MIN_TBS_PER_REGION = 16;
+
+/** The region count of an arena of `maxTbs` descriptors for `vcpus` vCPUs. */
+export function defaultRegionCount(vcpus: number, maxTbs: number): number {
+  return Math.max(1, Math.min(8 * vcpus, Math.floor(maxTbs / MIN_TBS_PER_REGION)));
+}
+
 /** Addresses of the parts of the wasm memory. */
 export interface ExecLayout {
   /** Bytes per vCPU block. */
@@ -112,14 +125,16 @@ export interface ExecShared {
 export function createExecShared(p: ExecParams): ExecShared {
   const pageBits = p.tb?.pageBits ?? 12;
   if (p.ramSize % (1 << pageBits) !== 0 || p.ramBase % BigInt(1 << pageBits) !== 0n) throw new RangeError("RAM base and size must be page aligned");
+  const maxTbs = p.tb?.maxTbs ?? DEFAULT_MAX_TBS;
   const tbParams: TbParams = {
-    maxTbs: DEFAULT_MAX_TBS,
+    maxTbs,
     codeBytes: DEFAULT_CODE_BYTES,
-    regions: 8 * p.vcpus,
+    regions: defaultRegionCount(p.vcpus, maxTbs),
     ...p.tb,
     vcpus: p.vcpus,
     guestPages: p.ramSize >>> pageBits,
   };
+  if (tbParams.regions < 1 || tbParams.maxTbs < tbParams.regions) throw new RangeError(`a TB arena of ${tbParams.maxTbs} TBs cannot have ${tbParams.regions} regions`);
   const vcpuStride = (CTRL_BYTES + p.stateSize + 63) & ~63;
   const arenaOffset = (VCPU_BASE + p.vcpus * vcpuStride + 7) & ~7;
   const ramOffset = Math.ceil((arenaOffset + tbArenaBytes(tbParams)) / WASM_PAGE) * WASM_PAGE;
