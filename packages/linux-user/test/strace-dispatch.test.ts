@@ -49,6 +49,11 @@ describe("-strace in QEMU's format", () => {
     expect(line("futex", args(0x40029db4f4n, 129, 0x7fffffff, 0, 0x40029db4f4n, 43889908), 0n))
       .toBe("14382 futex(0x00000040029db4f4,FUTEX_PRIVATE_FLAG|FUTEX_WAKE,2147483647,NULL,0x00000040029db4f4,43889908) = 0\n");
     expect(line("futex", args(0x40010025d0n, 265, 10893, 0, 0, 0), 0n)).toBe("14382 futex(0x00000040010025d0,FUTEX_CLOCK_REALTIME|FUTEX_WAIT_BITSET,10893,NULL,NULL,0) = 0\n");
+    expect(line("clone", args(0x3d0f00, 0x15400, 0x113e0, 0x113c0, 0x113f0), 18981n))
+      .toBe("14382 clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID,child_stack=0x0000000000015400,parent_tidptr=0x00000000000113e0,tls=0x00000000000113c0,child_tidptr=0x00000000000113f0) = 18981\n");
+    expect(line("mmap", args(0, 8392704, 0, 0x20022, -1, 0), 0x4000802000n)).toBe("14382 mmap(NULL,8392704,PROT_NONE,MAP_PRIVATE|MAP_ANONYMOUS|0x20000,-1,0) = 0x0000004000802000\n");
+    expect(line("lseek", args(3, 32, 0), 32n)).toBe("14382 lseek(3,32,SEEK_SET) = 32\n");
+    expect(line("rt_sigaction", args(6, 0, 0x4000800000n), 0n)).toBe("14382 rt_sigaction(SIGIOT,NULL,0x0000004000800000) = 0\n");
     expect(line("statx", args(-100, p.str("/"), 0x800, 2, 0x40028260a8n), 0n)).toBe('14382 statx(AT_FDCWD,"/",AT_NO_AUTOMOUNT,STATX_MODE,0x00000040028260a8) = 0\n');
     expect(line("fcntl", args(3, 1, 0x14), 1n)).toBe("14382 fcntl(3,F_GETFD) = 1\n");
     expect(line("fcntl", args(4, 4, 0x800), 0n)).toBe("14382 fcntl(4,F_SETFL,O_RDONLY|O_NONBLOCK) = 0\n");

@@ -21,9 +21,10 @@ const OPEN_FLAGS: FlagTable = [
   [0o1000000, "O_NOATIME"], [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"], [0o20200000, "O_TMPFILE"], [0o20000000, "__O_TMPFILE"],
 ];
 const PROT_FLAGS: FlagTable = [[4, "PROT_EXEC"], [1, "PROT_READ"], [2, "PROT_WRITE"], [0x0100_0000, "PROT_GROWSDOWN"], [0x0200_0000, "PROT_GROWSUP"]];
+// QEMU 7.2 has no MAP_STACK in its table: it prints as 0x20000.
 const MAP_FLAGS: FlagTable = [
   [0x20, "MAP_ANONYMOUS"], [0x800, "MAP_DENYWRITE"], [0x10, "MAP_FIXED"], [0x100, "MAP_GROWSDOWN"], [0x1000, "MAP_EXECUTABLE"],
-  [0x2000, "MAP_LOCKED"], [0x1_0000, "MAP_NONBLOCK"], [0x4000, "MAP_NORESERVE"], [0x8000, "MAP_POPULATE"], [0x2_0000, "MAP_STACK"],
+  [0x2000, "MAP_LOCKED"], [0x1_0000, "MAP_NONBLOCK"], [0x4000, "MAP_NORESERVE"], [0x8000, "MAP_POPULATE"],
   [0x4_0000, "MAP_HUGETLB"], [0x10_0000, "MAP_FIXED_NOREPLACE"], [0x8_0000, "MAP_SYNC"], [0x400_0000, "MAP_UNINITIALIZED"],
 ];
 const ACCESS_FLAGS: FlagTable = [[4, "R_OK"], [2, "W_OK"], [1, "X_OK"]];
@@ -39,6 +40,12 @@ const STATX_MASK: FlagTable = [
   [0x1, "STATX_TYPE"], [0x2, "STATX_MODE"], [0x4, "STATX_NLINK"], [0x8, "STATX_UID"], [0x10, "STATX_GID"], [0x20, "STATX_ATIME"],
   [0x40, "STATX_MTIME"], [0x80, "STATX_CTIME"], [0x100, "STATX_INO"], [0x200, "STATX_SIZE"], [0x400, "STATX_BLOCKS"], [0x800, "STATX_BTIME"],
 ];
+const CLONE_FLAGS: FlagTable = [
+  "CLONE_VM", "CLONE_FS", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_PIDFD", "CLONE_PTRACE", "CLONE_VFORK", "CLONE_PARENT", "CLONE_THREAD",
+  "CLONE_NEWNS", "CLONE_SYSVSEM", "CLONE_SETTLS", "CLONE_PARENT_SETTID", "CLONE_CHILD_CLEARTID", "CLONE_DETACHED", "CLONE_UNTRACED",
+  "CLONE_CHILD_SETTID", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET", "CLONE_IO",
+].map((name, i) => [2 ** (i + 8), name] as const);
+const WHENCE = ["SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"];
 const SIGPROCMASK_HOW = ["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"];
 const CLOCKS = [
   "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",
@@ -66,8 +73,9 @@ const IOCTLS: Readonly<Record<number, readonly [string, boolean]>> = {
   0x540f: ["TIOCGPGRP", true], 0x5410: ["TIOCSPGRP", false], 0x5413: ["TIOCGWINSZ", false], 0x5414: ["TIOCSWINSZ", false],
   0x541b: ["FIONREAD", true], 0x5421: ["FIONBIO", false], 0x5450: ["FIONCLEX", false], 0x5451: ["FIOCLEX", false], 0x5452: ["FIOASYNC", false],
 };
+// QEMU 7.2's names: its table lists SIGIOT after SIGABRT, so 6 prints as SIGIOT.
 const SIGNALS = [
-  "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
+  "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGIOT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
   "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
   "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
 ];
@@ -132,6 +140,19 @@ function formatTimespec(v: bigint, mm: AddressSpace | undefined): string {
   return `{tv_sec = ${dv.getBigInt64(0, true)},tv_nsec = ${dv.getBigInt64(8, true)}}`;
 }
 
+/**
+ * clone's arguments as QEMU 7.2 prints them: the flags (the exit signal as a hex
+ * remainder), `child_stack=`, then the pointers the flags use.
+ */
+function formatClone(a: SyscallArgs): string {
+  const f = Number(a[0] & 0xffff_ffffn);
+  const parts = [f === 0 ? "0" : flags(f, CLONE_FLAGS), `child_stack=${formatPointer(a[1]).replace("NULL", "0x0000000000000000")}`];
+  if ((f & 0x10_0000) !== 0) parts.push(`parent_tidptr=${formatPointer(a[2]).replace("NULL", "0x0000000000000000")}`);
+  if ((f & 0x8_0000) !== 0) parts.push(`tls=${formatPointer(a[3]).replace("NULL", "0x0000000000000000")}`);
+  if ((f & 0x120_0000) !== 0) parts.push(`child_tidptr=${formatPointer(a[4]).replace("NULL", "0x0000000000000000")}`);
+  return parts.join(",");
+}
+
 /** fcntl's third argument, as QEMU prints it for command `cmd` (undefined: none printed). */
 function formatFcntlArg(cmd: number, v: bigint): string | undefined {
   if (FCNTL_NO_ARG.has(cmd)) return undefined;
@@ -170,6 +191,7 @@ export function formatArg(kind: string, v: bigint, mm?: AddressSpace, next = 0n)
     case "r": return u32 === 0 ? "0" : flags(u32, UNLINK_FLAGS);
     case "W": return u32 === 0 ? "0" : flags(u32, STATX_MASK);
     case "H": return SIGPROCMASK_HOW[i32] ?? String(i32);
+    case "w": return WHENCE[i32] ?? String(i32);
     case "C": return CLOCKS[i32] ?? String(i32);
     case "U": {
       const cmd = i32 & ~(128 | 256);
@@ -197,7 +219,15 @@ export function formatCall(pid: number, info: SyscallInfo, a: SyscallArgs, mm?: 
   } else {
     args = [];
     info.args.forEach((k, i) => {
-      if (k === "a") {
+      if (k === "Y") {
+        args.push(formatClone(a));
+      } else if (k === "t") {
+        // QEMU 7.2's print_futex: FUTEX_WAIT and FUTEX_WAIT_BITSET's timeout as a timespec.
+        const op = Number(a[1] & 0xffff_ffffn) & ~(128 | 256);
+        args.push(op === 0 || op === 9 ? formatTimespec(a[i]!, mm) : formatPointer(a[i]!));
+      } else if (k === "q") {
+        args.push(formatArg("d", a[i - 1]!)); // QEMU 7.2's print_futex prints uaddr2 again (as %d) where val3 belongs
+      } else if (k === "a") {
         const text = formatFcntlArg(Number(BigInt.asIntN(32, a[i - 1]!)), a[i]!);
         if (text !== undefined) args.push(text);
       } else if (k === "i") {

@@ -32,6 +32,7 @@
  * | `r` | unlinkat's flags (`AT_REMOVEDIR`) |
  * | `W` | statx's mask (`STATX_MODE`) |
  * | `H` | rt_sigprocmask's how (`SIG_BLOCK`) |
+ * | `w` | lseek's whence (`SEEK_CUR`) |
  * | `C` | clock id (`CLOCK_REALTIME`) |
  * | `U` | futex op (`FUTEX_PRIVATE_FLAG\|FUTEX_WAKE`) |
  * | `V` | madvise advice (`MADV_DONTNEED`) |
@@ -39,6 +40,9 @@
  * | `I` | ioctl request: a name QEMU knows (`TIOCGWINSZ`) or `%#x` |
  * | `i` | ioctl argument: a pointer after a named request, else `%#x` |
  * | `c` | fcntl command (`F_SETFL`) |
+ * | `t` | futex timeout: a timespec for FUTEX_WAIT and FUTEX_WAIT_BITSET, else a pointer |
+ * | `q` | the previous argument again as `%d` (QEMU 7.2's print_futex prints uaddr2 twice, never val3) |
+ * | `Y` | clone's whole argument list (`CLONE_VM\|...,child_stack=0x...,parent_tidptr=...,tls=...,child_tidptr=...`) |
  * | `a` | fcntl argument as the command wants it: none (`F_GETFD`), open flags (`F_SETFL`), pointer or decimal |
  *
  * `-` marks a call without arguments. A call without kinds prints six decimal longs, as
@@ -130,7 +134,7 @@ const ROWS = `
 59 pipe2
 60 quotactl
 61 getdents64 d,p,d
-62 lseek d,l,d
+62 lseek d,l,w
 63 read d,x,d
 64 write d,x,d
 65 readv d,p,d
@@ -166,7 +170,7 @@ const ROWS = `
 95 waitid d,d,p,x,p
 96 set_tid_address
 97 unshare x
-98 futex p,U,d,p,p,d
+98 futex p,U,d,t,p,q
 99 set_robust_list
 100 get_robust_list d,p,p
 101 nanosleep p,p
@@ -288,7 +292,7 @@ const ROWS = `
 217 add_key
 218 request_key
 219 keyctl
-220 clone x,p,p,p,p
+220 clone Y
 221 execve s,p,p
 222 mmap p,u,P,M,d,X:p
 223 fadvise64 d,l,l,d
