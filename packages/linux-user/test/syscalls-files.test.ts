@@ -66,6 +66,17 @@ describe("openat and the sysroot", () => {
 });
 
 describe("reading, writing, seeking", () => {
+  it("lseek on /dev/null succeeds at 0 (Linux's null_lseek); on a FIFO it is ESPIPE", async () => {
+    const p = proc();
+    const fd = await p.n("openat", AT.FDCWD, p.str("/dev/null"), O.RDONLY, 0);
+    expect(fd).toBeGreaterThanOrEqual(0);
+    expect(await p.n("lseek", fd, 0, 1)).toBe(0);
+    expect(await p.n("lseek", fd, 100, 0)).toBe(0);
+    const pipe = p.alloc(8);
+    expect(await p.n("pipe2", pipe, 0)).toBe(0);
+    expect(await p.n("lseek", p.u32(pipe), 0, 1)).toBe(-Errno.ESPIPE);
+  });
+
   it("read/lseek/pread/pwrite keep one offset per open file description, shared by dup", async () => {
     const p = proc();
     writeFileSync(`${work}/rw.txt`, "abcdefghij");

@@ -63,6 +63,8 @@ export class HostFile extends OpenFile {
   /** "file" (regular: positioned I/O), "dir", or "stream" (devices, FIFOs, sockets). */
   readonly kind: "file" | "dir" | "stream";
   private offset = 0;
+  /** A character device other than a terminal (/dev/null, /dev/zero, /dev/urandom): lseek succeeds at 0, as their Linux drivers answer. */
+  private readonly seeksToZero: boolean;
   private entries: DirEntry[] | undefined;
   private closed = false;
 
@@ -79,6 +81,7 @@ export class HostFile extends OpenFile {
     super(flags);
     const mode = Number(fs.fstatSync(fd).mode) & S.IFMT;
     this.kind = mode === S.IFDIR ? "dir" : mode === S.IFREG ? "file" : "stream";
+    this.seeksToZero = mode === S.IFCHR && !isatty(fd);
   }
 
   /**
@@ -145,7 +148,7 @@ export class HostFile extends OpenFile {
   }
 
   override seek(offset: number, whence: number): number {
-    if (this.kind === "stream") return -Errno.ESPIPE;
+    if (this.kind === "stream") return this.seeksToZero ? 0 : -Errno.ESPIPE;
     let base: number;
     switch (whence) {
       case 0: base = 0; break;
