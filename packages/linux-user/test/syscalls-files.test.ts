@@ -66,6 +66,18 @@ describe("openat and the sysroot", () => {
 });
 
 describe("reading, writing, seeking", () => {
+  it("FICLONE between regular files is EOPNOTSUPP (no reflinks: cp falls back to copying), EINVAL otherwise, EBADF for a bad source", async () => {
+    const p = proc();
+    writeFileSync(`${work}/clone-src.txt`, "abc");
+    const src = await p.n("openat", AT.FDCWD, p.str("clone-src.txt"), O.RDONLY, 0);
+    const dst = await p.n("openat", AT.FDCWD, p.str("clone-dst.txt"), O.WRONLY | O.CREAT, 0o644);
+    expect(await p.n("ioctl", dst, 0x40049409, src)).toBe(-Errno.EOPNOTSUPP);
+    expect(await p.n("ioctl", dst, 0x40049409, 99)).toBe(-Errno.EBADF);
+    const pipe = p.alloc(8);
+    expect(await p.n("pipe2", pipe, 0)).toBe(0);
+    expect(await p.n("ioctl", dst, 0x40049409, p.u32(pipe))).toBe(-Errno.EINVAL);
+  });
+
   it("lseek on /dev/null succeeds at 0 (Linux's null_lseek); on a FIFO it is ESPIPE", async () => {
     const p = proc();
     const fd = await p.n("openat", AT.FDCWD, p.str("/dev/null"), O.RDONLY, 0);

@@ -6,6 +6,7 @@
  */
 import { Errno } from "../errno.js";
 import { Efd, EventFd } from "../fs/eventfd.js";
+import { HostFile } from "../fs/host-file.js";
 import { createPipe, PipeEnd } from "../fs/pipe.js";
 import { Socket } from "../net/socket.js";
 import type { Thread } from "../process/process.js";
@@ -18,6 +19,7 @@ import { get, put, putU32s } from "./guest-io.js";
 export const Ioctl = {
   TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410,
   TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451,
+  FICLONE: 0x4004_9409,
 } as const;
 
 /** Status flags F_SETFL may change. */
@@ -95,6 +97,14 @@ function ioctl(t: Thread, fd: number, req: number, arg: number): number {
       return 0;
     }
     case Ioctl.FIONREAD: return putU32s(t, arg, f instanceof PipeEnd ? f.pipe.size : f instanceof Socket ? f.readableBytes() : 0);
+    case Ioctl.FICLONE: {
+      // Reflinks (coreutils cp tries one first): wasmu's files share no extents, so between
+      // two regular files the answer is that of a filesystem without them (ext4, tmpfs).
+      const src = t.proc.files.entry(arg);
+      if (src === undefined) return -Errno.EBADF;
+      const regular = (x: unknown): boolean => x instanceof HostFile && x.kind === "file";
+      return regular(f) && regular(src.file) ? -Errno.EOPNOTSUPP : -Errno.EINVAL;
+    }
     default: break;
   }
   const tty = f.terminal();

@@ -72,7 +72,10 @@ const IOCTLS: Readonly<Record<number, readonly [string, boolean]>> = {
   0x5401: ["TCGETS", false], 0x5402: ["TCSETS", false], 0x5403: ["TCSETSW", false], 0x5404: ["TCSETSF", false], 0x540b: ["TCFLSH", false],
   0x540f: ["TIOCGPGRP", true], 0x5410: ["TIOCSPGRP", false], 0x5413: ["TIOCGWINSZ", false], 0x5414: ["TIOCSWINSZ", false],
   0x541b: ["FIONREAD", true], 0x5421: ["FIONBIO", false], 0x5450: ["FIONCLEX", false], 0x5451: ["FIOCLEX", false], 0x5452: ["FIOASYNC", false],
+  0x4004_9409: ["FICLONE", false],
 };
+/** Named ioctls whose argument QEMU prints as an int (FICLONE's source fd), not a pointer. */
+const IOCTL_INT_ARG = new Set([0x4004_9409]);
 // QEMU 7.2's names: its table lists SIGIOT after SIGABRT, so 6 prints as SIGIOT.
 const SIGNALS = [
   "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGIOT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
@@ -172,6 +175,7 @@ export function formatArg(kind: string, v: bigint, mm?: AddressSpace, next = 0n)
     case "x": return hex32(v);
     case "X": return v === 0n ? "0" : `0x${BigInt.asUintN(64, v).toString(16)}`;
     case "p": return formatPointer(v);
+    case "n": return v === 0n ? "(nil)" : `0x${BigInt.asUintN(64, v).toString(16)}`;
     case "o": return u32 === 0 ? "0" : `0${u32.toString(8)}`;
     case "s": return formatString(v, mm);
     case "D": return i32 === -100 ? "AT_FDCWD" : String(i32);
@@ -231,7 +235,8 @@ export function formatCall(pid: number, info: SyscallInfo, a: SyscallArgs, mm?: 
         const text = formatFcntlArg(Number(BigInt.asIntN(32, a[i - 1]!)), a[i]!);
         if (text !== undefined) args.push(text);
       } else if (k === "i") {
-        args.push(IOCTLS[Number(a[i - 1]! & 0xffff_ffffn)] !== undefined ? formatPointer(a[i]!) : hex32(a[i]!));
+        const req = Number(a[i - 1]! & 0xffff_ffffn);
+        args.push(IOCTL_INT_ARG.has(req) ? formatArg("d", a[i]!) : IOCTLS[req] !== undefined ? formatPointer(a[i]!) : hex32(a[i]!));
       } else if (k !== "m") args.push(formatArg(k, a[i]!, mm, a[i + 1] ?? 0n));
       else if ((Number(a[i - 1]! & 0xffff_ffffn) & 0o20000100) !== 0) args.push(formatArg("o", a[i]!, mm)); // O_CREAT or __O_TMPFILE
     });

@@ -12,6 +12,7 @@
  * | `x` | QEMU's `%#x`: the low 32 bits in hex (0 as `0`) |
  * | `X` | `%#lx`: all 64 bits in hex (0 as `0`) |
  * | `p` | pointer: `NULL` or `0x` and 16 hex digits |
+ * | `n` | C's `%p`, as some strace.list formats print a pointer: `(nil)` or `0x` and the hex digits |
  * | `o` | octal mode (`%#o`) |
  * | `m` | octal mode, printed only when the preceding open flags have O_CREAT or O_TMPFILE (QEMU's print_openat) |
  * | `s` | C string in guest memory, quoted |
@@ -343,7 +344,7 @@ const ROWS = `
 282 userfaultfd
 283 membarrier d,x,d
 284 mlock2 p,u,x
-285 copy_file_range d,p,d,p,u,x
+285 copy_file_range d,n,d,n,u,u
 286 preadv2 d,p,d,l,x
 287 pwritev2 d,p,d,l,x
 288 pkey_mprotect
