@@ -54,6 +54,7 @@ describe("-strace in QEMU's format", () => {
     expect(line("mmap", args(0, 8392704, 0, 0x20022, -1, 0), 0x4000802000n)).toBe("14382 mmap(NULL,8392704,PROT_NONE,MAP_PRIVATE|MAP_ANONYMOUS|0x20000,-1,0) = 0x0000004000802000\n");
     expect(line("copy_file_range", args(3, 0, 4, 0, 2146435072, 0), 6n)).toBe("14382 copy_file_range(3,(nil),4,(nil),2146435072,0) = 6\n");
     expect(line("ioctl", args(4, 0x40049409, 3), -95n)).toBe("14382 ioctl(4,FICLONE,3) = -1 errno=95 (Operation not supported)\n");
+    expect(line("statx", args(-100, p.str("f.txt"), 0x900, 0x200, 0x4000800000n), 0n)).toBe('14382 statx(AT_FDCWD,"f.txt",AT_NO_AUTOMOUNT|AT_SYMLINK_NOFOLLOW,STATX_SIZE,0x0000004000800000) = 0\n');
     expect(line("lseek", args(3, 32, 0), 32n)).toBe("14382 lseek(3,32,SEEK_SET) = 32\n");
     expect(line("rt_sigaction", args(6, 0, 0x4000800000n), 0n)).toBe("14382 rt_sigaction(SIGIOT,NULL,0x0000004000800000) = 0\n");
     expect(line("statx", args(-100, p.str("/"), 0x800, 2, 0x40028260a8n), 0n)).toBe('14382 statx(AT_FDCWD,"/",AT_NO_AUTOMOUNT,STATX_MODE,0x00000040028260a8) = 0\n');

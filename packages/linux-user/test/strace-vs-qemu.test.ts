@@ -51,6 +51,7 @@ const CASES: readonly Case[] = [
   { name: "lua5.4 (dynamic)", argv: ["/usr/bin/lua5.4", "-e", "print(1)"] },
   { name: "perl reads a file (dynamic)", argv: ["/usr/bin/perl", "-e", 'open F, "<", "in.txt" or die; print <F>; print -e "in.txt" ? "yes\\n" : "no\\n"'], files: { "in.txt": "some text\n" } },
   { name: "coreutils cp (dynamic: FICLONE, copy_file_range)", argv: ["/usr/bin/cp", "in.txt", "out.txt"], files: { "in.txt": "some text\n" } },
+  { name: "coreutils stat (dynamic: statx)", argv: ["/usr/bin/stat", "-c", "%s", "in.txt"], files: { "in.txt": "some text\n" } },
   { name: "sqlite3 (dynamic)", argv: ["/usr/bin/sqlite3", ":memory:", "select 1"] },
 ];
 

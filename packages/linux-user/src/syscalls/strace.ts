@@ -30,10 +30,9 @@ const MAP_FLAGS: FlagTable = [
 const ACCESS_FLAGS: FlagTable = [[4, "R_OK"], [2, "W_OK"], [1, "X_OK"]];
 /** QEMU 7.2's at_file_flags: only these two are named (AT_EMPTY_PATH prints as 0x1000). */
 const AT_FLAGS: FlagTable = [[0x200, "AT_EACCESS"], [0x100, "AT_SYMLINK_NOFOLLOW"]];
-/** statx's flags. */
+/** statx's flags, in the order QEMU 7.2 prints them (`AT_NO_AUTOMOUNT|AT_SYMLINK_NOFOLLOW`). */
 const STATX_AT_FLAGS: FlagTable = [
-  [0x200, "AT_EACCESS"], [0x100, "AT_SYMLINK_NOFOLLOW"], [0x400, "AT_SYMLINK_FOLLOW"], [0x800, "AT_NO_AUTOMOUNT"], [0x1000, "AT_EMPTY_PATH"],
-  [0x2000, "AT_STATX_FORCE_SYNC"], [0x4000, "AT_STATX_DONT_SYNC"],
+  [0x1000, "AT_EMPTY_PATH"], [0x800, "AT_NO_AUTOMOUNT"], [0x100, "AT_SYMLINK_NOFOLLOW"], [0x2000, "AT_STATX_FORCE_SYNC"], [0x4000, "AT_STATX_DONT_SYNC"],
 ];
 const UNLINK_FLAGS: FlagTable = [[0x200, "AT_REMOVEDIR"]];
 const STATX_MASK: FlagTable = [
