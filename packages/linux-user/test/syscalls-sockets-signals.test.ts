@@ -112,6 +112,13 @@ describe("unix sockets", () => {
     expect(await p.n("read", b, buf, 64)).toBe(0);
     expect(await p.n("close", b)).toBe(0);
     expect(await p.n("sendto", a, buf, 1, 0x4000, 0, 0)).toBe(-Errno.EPIPE); // MSG_NOSIGNAL
+    expect(p.thread.pending).toEqual([]);
+    // Without MSG_NOSIGNAL the writer gets SIGPIPE as Linux's send_sig sends it: si_code SI_USER (0), from itself.
+    const act = p.alloc(24);
+    p.mm.write(act, new Uint8Array(new BigUint64Array([0x1234n, 0n, 0n]).buffer));
+    expect(await p.n("rt_sigaction", 13, act, 0, 8)).toBe(0);
+    expect(await p.n("write", a, buf, 1)).toBe(-Errno.EPIPE);
+    expect(p.thread.pending).toEqual([{ signo: 13, code: 0, pid: p.thread.proc.pid, uid: p.thread.proc.creds.uid }]);
     expect(await p.n("getsockopt", 0, 1, 3, buf, p.alloc(4))).toBe(-Errno.ENOTSOCK);
   });
 

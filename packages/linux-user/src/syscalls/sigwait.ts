@@ -238,7 +238,8 @@ const SIGPIPE = 13;
  */
 export function withSigpipe(t: Thread, r: SyscallReturn): SyscallReturn {
   const check = (v: number | bigint): number | bigint => {
-    if (v === -Errno.EPIPE || v === BigInt(-Errno.EPIPE)) void signalSyscalls.tkill!(t, [BigInt(t.tid), BigInt(SIGPIPE), 0n, 0n, 0n, 0n]);
+    // send_sig(SIGPIPE, current, 0): to this thread, with si_code SI_USER (what kill on oneself gives), not tkill's SI_TKILL.
+    if (v === -Errno.EPIPE || v === BigInt(-Errno.EPIPE)) void signalSyscalls.kill!(t, [BigInt(t.proc.pid), BigInt(SIGPIPE), 0n, 0n, 0n, 0n]);
     return v;
   };
   return r instanceof Promise ? r.then(check) : check(r);
