@@ -7,6 +7,7 @@
  * waiting on the clear_child_tid words with FUTEX_WAIT, prints the total and exits 0.
  */
 #include "nolibc.h"
+#include "nolibc-thread.h"
 
 #define N 4
 static volatile long counter;
@@ -27,25 +28,11 @@ void worker(long i) {
   sys(93, 0, 0, 0, 0, 0, 0); /* exit: this thread only */
 }
 
-/* clone; the child calls worker(i) on its new stack and never returns here. */
-static long spawn(long i) {
-  long flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000;
-  register long a0 asm("a0") = flags;
-  register long a1 asm("a1") = (long)(stacks[i] + sizeof stacks[i]);
-  register long a2 asm("a2") = (long)&ptid[i];
-  register long a3 asm("a3") = (long)&tls[i];
-  register long a4 asm("a4") = (long)&ctid[i];
-  register long a7 asm("a7") = 220;
-  register long s1 asm("s1") = i;
-  asm volatile("ecall\n bnez a0, 1f\n mv a0, s1\n call worker\n1:"
-               : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a7), "r"(s1) : "memory", "ra");
-  return a0;
-}
 
 void cmain(void) {
   for (long i = 0; i < N; i++) {
     ctid[i] = -1;
-    if (spawn(i) <= 0) { out("clone failed\n"); sys(94, 1, 0, 0, 0, 0, 0); }
+    if (spawn_thread(i, stacks[i] + sizeof stacks[i], &ptid[i], &tls[i], &ctid[i]) <= 0) { out("clone failed\n"); sys(94, 1, 0, 0, 0, 0, 0); }
   }
   while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) != N) { }
   for (long i = 0; i < N; i++) {
