@@ -8,10 +8,33 @@ import { Errno } from "../errno.js";
 import type { OpenFile } from "../fs/open-file.js";
 import type { Thread } from "../process/process.js";
 import { AT } from "./abi.js";
-import { getPath } from "./guest-io.js";
+import { getPath, putU32s } from "./guest-io.js";
 
 /** Linux's MAX_RW_COUNT: one read/write transfers at most this much. */
 export const MAX_RW_COUNT = 0x7fff_f000;
+
+/**
+ * Installs the two ends of a new pair (pipe2, socketpair) as descriptors and stores them
+ * at `ptr` as two u32s; on failure closes what was installed and returns -errno.
+ */
+export function installPair(t: Thread, x: OpenFile, y: OpenFile, cloexec: boolean, ptr: number): number {
+  const fx = t.proc.files.install(x, cloexec);
+  if (fx < 0) {
+    y.unref();
+    return fx;
+  }
+  const fy = t.proc.files.install(y, cloexec);
+  if (fy < 0) {
+    t.proc.files.close(fx);
+    return fy;
+  }
+  const w = putU32s(t, ptr, fx, fy);
+  if (w < 0) {
+    t.proc.files.close(fx);
+    t.proc.files.close(fy);
+  }
+  return w;
+}
 
 /** The open file of `fd`, or -EBADF. */
 export function fileOf(t: Thread, fd: number): OpenFile | number {

@@ -12,7 +12,7 @@ import { Socket } from "../net/socket.js";
 import type { Thread } from "../process/process.js";
 import { addr, F, int, O, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
-import { fileOf } from "./files-common.js";
+import { fileOf, installPair } from "./files-common.js";
 import { get, put, putU32s } from "./guest-io.js";
 
 /** ioctl requests (asm-generic/ioctls.h). */
@@ -149,22 +149,6 @@ export const fileFdSyscalls: SyscallFamily = {
     const flags = uint(a[1]);
     if ((flags & ~(O.CLOEXEC | O.NONBLOCK | O.DIRECT)) !== 0) return -Errno.EINVAL;
     const [r, w] = createPipe(flags);
-    const cloexec = (flags & O.CLOEXEC) !== 0;
-    const rfd = t.proc.files.install(r, cloexec);
-    if (rfd < 0) {
-      w.unref();
-      return rfd;
-    }
-    const wfd = t.proc.files.install(w, cloexec);
-    if (wfd < 0) {
-      t.proc.files.close(rfd);
-      return wfd;
-    }
-    const res = putU32s(t, addr(a[0]), rfd, wfd);
-    if (res < 0) {
-      t.proc.files.close(rfd);
-      t.proc.files.close(wfd);
-    }
-    return res;
+    return installPair(t, r, w, (flags & O.CLOEXEC) !== 0, addr(a[0]));
   },
 };

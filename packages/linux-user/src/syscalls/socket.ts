@@ -20,7 +20,7 @@ import { UnixSocket } from "../net/unix-socket.js";
 import type { Thread } from "../process/process.js";
 import { addr, AT, int, O } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
-import { fileOf, MAX_RW_COUNT, resolveAt } from "./files-common.js";
+import { fileOf, installPair, MAX_RW_COUNT, resolveAt } from "./files-common.js";
 import { get, getU64s, put, putU32s } from "./guest-io.js";
 import { interruptibleIo, withSigpipe } from "./sigwait.js";
 
@@ -480,23 +480,7 @@ export const socketSyscalls: SyscallFamily = {
     if (typeof probe === "number") return probe;
     probe.unref();
     const [x, y] = UnixSocket.pair(probe.type, (type & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0);
-    const cloexec = (type & SOCK.CLOEXEC) !== 0;
-    const fx = t.proc.files.install(x, cloexec);
-    if (fx < 0) {
-      y.unref();
-      return fx;
-    }
-    const fy = t.proc.files.install(y, cloexec);
-    if (fy < 0) {
-      t.proc.files.close(fx);
-      return fy;
-    }
-    const w = putU32s(t, addr(a[3]), fx, fy);
-    if (w < 0) {
-      t.proc.files.close(fx);
-      t.proc.files.close(fy);
-    }
-    return w;
+    return installPair(t, x, y, (type & SOCK.CLOEXEC) !== 0, addr(a[3]));
   },
   bind: (t, a) => {
     const s = socketOf(t, int(a[0]));
