@@ -13,6 +13,7 @@
 import { Cause, CpuOffset, fOffset, type Translator, xOffset } from "@wasmu/tcg";
 import { Errno } from "../errno.js";
 import { deliverPending, deliverSignal } from "../signals/deliver.js";
+import { BUS_ADRALN, SEGV_MAPERR, SIGBUS, SIGSEGV } from "../signals/fault-info.js";
 import type { SavedRegs, SigInfo } from "../signals/frame.js";
 import type { CloneRequest, CpuRegs, Process, Thread } from "../process/process.js";
 import { futexWake } from "../syscalls/futex.js";
@@ -54,9 +55,7 @@ export function killedBy(sig: number): RunResult {
   return { status: 128 + sig, signal: sig, message: `uncaught target signal ${sig} (${SIGNAL_NAMES[sig] ?? "Signal"})${core}` };
 }
 
-/** si_code values of synchronous signals. */
-const SEGV_MAPERR = 1;
-const BUS_ADRALN = 1;
+/** si_code values of synchronous signals (memory faults: signals/fault-info.ts). */
 const ILL_ILLOPC = 1;
 const TRAP_BRKPT = 1;
 
@@ -66,14 +65,14 @@ const TRAP_BRKPT = 1;
  */
 export function faultSigInfo(a: SyscallArgs): SigInfo {
   const kind = Number(a[0]);
-  if (kind === FaultKind.MEMORY) return a[2] !== 0n ? { signo: 7, code: BUS_ADRALN, addr: a[1] } : { signo: 11, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
-  if (kind === FaultKind.FETCH) return { signo: 11, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
+  if (kind === FaultKind.MEMORY) return a[2] !== 0n ? { signo: SIGBUS, code: BUS_ADRALN, addr: a[1] } : { signo: SIGSEGV, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
+  if (kind === FaultKind.FETCH) return { signo: SIGSEGV, code: Number(a[4]) || SEGV_MAPERR, addr: a[1] };
   const pc = a[3];
   switch (Number(a[4])) {
     case Cause.ILLEGAL_INSN: return { signo: 4, code: ILL_ILLOPC, addr: pc };
     case Cause.BREAKPOINT: return { signo: 5, code: TRAP_BRKPT, addr: pc };
-    case Cause.INSN_MISALIGNED: case Cause.LOAD_MISALIGNED: case Cause.STORE_MISALIGNED: return { signo: 7, code: BUS_ADRALN, addr: pc };
-    default: return { signo: 11, code: SEGV_MAPERR, addr: pc };
+    case Cause.INSN_MISALIGNED: case Cause.LOAD_MISALIGNED: case Cause.STORE_MISALIGNED: return { signo: SIGBUS, code: BUS_ADRALN, addr: pc };
+    default: return { signo: SIGSEGV, code: SEGV_MAPERR, addr: pc };
   }
 }
 
