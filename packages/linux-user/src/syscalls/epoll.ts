@@ -9,9 +9,9 @@
 import { Errno } from "../errno.js";
 import { OpenFile, syntheticStat } from "../fs/open-file.js";
 import type { Thread } from "../process/process.js";
-import { addr, decodeTimespec, type FileStat, int, O, uint } from "./abi.js";
+import { addr, type FileStat, int, O, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
-import { get, put } from "./guest-io.js";
+import { get, put, timeoutArg } from "./guest-io.js";
 import { untilSignal } from "./sigwait.js";
 
 /** epoll_ctl operations and event flags. */
@@ -159,13 +159,8 @@ export const epollSyscalls: SyscallFamily = {
     return wait(t, int(a[0]), addr(a[1]), int(a[2]), ms < 0 ? undefined : BigInt(ms) * 1_000_000n);
   },
   epoll_pwait2: (t, a) => {
-    let ns: bigint | undefined;
-    if (addr(a[3]) !== 0) {
-      const b = get(t, addr(a[3]), 16);
-      if (typeof b === "number") return b;
-      ns = decodeTimespec(b);
-      if (ns === undefined) return -Errno.EINVAL;
-    }
+    const ns = timeoutArg(t, addr(a[3]));
+    if (typeof ns === "number") return ns;
     return wait(t, int(a[0]), addr(a[1]), int(a[2]), ns);
   },
 };

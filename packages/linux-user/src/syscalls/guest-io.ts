@@ -6,6 +6,7 @@
  */
 import { Errno } from "../errno.js";
 import type { Thread } from "../process/process.js";
+import { decodeTimespec } from "./abi.js";
 
 /** Copies `data` to guest address `a`: 0 or -EFAULT. */
 export function put(t: Thread, a: number, data: Uint8Array): number {
@@ -32,6 +33,14 @@ export function putU64s(t: Thread, a: number, ...v: bigint[]): number {
 export function get(t: Thread, a: number, len: number): Uint8Array | number {
   if (a < 0) return -Errno.EFAULT;
   return t.proc.mm.read(a, len) ?? -Errno.EFAULT;
+}
+
+/** A timeout argument (struct timespec at `ptr`): ns, undefined for none (`ptr` 0: wait forever), or -errno. */
+export function timeoutArg(t: Thread, ptr: number): bigint | undefined | number {
+  if (ptr === 0) return undefined;
+  const b = get(t, ptr, 16);
+  if (typeof b === "number") return b;
+  return decodeTimespec(b) ?? -Errno.EINVAL;
 }
 
 /** Reads `n` little-endian u64 values at `a`, or -EFAULT. */

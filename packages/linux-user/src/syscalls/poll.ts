@@ -9,9 +9,9 @@
 import { Errno } from "../errno.js";
 import type { OpenFile } from "../fs/open-file.js";
 import type { Thread } from "../process/process.js";
-import { addr, decodeTimespec, int } from "./abi.js";
+import { addr, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
-import { get, getU64s, put } from "./guest-io.js";
+import { get, getU64s, put, timeoutArg } from "./guest-io.js";
 import { interruptWithMask, untilSignal } from "./sigwait.js";
 
 /** poll event bits. */
@@ -23,14 +23,6 @@ function revents(state: number, events: number): number {
   if ((state & Poll.IN) !== 0) r |= events & (Poll.IN | Poll.RDNORM);
   if ((state & Poll.OUT) !== 0) r |= events & (Poll.OUT | Poll.WRNORM);
   return r;
-}
-
-/** A timeout argument: ns, undefined for none (wait forever), or -errno. */
-function timeoutArg(t: Thread, ptr: number): bigint | undefined | number {
-  if (ptr === 0) return undefined;
-  const b = get(t, ptr, 16);
-  if (typeof b === "number") return b;
-  return decodeTimespec(b) ?? -Errno.EINVAL;
 }
 
 /** Runs `scan` until it reports readiness or the timeout passes; waits for changes of `files` in between. */

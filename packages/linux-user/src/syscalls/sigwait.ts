@@ -22,9 +22,9 @@ import type { Thread } from "../process/process.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { deliverSignal, Sa, sigBit } from "../signals/deliver.js";
 import { encodeSigframe, type SigInfo, UC_OFFSET, Uc } from "../signals/frame.js";
-import { addr, decodeTimespec, O } from "./abi.js";
+import { addr, O } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
-import { get, getU64s, put, putU64s } from "./guest-io.js";
+import { getU64s, put, putU64s, timeoutArg } from "./guest-io.js";
 import { signalSyscalls } from "./signals.js";
 
 /** How often a waiting call looks at its thread's pending signals. */
@@ -120,13 +120,8 @@ export const sigwaitSyscalls: SyscallFamily = {
     if (typeof set === "number") return set;
     const wanted = set & ~UNBLOCKABLE;
     const infoPtr = addr(a[1]);
-    let timeout: bigint | undefined;
-    if (addr(a[2]) !== 0) {
-      const b = get(t, addr(a[2]), 16);
-      if (typeof b === "number") return b;
-      timeout = decodeTimespec(b);
-      if (timeout === undefined) return -Errno.EINVAL;
-    }
+    const timeout = timeoutArg(t, addr(a[2]));
+    if (typeof timeout === "number") return timeout;
     const take = (): number | undefined => {
       const i = t.pending.findIndex((s) => (wanted & sigBit(s.signo)) !== 0n);
       if (i < 0) return undefined;
