@@ -148,10 +148,11 @@ function formatTimespec(v: bigint, mm: AddressSpace | undefined): string {
  */
 function formatClone(a: SyscallArgs): string {
   const f = Number(a[0] & 0xffff_ffffn);
-  const parts = [f === 0 ? "0" : flags(f, CLONE_FLAGS), `child_stack=${formatPointer(a[1]).replace("NULL", "0x0000000000000000")}`];
-  if ((f & 0x10_0000) !== 0) parts.push(`parent_tidptr=${formatPointer(a[2]).replace("NULL", "0x0000000000000000")}`);
-  if ((f & 0x8_0000) !== 0) parts.push(`tls=${formatPointer(a[3]).replace("NULL", "0x0000000000000000")}`);
-  if ((f & 0x120_0000) !== 0) parts.push(`child_tidptr=${formatPointer(a[4]).replace("NULL", "0x0000000000000000")}`);
+  const ptr = (v: bigint): string => formatPointer(v).replace("NULL", "0x0000000000000000");
+  const parts = [f === 0 ? "0" : flags(f, CLONE_FLAGS), `child_stack=${ptr(a[1])}`];
+  if ((f & 0x10_0000) !== 0) parts.push(`parent_tidptr=${ptr(a[2])}`);
+  if ((f & 0x8_0000) !== 0) parts.push(`tls=${ptr(a[3])}`);
+  if ((f & 0x120_0000) !== 0) parts.push(`child_tidptr=${ptr(a[4])}`);
   return parts.join(",");
 }
 
