@@ -153,7 +153,7 @@ function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload
 }
 
 /** The compute-bound programs at `s`. */
-export function computePrograms(ctx: BenchContext, s: UserSizes): Program[] {
+function computePrograms(ctx: BenchContext, s: UserSizes): Program[] {
   const lua = `local s=0 for i=1,${s.luaIterations} do s=s+i%7 end print(s)`;
   const py = `print(sum(i*i%7 for i in range(${s.pythonIterations})))`;
   const sql = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<${s.sqliteRows}) SELECT sum(x%7) FROM c;`;
@@ -175,7 +175,7 @@ export function computePrograms(ctx: BenchContext, s: UserSizes): Program[] {
 }
 
 /** The start-up-bound programs. */
-export function startupPrograms(): Program[] {
+function startupPrograms(): Program[] {
   return [
     { name: "python-startup", description: "python3 -c pass", packages: ["python3.13-minimal"], program: "usr/bin/python3.13", args: ["-c", "pass"], runs: 1, warmup: 0 },
     { name: "lua-startup", description: "lua5.4 -e ''", packages: ["lua5.4"], program: "usr/bin/lua5.4", args: ["-e", ""], runs: 3, warmup: 0 },
