@@ -15,12 +15,11 @@
  * @module
  */
 import { type MessagePort, MessageChannel, Worker } from "node:worker_threads";
-import type { ExecShared, ModuleRegistry, WasmModule } from "@wasmu/tcg";
+import type { ModuleRegistry, WasmModule } from "@wasmu/tcg";
 import { LocalModuleRegistry } from "@wasmu/tcg";
 import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 import { ParallelCounters, type PostedModule, type VcpuAssignment, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
-import type { UserLogConfig } from "./user-log.js";
 
 /** The compiled worker entry (dist/run/vcpu-worker.js: the same relative URL from src/run and dist/run). */
 const WORKER_URL = new URL("../../dist/run/vcpu-worker.js", import.meta.url);
@@ -85,20 +84,10 @@ export interface VcpuStart {
   readonly exited: (error?: Error) => void;
 }
 
-/** Options of a {@link VcpuWorkers}. */
-export interface VcpuWorkersOptions {
-  readonly shared: ExecShared;
-  readonly pid: number;
-  readonly futexes: SharedArrayBuffer;
-  readonly pageFlags: SharedArrayBuffer;
-  readonly pagesLo: number;
-  readonly pageBits: number;
-  readonly localCalls: boolean;
+/** Options of a {@link VcpuWorkers}: the process-wide fields of every worker's {@link VcpuWorkerData}, and the module relay. */
+export type VcpuWorkersOptions = Pick<VcpuWorkerData, "shared" | "pid" | "futexes" | "pageFlags" | "pagesLo" | "pageBits" | "localCalls" | "debugLocks" | "log"> & {
   readonly relay: ModuleRelay;
-  readonly debugLocks: boolean;
-  /** -d logging for the workers' vCPUs (plain data: user-log.ts). */
-  readonly log?: UserLogConfig;
-}
+};
 
 /** One worker: its port, its park word, and the thread it runs (none while parked). */
 interface PoolWorker {
