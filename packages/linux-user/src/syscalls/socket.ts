@@ -18,7 +18,7 @@ import { TcpSocket } from "../net/tcp-socket.js";
 import { UdpSocket } from "../net/udp-socket.js";
 import { UnixSocket } from "../net/unix-socket.js";
 import type { Thread } from "../process/process.js";
-import { addr, AT, int, O } from "./abi.js";
+import { addr, AT, int, O, type SyscallArgs } from "./abi.js";
 import type { SyscallFamily, SyscallReturn } from "./dispatch.js";
 import { fileOf, installPair, MAX_RW_COUNT, resolveAt } from "./files-common.js";
 import { get, getU64s, put, putU32s } from "./guest-io.js";
@@ -467,6 +467,18 @@ function accept(t: Thread, fd: number, addrPtr: number, lenPtr: number, flags: n
 }
 
 /** The socket handlers. */
+/** bind(2) or (`connect`) connect(2) of socket a[0] to the address (a[1], a[2]); a unix path's last symlink is followed only by connect. */
+function bindOrConnect(t: Thread, a: SyscallArgs, connect: boolean): number | Promise<number> {
+  const s = socketOf(t, int(a[0]));
+  if (typeof s === "number") return s;
+  const sa = sockAddrArg(t, s, addr(a[1]), int(a[2]));
+  if (typeof sa === "number") return sa;
+  const host = unixHost(t, sa, connect);
+  if (typeof host === "number") return host;
+  if (s instanceof UnixSocket) return connect ? s.connect(sa, host) : s.bind(sa, host);
+  return connect ? s.connect(sa) : s.bind(sa);
+}
+
 export const socketSyscalls: SyscallFamily = {
   socket: (t, a) => {
     const s = createSocket(t, int(a[0]), int(a[1]), int(a[2]));
@@ -482,30 +494,14 @@ export const socketSyscalls: SyscallFamily = {
     const [x, y] = UnixSocket.pair(probe.type, (type & SOCK.NONBLOCK) !== 0 ? O.NONBLOCK : 0);
     return installPair(t, x, y, (type & SOCK.CLOEXEC) !== 0, addr(a[3]));
   },
-  bind: (t, a) => {
-    const s = socketOf(t, int(a[0]));
-    if (typeof s === "number") return s;
-    const sa = sockAddrArg(t, s, addr(a[1]), int(a[2]));
-    if (typeof sa === "number") return sa;
-    const host = unixHost(t, sa, false);
-    if (typeof host === "number") return host;
-    return s instanceof UnixSocket ? s.bind(sa, host) : s.bind(sa);
-  },
+  bind: (t, a) => bindOrConnect(t, a, false),
   listen: (t, a) => {
     const s = socketOf(t, int(a[0]));
     return typeof s === "number" ? s : s.listen(int(a[1]));
   },
   accept: (t, a) => accept(t, int(a[0]), addr(a[1]), addr(a[2]), 0),
   accept4: (t, a) => accept(t, int(a[0]), addr(a[1]), addr(a[2]), int(a[3])),
-  connect: (t, a) => {
-    const s = socketOf(t, int(a[0]));
-    if (typeof s === "number") return s;
-    const sa = sockAddrArg(t, s, addr(a[1]), int(a[2]));
-    if (typeof sa === "number") return sa;
-    const host = unixHost(t, sa, true);
-    if (typeof host === "number") return host;
-    return s instanceof UnixSocket ? s.connect(sa, host) : s.connect(sa);
-  },
+  connect: (t, a) => bindOrConnect(t, a, true),
   getsockname: (t, a) => {
     const s = socketOf(t, int(a[0]));
     return typeof s === "number" ? s : putSockAddr(t, s.localAddress(), addr(a[1]), addr(a[2])) || 0;
