@@ -27,8 +27,8 @@ export interface RtFunctions {
   readonly chain: unknown;
   /** `rt.lookup(env, self)`: the TB for the pc in the CPU state, + 1, or 0. */
   readonly lookup: (env: number, self: number) => number;
-  /** `rt.notdirty(env, self, waddr, bytes)`: non-zero if the running TB was invalidated. */
-  readonly notdirty: (env: number, self: number, wa: number, bytes: number) => number;
+  /** `rt.notdirty(env, self, waddr, info)` (`info`: FAULT_INFO bits with the size): the exit kind (FAULT or SMC), or 0 to do the store. */
+  readonly notdirty: (env: number, self: number, wa: number, info: number) => number;
   /** Wasm functions of the uniform helper type, by helper name (from `helperTrampolines`). */
   readonly helpers: Readonly<Record<string, unknown>>;
 }

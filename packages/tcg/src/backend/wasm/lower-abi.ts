@@ -137,7 +137,7 @@ export const RtSlot = {
   chain: 0,
   /** {@link RtImport.lookup}, type `(env, self) -> i32`. */
   lookup: 1,
-  /** {@link RtImport.notdirty}, type `(env, self, waddr, bytes) -> i32`. */
+  /** {@link RtImport.notdirty}, type `(env, self, waddr, info) -> i32` (`info`: FAULT_INFO bits with the size; returns an exit kind or 0). */
   notdirty: 2,
   /** Helper `i` of the target's list is at `helpers + i`, with the uniform helper type. */
   helpers: 3,
