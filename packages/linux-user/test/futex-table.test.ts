@@ -2,8 +2,10 @@
 // woken from this thread, bitsets, requeue, FIFO order, per-thread interruption, and the
 // value check under the lock. The worker imports the built package (turbo builds before testing).
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
+import { IN_CI } from "./support/real-programs.js";
 import { Errno, FutexTable, futexWordReader } from "../src/index.js";
 
 const dist = new URL("../dist/index.js", import.meta.url);
@@ -35,6 +37,12 @@ function waiter(table: FutexTable, mem: SharedArrayBuffer, addr: number, tid: nu
   worker.on("message", (m: { queued?: number; result?: number }) => (m.queued !== undefined ? q(m.queued) : r(m.result!)));
   return { queued, result, worker };
 }
+
+// The worker loads the package's built dist/: skip loudly without it, fail under CI.
+if (!existsSync(dist) && !IN_CI) console.warn(`SKIP: ${fileURLToPath(dist)} is not built (pnpm build in packages/linux-user)`);
+it.runIf(!existsSync(dist) && IN_CI)("has the built dist/ in CI", () => {
+  expect.fail(`${fileURLToPath(dist)} is not built`);
+});
 
 describe.runIf(existsSync(dist))("the futex wait table across threads", () => {
   it("wakes a worker's wait from another thread, oldest waiter first, honouring bitsets, and interrupts by tid", async () => {

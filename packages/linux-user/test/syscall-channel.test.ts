@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
+import { IN_CI } from "./support/real-programs.js";
 import { SyscallChannel, SyscallDispatcher, syscallNr, identitySyscalls, type SyscallArgs } from "../src/index.js";
 import { FakeProcess } from "./support/fake-process.js";
 
@@ -21,6 +23,12 @@ import(workerData.url).then(({ SyscallChannel }) => {
   parentPort.postMessage({ pid, slow, unknown, us });
 });
 `;
+
+// The worker loads the package's built dist/: skip loudly without it, fail under CI.
+if (!existsSync(dist) && !IN_CI) console.warn(`SKIP: ${fileURLToPath(dist)} is not built (pnpm build in packages/linux-user)`);
+it.runIf(!existsSync(dist) && IN_CI)("has the built dist/ in CI", () => {
+  expect.fail(`${fileURLToPath(dist)} is not built`);
+});
 
 describe.runIf(existsSync(dist))("the worker-to-kernel system call slot", () => {
   it("carries calls from a worker to the dispatcher on this thread, blocking ones included", async () => {
