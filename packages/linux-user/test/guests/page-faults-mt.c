@@ -9,33 +9,14 @@
  * own vCPU worker: the protection change and the invalidation of its code must reach it.
  */
 #include "nolibc.h"
+#include "fault-catch.h"
 
-enum { SYS_write = 64, SYS_exit_group = 94, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_munmap = 215, SYS_mmap = 222, SYS_mprotect = 226 };
-enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, PAGE = 4096 };
-
-#include "sigjmp.h"
-
-static struct jmpbuf tenv;
-static volatile int got_sig, got_code;
-static volatile u64 got_addr;
 static u64 base;
 static volatile long reads, calls, phase;
 static volatile int ctid = -1, ptid;
 static char stack[16384] __attribute__((aligned(16)));
 static long tls;
 
-static void on_fault(int sig, char *info, char *uc) {
-  (void)uc;
-  got_sig = sig;
-  got_code = *(int *)(info + 8);
-  got_addr = *(u64 *)(info + 16);
-  siglongjmp_(&tenv, 1);
-}
-
-struct ksigaction { void *handler; u64 flags; u64 mask; };
-
-static u64 load64(u64 a) { u64 v; asm volatile("ld %0, 0(%1)" : "=r"(v) : "r"(a) : "memory"); return v; }
-static void store64(u64 a, u64 v) { asm volatile("sd %0, 0(%1)" :: "r"(v), "r"(a) : "memory"); }
 
 static void report(const char *who) {
   out(who);
@@ -50,12 +31,12 @@ static void report(const char *who) {
 
 void worker(void) {
   u64 data = base, code = base + PAGE + 0x100;
-  if (SIGSETJMP(tenv) == 0) {
+  if (SIGSETJMP(fault_env) == 0) {
     for (;;) { (void)load64(data); reads = reads + 1; }
   }
   report("reader");
   phase = 1;
-  if (SIGSETJMP(tenv) == 0) {
+  if (SIGSETJMP(fault_env) == 0) {
     for (;;) { ((void (*)(void))code)(); calls = calls + 1; }
   }
   report("caller");

@@ -13,29 +13,10 @@
  * si_addr at 16.
  */
 #include "nolibc.h"
+#include "fault-catch.h"
 
-enum { SYS_write = 64, SYS_exit_group = 94, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_munmap = 215, SYS_mmap = 222, SYS_mprotect = 226 };
-enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, PAGE = 4096 };
-
-#include "sigjmp.h"
-
-static struct jmpbuf env;
-static volatile int got_sig, got_code;
-static volatile u64 got_addr;
 static u64 base;
 
-static void on_fault(int sig, char *info, char *uc) {
-  (void)uc;
-  got_sig = sig;
-  got_code = *(int *)(info + 8);
-  got_addr = *(u64 *)(info + 16);
-  siglongjmp_(&env, 1);
-}
-
-struct ksigaction { void *handler; u64 flags; u64 mask; };
-
-static u64 load64(u64 a) { u64 v; asm volatile("ld %0, 0(%1)" : "=r"(v) : "r"(a) : "memory"); return v; }
-static void store64(u64 a, u64 v) { asm volatile("sd %0, 0(%1)" :: "r"(v), "r"(a) : "memory"); }
 static void amoadd(u64 a, u64 v) { u64 old; asm volatile("amoadd.w %0, %1, (%2)" : "=r"(old) : "r"(v), "r"(a) : "memory"); }
 static u64 call(u64 a, u64 v) { return ((u64 (*)(u64))a)(v); }
 
@@ -46,7 +27,7 @@ static void try(const char *name, int kind, u64 addr) {
   out(name);
   out(": ");
   got_sig = 0;
-  if (SIGSETJMP(env) == 0) {
+  if (SIGSETJMP(fault_env) == 0) {
     u64 v = 0;
     switch (kind) {
       case LOAD: v = load64(addr); break;
