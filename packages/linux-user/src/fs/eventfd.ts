@@ -8,6 +8,7 @@
 import { Errno } from "../errno.js";
 import { type FileStat, O } from "../syscalls/abi.js";
 import { type IoResult, OpenFile, syntheticStat } from "./open-file.js";
+import { WaitList } from "./wait-list.js";
 
 /** eventfd2 flags. */
 export const Efd = { SEMAPHORE: 1, CLOEXEC: O.CLOEXEC, NONBLOCK: O.NONBLOCK } as const;
@@ -17,7 +18,7 @@ const MAX = 0xffff_ffff_ffff_fffen;
 export class EventFd extends OpenFile {
   /** Always "stream". */
   readonly kind = "stream";
-  private waiters: (() => void)[] = [];
+  private readonly waits = new WaitList();
 
   /**
    * @param count initial counter.
@@ -32,13 +33,11 @@ export class EventFd extends OpenFile {
   }
 
   private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.waits.wake();
   }
 
   override changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waits.next();
   }
 
   override read(buf: Uint8Array): IoResult {

@@ -11,6 +11,7 @@
 import { Errno } from "../errno.js";
 import { type FileStat, O } from "../syscalls/abi.js";
 import { type IoResult, OpenFile, syntheticStat } from "./open-file.js";
+import { WaitList } from "./wait-list.js";
 
 /** Linux's default pipe capacity (16 pages). */
 export const PIPE_CAPACITY = 65536;
@@ -33,18 +34,16 @@ export class PipeBuffer {
   capacity = PIPE_CAPACITY;
   /** Inode number for fstat. */
   readonly ino = nextPipeIno++;
-  private waiters: (() => void)[] = [];
+  private readonly waits = new WaitList();
 
   /** Wakes every waiter (data, space, or an end closed). */
   wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.waits.wake();
   }
 
   /** A promise settled at the next change. */
   changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waits.next();
   }
 
   /** Takes up to buf.length bytes. */

@@ -8,6 +8,7 @@
 import { Errno } from "../errno.js";
 import { type FileStat, O } from "../syscalls/abi.js";
 import { type IoResult, OpenFile, syntheticStat } from "./open-file.js";
+import { WaitList } from "./wait-list.js";
 
 /** A timerfd. */
 export class TimerFd extends OpenFile {
@@ -20,7 +21,7 @@ export class TimerFd extends OpenFile {
   /** Period (ns), 0 for a one-shot timer. */
   intervalNs = 0n;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private waiters: (() => void)[] = [];
+  private readonly waits = new WaitList();
 
   /**
    * @param now the timer's clock (ns).
@@ -61,13 +62,11 @@ export class TimerFd extends OpenFile {
       this.nextNs = 0n;
       this.timer = undefined;
     }
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.waits.wake();
   }
 
   override changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waits.next();
   }
 
   protected override release(): void {

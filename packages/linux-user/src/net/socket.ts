@@ -17,6 +17,7 @@ import { Errno } from "../errno.js";
 import { type IoResult, OpenFile, syntheticStat } from "../fs/open-file.js";
 import { type FileStat, O } from "../syscalls/abi.js";
 import { MSG, type SockAddr } from "./sockaddr.js";
+import { WaitList } from "../fs/wait-list.js";
 
 /** What a send carries. */
 export interface SendRequest {
@@ -47,23 +48,6 @@ export type Later<T> = T | number | Promise<T | number>;
 
 /** shutdown(2)'s how. */
 export const SHUT = { RD: 0, WR: 1, RDWR: 2 } as const;
-
-/** A list of sleepers woken together (data arrived, space freed, a peer closed). */
-export class WaitList {
-  private waiters: (() => void)[] = [];
-
-  /** Wakes every sleeper. */
-  wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  /** A promise settled at the next wake. */
-  next(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
 
 let nextSocketIno = 50000n;
 
