@@ -117,7 +117,8 @@ export function logCflags(mask: number): number {
   return (mask & (LogItem.NOCHAIN | LOG_AT_ENTRY)) !== 0 ? CF_NO_GOTO_TB : 0;
 }
 
-const hex16 = (v: bigint): string => v.toString(16).padStart(16, "0");
+/** A 64-bit value as 16 hex digits, as QEMU's logs print addresses and registers (no 0x). */
+export const hex16 = (v: bigint): string => v.toString(16).padStart(16, "0");
 
 /** The in_asm and op records of a TB just translated (before the optimizer); "" if neither is on. */
 export function logTranslated(log: TcgLog, pc: bigint, tr: TranslatedTb, code: GuestCodeReader): string {

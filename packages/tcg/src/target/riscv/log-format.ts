@@ -10,11 +10,9 @@
  * @module
  */
 import { Disassembler, FPR_NAMES, GPR_NAMES } from "@wasmu/isa";
-import type { TargetLogFormat } from "../../exec/log.js";
+import { hex16, type TargetLogFormat } from "../../exec/log.js";
 import type { GuestCodeReader } from "../../exec/translator.js";
 import { CpuOffset, fOffset, xOffset } from "./cpu-state.js";
-
-const hex16 = (v: bigint): string => v.toString(16).padStart(16, "0");
 
 function regLines(names: readonly string[], value: (i: number) => bigint): string {
   let s = "";
