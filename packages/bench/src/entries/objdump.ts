@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Workload } from "../entry.js";
+import { shellQuote } from "../measure/command.js";
 
 const GNU_OBJDUMP = "riscv64-linux-gnu-objdump";
 
@@ -14,7 +15,7 @@ function cliMain(ctx: BenchContext): string {
 
 /** `sh -c 'ARGV > /dev/null'`, with every argument quoted. */
 function toDevNull(label: string, argv: readonly string[]): CommandTarget {
-  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  const quoted = argv.map(shellQuote).join(" ");
   return { kind: "command", label, argv: ["sh", "-c", `${quoted} > /dev/null`] };
 }
 

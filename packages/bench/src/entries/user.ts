@@ -23,6 +23,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Figure, Requirement, Workload } from "../entry.js";
+import { shellQuote } from "../measure/command.js";
 import { benchTextOf } from "../guests/bench-text.js";
 
 const QEMU = "qemu-riscv64-static";
@@ -63,7 +64,6 @@ export function userSizes(ctx: BenchContext): UserSizes {
   return out as unknown as UserSizes;
 }
 
-const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** Sum of f(i) for i in [from, to]. */
 function sumOf(from: number, to: number, f: (i: number) => number): number {
@@ -131,7 +131,7 @@ function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload
   const target = (label: string, argv: string[], extra: Partial<CommandTarget>): CommandTarget => {
     const base = p.pipe === undefined
       ? { kind: "command" as const, label, argv }
-      : { kind: "command" as const, label, argv: ["sh", "-c", `${argv.map(quote).join(" ")} | ${p.pipe}`] };
+      : { kind: "command" as const, label, argv: ["sh", "-c", `${argv.map(shellQuote).join(" ")} | ${p.pipe}`] };
     return { ...base, ...(p.expectStdout !== undefined ? { expectStdout: p.expectStdout } : {}), ...extra };
   };
   const requires: Requirement[] = [

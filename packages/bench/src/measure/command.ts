@@ -24,6 +24,11 @@
 import { spawn } from "node:child_process";
 import { ProcessTreeScanner, processMemory, waitedChildrenCpuMs } from "./proc.js";
 
+/** `arg` quoted for `sh -c`: in single quotes, each quote inside closed, escaped and reopened. */
+export function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
 /** A command to run: argv[0] is looked up on PATH. */
 export interface CommandSpec {
   /** The program and its arguments. */
