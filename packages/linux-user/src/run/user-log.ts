@@ -10,7 +10,7 @@
  * {@link UserLog.loaded} after the loader, {@link UserLog.exit} when the process ends.
  *
  * Threads: {@link UserLogConfig} is plain data (structured-cloneable). A vCPU worker
- * rebuilds its own {@link UserLog} from it with {@link UserLog.fromConfig}; records then go
+ * rebuilds its own {@link UserLog} from it (`new UserLog(config)`); records then go
  * straight to the log descriptor with `fs.writeSync` (one whole record per call, the file
  * opened with O_APPEND, so records of different vCPUs never mix). Without `-D` the main
  * thread's records go to the caller's stderr function, a worker's to descriptor 2.
@@ -82,11 +82,6 @@ export class UserLog {
     this.tcgLog = (config.mask & ~(LogItem.PAGE | LogItem.STRACE | LogItem.STATS)) === 0
       ? undefined
       : { mask: config.mask, sink: { write }, target: riscvLogFormat, symbol: (pc) => lookupSymbol(symbols, pc) };
-  }
-
-  /** A worker's log from a posted config. */
-  static fromConfig(config: UserLogConfig): UserLog {
-    return new UserLog(config);
   }
 
   /** Writes text to the log. */

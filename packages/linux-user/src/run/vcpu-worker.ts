@@ -135,7 +135,7 @@ interface WorkerEnv {
 function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
   const { d, translator, counters, table, readable } = env;
   const cpu = new Vcpu(env.ew, a.vcpu, createSyncThread(a.vcpu, { debug: d.debugLocks }));
-  const log = d.log === undefined ? undefined : UserLog.fromConfig(d.log);
+  const log = d.log === undefined ? undefined : new UserLog(d.log);
   log?.attach(cpu);
   const st = cpu.state;
   const ch = new SyscallChannel(a.channel, 0);
