@@ -39,13 +39,15 @@ Options:
   -o, --out DIR     report folder (default ./bench-report)
       --list        list the entries, their needs and whether they are available
       --json        print the results as JSON on standard output (the table goes to standard error)
-      --cache DIR   guest cache (default $WASMU_CACHE or $WASMU_GUESTS, else <repo>/.cache/guests)
+      --cache DIR   guest cache (default $WASMU_CACHE or $WASMU_GUESTS, else <repo>/.cache/guests
+                    in a checkout, ~/.cache/wasmu/guests when installed)
       --set N=V     a setting entries read, e.g. workload sizes (user-compute: lua-iterations,
                     python-iterations, sqlite-rows, gzip-mib, xz-mib, sha256-mib; user-size=quick)
   -h, --help        this text
 
-fetch: download Debian sid riscv64 packages into the guest cache once (with
-scripts/fetch-guests.sh); without names, busybox-static, libc6 and the packages
+fetch: download Debian sid riscv64 packages into the guest cache once (with the
+package's scripts/fetch-guests.sh, from the Debian archive of this machine's apt
+configuration or $FETCH_GUESTS_MIRROR); without names, busybox-static, libc6 and the packages
 the entries use, with their dependencies, plus the system-mode inputs: the newest
 kernel (linux-binary-*-riscv64), OpenSBI, and an initramfs built from busybox. --update refreshes the package index
 first; --deps fetches the dependencies of named packages too.
@@ -80,7 +82,7 @@ async function fetchSystemInputs(ctx: BenchContext, err: ProgressStream): Promis
     return 1;
   }
   err.write(`fetching ${kernel} ${OPENSBI_PACKAGE} into ${ctx.cacheDir}\n`);
-  const status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, [kernel, OPENSBI_PACKAGE]);
+  const status = await fetchGuests(ctx.cacheDir, [kernel, OPENSBI_PACKAGE]);
   if (existsSync(join(ctx.sysroot, "usr/bin/busybox"))) err.write(`initramfs: ${buildInitramfs(ctx)}\n`);
   return status;
 }
@@ -137,7 +139,7 @@ export async function runBench(argv: readonly string[], io: BenchIO = { stdout: 
     const packages = named ? positionals.slice(1) : guestPackagesOf(entries);
     const deps = values.deps === true || !named;
     io.stderr.write(`fetching ${packages.join(" ")}${deps ? " (with dependencies)" : ""} into ${ctx.cacheDir}\n`);
-    let status = await fetchGuests(ctx.repoRoot, ctx.cacheDir, packages, { update: values.update === true, deps });
+    let status = await fetchGuests(ctx.cacheDir, packages, { update: values.update === true, deps });
     if (!named) status = Math.max(status, await fetchSystemInputs(ctx, io.stderr));
     for (const p of readGuestPackages(ctx.cacheDir)) io.stdout.write(`${p.name}\t${p.version}\t${p.architecture}\n`);
     return status === 0 ? 0 : 1;

@@ -1,30 +1,69 @@
-// Locating the repository and the guest cache.
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// Locating the repository, the wasmu CLI and the guest cache.
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchContext } from "./entry.js";
 
+const here = dirname(fileURLToPath(import.meta.url));
+
 /**
- * The wasmu repository root: the nearest directory above this module that holds
- * pnpm-workspace.yaml (packages/bench/{src,dist}/ -> the root).
+ * The wasmu repository root when this module runs from a checkout of it: the nearest
+ * directory above this module that holds pnpm-workspace.yaml (packages/bench/{src,dist}/
+ * -> the root). Null when @wasmu/bench is installed as a package (its real path goes
+ * through node_modules), whatever workspace the installing project has.
  */
-export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+export function findRepoRoot(from = here): string | null {
   let dir = resolve(from);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // a path that does not exist: searched as given
+  }
+  if (dir.split(sep).includes("node_modules")) return null;
   for (;;) {
     if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
     const up = dirname(dir);
-    if (up === dir) return resolve(from, "..", "..", "..");
+    if (up === dir) return null;
     dir = up;
   }
 }
 
 /**
- * The context handed to entries. The guest cache is, in order: `cacheDir`, $WASMU_CACHE,
- * $WASMU_GUESTS (the name .ci/run exports for the same directory), <repo>/.cache/guests.
+ * The directory of the installed @wasmu/cli package, found through this package's
+ * dependency on it (in the repository: the workspace link to packages/cli).
  */
-export function makeContext(options: { repoRoot?: string; cacheDir?: string } = {}): BenchContext {
-  const repoRoot = options.repoRoot ?? findRepoRoot();
+export function cliPackageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve("@wasmu/cli/package.json"));
+}
+
+/** The `wasmu` command's script: @wasmu/cli's `bin.wasmu`. */
+export function cliMainPath(): string {
+  const dir = cliPackageDir();
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { bin?: Record<string, string> };
+  return join(dir, pkg.bin?.wasmu ?? "dist/main.js");
+}
+
+/** The `wasmu` command's script an entry runs: the context's, else cliMainPath(). */
+export function wasmuMain(ctx: BenchContext): string {
+  return ctx.cliMain ?? cliMainPath();
+}
+
+/** The user's cache directory for wasmu outside a checkout: $XDG_CACHE_HOME/wasmu, else ~/.cache/wasmu. */
+function userCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "wasmu");
+}
+
+/**
+ * The context handed to entries. The guest cache is, in order: `cacheDir`, $WASMU_CACHE,
+ * $WASMU_GUESTS (the name .ci/run exports for the same directory), <repo>/.cache/guests
+ * in a checkout, else $XDG_CACHE_HOME/wasmu/guests (~/.cache/wasmu/guests).
+ */
+export function makeContext(options: { repoRoot?: string | null; cacheDir?: string } = {}): BenchContext {
+  const repoRoot = options.repoRoot === undefined ? findRepoRoot() : options.repoRoot;
   const fromEnv = process.env.WASMU_CACHE || process.env.WASMU_GUESTS || undefined;
-  const cacheDir = resolve(options.cacheDir ?? fromEnv ?? join(repoRoot, ".cache", "guests"));
+  const fallback = repoRoot === null ? join(userCacheDir(), "guests") : join(repoRoot, ".cache", "guests");
+  const cacheDir = resolve(options.cacheDir ?? fromEnv ?? fallback);
   return { repoRoot, cacheDir, sysroot: join(cacheDir, "sysroot") };
 }

@@ -16,10 +16,12 @@ export type Requirement =
 
 /** Where things are, handed to every entry. */
 export interface BenchContext {
-  /** Root of the wasmu repository (holds scripts/fetch-guests.sh). */
-  readonly repoRoot: string;
-  /** The guest cache: --cache, $WASMU_CACHE, $WASMU_GUESTS, else <repoRoot>/.cache/guests. */
+  /** Root of the wasmu repository when the bench runs from a checkout (its commit goes into the results); null when installed as a package. */
+  readonly repoRoot: string | null;
+  /** The guest cache: --cache, $WASMU_CACHE, $WASMU_GUESTS, else <repoRoot>/.cache/guests or ~/.cache/wasmu/guests. */
   readonly cacheDir: string;
+  /** The `wasmu` command's script; default: the bin of this package's @wasmu/cli dependency. */
+  readonly cliMain?: string;
   /** <cacheDir>/sysroot: the extracted Debian riscv64 packages. */
   readonly sysroot: string;
   /** `--set NAME=VALUE` pairs: settings entries read (workload sizes; each entry documents its names). */
@@ -137,7 +139,7 @@ export interface BenchEntry {
   /** Needs of the whole entry; if one is absent, the entry is reported absent with the reason. */
   readonly requires: readonly Requirement[];
   /**
-   * Debian riscv64 packages the entry's workloads use: `pnpm bench fetch` (without
+   * Debian riscv64 packages the entry's workloads use: `wasmu-bench fetch` (without
    * names) fetches them with their dependencies. A workload still requires what it uses.
    */
   readonly guestPackages?: readonly string[];

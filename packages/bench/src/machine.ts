@@ -16,7 +16,8 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? "unknown";
 }
 
-function git(repoRoot: string, args: string[]): string | null {
+function git(repoRoot: string | null, args: string[]): string | null {
+  if (repoRoot === null) return null;
   try {
     return execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
   } catch {
@@ -25,7 +26,7 @@ function git(repoRoot: string, args: string[]): string | null {
 }
 
 /** CPU model, cores, memory, OS, Node and V8 versions, and the wasmu commit. */
-export function describeMachine(repoRoot: string): MachineInfo {
+export function describeMachine(repoRoot: string | null): MachineInfo {
   const commit = git(repoRoot, ["rev-parse", "HEAD"]);
   const status = commit === null ? null : git(repoRoot, ["status", "--porcelain", "--untracked-files=no"]);
   return {
@@ -48,7 +49,7 @@ interface KnownComparator {
   readonly install: string;
 }
 
-/** QEMU, the oracle and speed baseline (../shared/design/oracles.md). */
+/** QEMU, the oracle and speed baseline. */
 export const KNOWN_COMPARATORS: readonly KnownComparator[] = [
   { name: "qemu-riscv64-static", role: "user-mode baseline", install: "apt-get install qemu-user-static" },
   { name: "qemu-system-riscv64", role: "system-mode baseline", install: "apt-get install qemu-system-misc" },

@@ -29,7 +29,7 @@ export function describeRequirement(req: Requirement): string {
     case "command":
       return `${req.command} on PATH`;
     case "guest-packages":
-      return `Debian riscv64 ${req.packages.join(", ")} (pnpm bench fetch)`;
+      return `Debian riscv64 ${req.packages.join(", ")} (wasmu-bench fetch)`;
     case "file":
       return req.path;
     case "check":
@@ -49,7 +49,7 @@ export async function checkRequirement(req: Requirement, ctx: BenchContext): Pro
       const missing = req.packages.filter((p) => !present.has(p));
       return missing.length === 0
         ? null
-        : `Debian riscv64 package${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not in ${ctx.cacheDir} (run: pnpm bench fetch)`;
+        : `Debian riscv64 package${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not in ${ctx.cacheDir} (run: wasmu-bench fetch)`;
     }
     case "file": {
       const p = isAbsolute(req.path) ? req.path : join(ctx.sysroot, req.path);

@@ -28,13 +28,13 @@ function offlineCache(): string {
   const cache = join(dir, "cache");
   mkdirSync(join(cache, "debs"), { recursive: true });
   mkdirSync(join(cache, "apt", "lists"), { recursive: true });
-  writeFileSync(join(cache, "apt", "lists", "deb.debian.org_debian_dists_sid_main_binary-riscv64_Packages"), "");
+  writeFileSync(join(cache, "apt", "lists", "archive_dists_sid_main_binary-riscv64_Packages"), "");
   execFileSync("dpkg-deb", ["--root-owner-group", "--build", pkg, join(cache, "debs", "fakepkg_1.2-3_riscv64.deb")], { stdio: "ignore" });
   return cache;
 }
 
 describe.skipIf(!haveTools)("scripts/fetch-guests.sh", () => {
-  const script = fetchScriptPath(findRepoRoot());
+  const script = fetchScriptPath();
 
   it("extracts into DIR/sysroot, links lib/bin/sbin, records versions, and is idempotent", () => {
     const cache = offlineCache();
@@ -49,6 +49,35 @@ describe.skipIf(!haveTools)("scripts/fetch-guests.sh", () => {
     expect(readFileSync(join(cache, "packages.tsv"), "utf8")).toBe("fakepkg\t1.2-3\triscv64\tfakepkg_1.2-3_riscv64.deb\n");
   });
 
+  it("takes the archive from FETCH_GUESTS_MIRROR, else from the apt configuration (deb822 .sources, then sources.list), never a security archive", () => {
+    const mirror = (env: Record<string, string>): string =>
+      execFileSync("bash", [script, mkdtempSync(join(tmpdir(), "fetch-guests-"))], {
+        env: { ...process.env, FETCH_GUESTS_MIRROR: "", ...env, FETCH_GUESTS_PRINT_MIRROR: "1" },
+        encoding: "utf8",
+      }).trim();
+    const etc = mkdtempSync(join(tmpdir(), "apt-etc-"));
+    mkdirSync(join(etc, "sources.list.d"));
+    writeFileSync(join(etc, "sources.list"), "# comment\ndeb [arch=amd64] http://security.example/debian-security bookworm-security main\ndeb http://list.example/debian bookworm main\n");
+    expect(mirror({ FETCH_GUESTS_APT_DIR: etc })).toBe("http://list.example/debian");
+    writeFileSync(
+      join(etc, "sources.list.d", "debian.sources"),
+      "Types: deb\nURIs: http://sec.example/debian-security\nSuites: bookworm-security\nComponents: main\n\n" +
+        "Types: deb deb-src\n# a comment\nURIs: http://one.example/debian/ http://two.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\n",
+    );
+    expect(mirror({ FETCH_GUESTS_APT_DIR: etc })).toBe("http://one.example/debian");
+    expect(mirror({ FETCH_GUESTS_APT_DIR: etc, FETCH_GUESTS_MIRROR: "http://override.example/debian" })).toBe("http://override.example/debian");
+    const empty = mkdtempSync(join(tmpdir(), "apt-etc-"));
+    expect(() => execFileSync("bash", [script, empty], { env: { ...process.env, FETCH_GUESTS_MIRROR: "", FETCH_GUESTS_APT_DIR: empty }, stdio: "pipe" })).toThrow(
+      /no Debian archive in .*set FETCH_GUESTS_MIRROR/,
+    );
+  });
+
+  it("is shipped in the package, and the repository's scripts/fetch-guests.sh runs it", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("scripts/fetch-guests.sh");
+    expect(() => execFileSync("bash", [join(findRepoRoot()!, "scripts", "fetch-guests.sh")], { stdio: "pipe" })).toThrow(/fetch-guests\.sh DIR PKG/);
+  });
+
   it("prints its usage without arguments", () => {
     expect(() => execFileSync("bash", [script], { stdio: "pipe" })).toThrow(/fetch-guests\.sh DIR PKG/);
   });
@@ -59,7 +88,7 @@ describe.skipIf(!haveTools)("scripts/fetch-guests.sh", () => {
     const code = await runBench(["fetch", "fakepkg"], {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: () => true },
-      context: { repoRoot: findRepoRoot(), cacheDir: cache, sysroot: join(cache, "sysroot") },
+      context: { repoRoot: null, cacheDir: cache, sysroot: join(cache, "sysroot") },
     });
     expect(code).toBe(0);
     expect(out).toBe("fakepkg\t1.2-3\triscv64\n");

@@ -20,7 +20,7 @@ describe("the isa entry", () => {
     expect(r.workloads.filter((w) => w.status === "failed").map((w) => `${w.name}: ${w.reason ?? ""}`)).toEqual([]);
     expect(r.status).toBe("ok");
     const byName = new Map(r.workloads.map((w) => [w.name, w]));
-    expect(byName.get("decode-busybox")).toMatchObject({ status: "absent", reason: expect.stringContaining("pnpm bench fetch") as unknown });
+    expect(byName.get("decode-busybox")).toMatchObject({ status: "absent", reason: expect.stringContaining("wasmu-bench fetch") as unknown });
     for (const name of ["decode-hello", "disasm-hello"]) {
       const w = byName.get(name)!;
       if (w.status === "absent") continue; // the CLI's fixture is not there yet

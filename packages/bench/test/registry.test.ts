@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,7 +61,7 @@ describe("the registry", () => {
     const r = await runEntry(entry, context(), { runs: 2, warmup: 1 });
     expect(r.status).toBe("failed");
     expect(r.workloads.map((w) => w.status)).toEqual(["absent", "failed", "failed", "ok"]);
-    expect(r.workloads[0]!.reason).toMatch(/lua5\.4 not in .* \(run: pnpm bench fetch\)/);
+    expect(r.workloads[0]!.reason).toMatch(/lua5\.4 not in .* \(run: wasmu-bench fetch\)/);
     expect(r.workloads[1]!.reason).toBe("sh -c echo oops >&2; exit 4: exit status 4: oops");
     expect(r.workloads[2]!.reason).toContain('output lacks "yes"');
     expect(r.workloads[3]!.sides[0]!.samples).toHaveLength(2);
@@ -202,18 +202,23 @@ describe("the qemu-user entry", () => {
     const { qemuUserEntry } = await import("../src/entries/qemu-user.js");
     const r = await runEntry(qemuUserEntry, context(), { runs: 1, warmup: 0 });
     expect(r.status).toBe("absent");
-    expect(r.reason).toMatch(/busybox-static not in .* \(run: pnpm bench fetch\)/);
+    expect(r.reason).toMatch(/busybox-static not in .* \(run: wasmu-bench fetch\)/);
   });
 });
 
 describe("the context", () => {
-  it("takes the guest cache from --cache, $WASMU_CACHE, $WASMU_GUESTS, else the repository", async () => {
+  it("takes the guest cache from --cache, $WASMU_CACHE, $WASMU_GUESTS, else the repository's or the user's cache", async () => {
     const { makeContext } = await import("../src/context.js");
     const saved = { c: process.env.WASMU_CACHE, g: process.env.WASMU_GUESTS };
     try {
       delete process.env.WASMU_CACHE;
       delete process.env.WASMU_GUESTS;
       expect(makeContext({ repoRoot: "/r" }).cacheDir).toBe("/r/.cache/guests");
+      const savedXdg = process.env.XDG_CACHE_HOME;
+      process.env.XDG_CACHE_HOME = "/xdg";
+      expect(makeContext({ repoRoot: null }).cacheDir).toBe("/xdg/wasmu/guests");
+      if (savedXdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = savedXdg;
       process.env.WASMU_GUESTS = "/g";
       expect(makeContext({ repoRoot: "/r" })).toEqual({ repoRoot: "/r", cacheDir: "/g", sysroot: "/g/sysroot" });
       process.env.WASMU_CACHE = "/c";
@@ -231,8 +236,25 @@ describe("the context", () => {
 describe("the objdump entry", () => {
   it("is absent, with how to build or install what it needs, without the CLI", async () => {
     const { objdumpEntry } = await import("../src/entries/objdump.js");
-    const r = await runEntry(objdumpEntry, context(), { runs: 1, warmup: 0 });
+    const r = await runEntry(objdumpEntry, { ...context(), cliMain: "/nonexistent/dist/main.js" }, { runs: 1, warmup: 0 });
     expect(r.status).toBe("absent");
     expect(r.reason).toMatch(/pnpm --filter @wasmu\/cli build|apt-get install binutils-riscv64-linux-gnu/);
+  });
+});
+
+describe("finding the repository and the CLI", () => {
+  it("finds the checkout from its sources, and none from a node_modules path", async () => {
+    const { findRepoRoot } = await import("../src/context.js");
+    const root = findRepoRoot();
+    expect(root).not.toBeNull();
+    expect(existsSync(join(root!, "pnpm-workspace.yaml"))).toBe(true);
+    expect(findRepoRoot(join(root!, "node_modules", "@wasmu", "bench", "dist"))).toBeNull();
+  });
+
+  it("runs the wasmu CLI of its @wasmu/cli dependency (bin.wasmu), not a repository path", async () => {
+    const { cliMainPath, cliPackageDir } = await import("../src/context.js");
+    const pkg = JSON.parse(readFileSync(join(cliPackageDir(), "package.json"), "utf8")) as { name: string; bin: { wasmu: string } };
+    expect(pkg.name).toBe("@wasmu/cli");
+    expect(cliMainPath()).toBe(join(cliPackageDir(), pkg.bin.wasmu));
   });
 });

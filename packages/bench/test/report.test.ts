@@ -43,7 +43,7 @@ describe("the Markdown report", () => {
     expect(markdown).toContain("50.0 Minsn/s");
   });
   it("reports absent and failed things with their reasons", () => {
-    expect(markdown).toContain("**Absent:** vmlinuz not found (run: pnpm bench fetch)");
+    expect(markdown).toContain("**Absent:** vmlinuz not found (run: wasmu-bench fetch)");
     expect(markdown).toContain("- broken: **failed**: exit status 3");
     expect(markdown).toContain("absent (apt-get install qemu-system-misc)");
   });

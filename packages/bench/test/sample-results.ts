@@ -91,7 +91,7 @@ export function sampleResults(): BenchResults {
           { name: "broken", description: "fails", kind: "single", status: "failed", reason: "exit status 3", sides: [] },
         ],
       },
-      { name: "linux-boot", description: "Boots Linux.", requires: ["a kernel"], status: "absent", reason: "vmlinuz not found (run: pnpm bench fetch)", workloads: [] },
+      { name: "linux-boot", description: "Boots Linux.", requires: ["a kernel"], status: "absent", reason: "vmlinuz not found (run: wasmu-bench fetch)", workloads: [] },
     ],
     summary: [{ comparison: "wasmu/qemu", workloads: ["demo/vs-qemu"], geomean: 2.18 }],
   };

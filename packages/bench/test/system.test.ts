@@ -68,7 +68,7 @@ function fakeCache(): BenchContext {
 describe("system-mode inputs", () => {
   it("finds the newest kernel and OpenSBI, or says what is missing", () => {
     const ctx = fakeCache();
-    expect(findSystemInputs(ctx)).toMatch(/no kernel in .* \(run: pnpm bench fetch\)/);
+    expect(findSystemInputs(ctx)).toMatch(/no kernel in .* \(run: wasmu-bench fetch\)/);
     for (const v of ["7.9.1+deb14-riscv64", "7.10.2+deb14-riscv64"]) {
       mkdirSync(join(ctx.sysroot, "usr/lib/modules", v), { recursive: true });
       writeFileSync(join(ctx.sysroot, "usr/lib/modules", v, "vmlinuz"), "");

@@ -1,7 +1,7 @@
 // The user-compute and user-startup entries at their quick sizes: every workload checks
 // its output under both QEMU and wasmu, the ratios and the geometric mean come out, and
 // the wasmu side carries its -d stats breakdown. Needs qemu-riscv64-static, the guests
-// (`pnpm bench fetch`) and the CLI built; otherwise the entries must say so (and this
+// (`wasmu-bench fetch`) and the CLI built; otherwise the entries must say so (and this
 // test says it skipped that part). python3 is left out here: its start-up alone takes tens
 // of seconds under wasmu today.
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findRepoRoot, makeContext } from "../src/context.js";
+import { cliMainPath, findRepoRoot, makeContext } from "../src/context.js";
 import { createUserComputeEntry, createUserStartupEntry, DEFAULT_USER_SIZES, QUICK_USER_SIZES, readStats, statsFigures, userSizes } from "../src/entries/user.js";
 import { runBench } from "../src/cli.js";
 import type { BenchContext, BenchEntry } from "../src/entry.js";
@@ -19,10 +19,10 @@ const repoRoot = findRepoRoot();
 const ctx = { ...makeContext({ repoRoot }), settings: { "user-size": "quick" } };
 const hasQemu = spawnSync("sh", ["-c", `command -v qemu-riscv64-static`]).status === 0;
 const hasGuests = ["usr/bin/lua5.4", "usr/bin/sqlite3", "usr/bin/gzip", "usr/bin/xz", "usr/bin/sha256sum", "usr/bin/true"].every((p) => existsSync(join(ctx.sysroot, p)));
-const hasCli = existsSync(join(repoRoot, "packages/cli/dist/main.js"));
+const hasCli = existsSync(cliMainPath());
 const runnable = hasQemu && hasGuests && hasCli;
 if (!runnable) {
-  console.warn(`SKIP: user-compute/user-startup are not run (qemu-riscv64-static ${hasQemu ? "found" : "missing"}, guests ${hasGuests ? "found" : "missing: pnpm bench fetch"}, CLI ${hasCli ? "built" : "not built"}); only their absence is checked`);
+  console.warn(`SKIP: user-compute/user-startup are not run (qemu-riscv64-static ${hasQemu ? "found" : "missing"}, guests ${hasGuests ? "found" : "missing: wasmu-bench fetch"}, CLI ${hasCli ? "built" : "not built"}); only their absence is checked`);
 }
 
 describe("user entries", () => {

@@ -7,6 +7,7 @@
 // while the layer below does not build, and the entry then says why it is absent.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { cliPackageDir } from "../context.js";
 import type { BenchContext, BenchEntry, Workload } from "../entry.js";
 
 /** What the entry uses of @wasmu/isa (checked at load time). */
@@ -87,19 +88,19 @@ const BINARIES: readonly Binary[] = [
     name: "busybox",
     path: (ctx) => join(ctx.sysroot, "usr/bin/busybox"),
     requires: [{ kind: "guest-packages", packages: ["busybox-static"] }],
-    hint: "run: pnpm bench fetch",
+    hint: "run: wasmu bench fetch",
   },
   {
     name: "libc",
     path: (ctx) => join(ctx.sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6"),
     requires: [{ kind: "guest-packages", packages: ["libc6"] }],
-    hint: "run: pnpm bench fetch",
+    hint: "run: wasmu bench fetch",
   },
   {
     name: "hello",
-    path: (ctx) => join(ctx.repoRoot, "packages/cli/fixtures/hello"),
+    path: () => join(cliPackageDir(), "fixtures/hello"),
     requires: [],
-    hint: "the CLI's bundled fixture (packages/cli/fixtures/build.sh)",
+    hint: "@wasmu/cli's bundled fixture (fixtures/build.sh)",
   },
 ];
 

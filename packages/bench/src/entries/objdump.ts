@@ -5,12 +5,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Workload } from "../entry.js";
+import { wasmuMain } from "../context.js";
 import { shellQuote } from "../measure/command.js";
 
 const GNU_OBJDUMP = "riscv64-linux-gnu-objdump";
 
 function cliMain(ctx: BenchContext): string {
-  return join(ctx.repoRoot, "packages/cli/dist/main.js");
+  return wasmuMain(ctx);
 }
 
 /** `sh -c 'ARGV > /dev/null'`, with every argument quoted. */

@@ -48,7 +48,7 @@ export const qemuSystemEntry: BenchEntry = {
     { kind: "guest-packages", packages: ["busybox-static"] },
     {
       kind: "check",
-      what: "Debian riscv64 kernel and OpenSBI in the guest cache (pnpm bench fetch)",
+      what: "Debian riscv64 kernel and OpenSBI in the guest cache (wasmu-bench fetch)",
       check: (ctx) => {
         const inputs = findSystemInputs(ctx);
         return Promise.resolve(typeof inputs === "string" ? inputs : null);

@@ -43,7 +43,7 @@ function qemuDynamic(ctx: BenchContext, program: string, args: string[], expectS
 /**
  * Interpreters, the workloads of ../shared/design/oracles.md's baselines, each under QEMU
  * against the host's own build of the same interpreter (other versions: Debian 12's
- * against sid's). Absent until `pnpm bench fetch` brought the guest packages and the
+ * against sid's). Absent until `wasmu-bench fetch` brought the guest packages and the
  * native interpreter is installed.
  */
 function interpreterWorkloads(ctx: BenchContext): Workload[] {

@@ -23,6 +23,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Figure, Requirement, Workload } from "../entry.js";
+import { wasmuMain } from "../context.js";
 import { shellQuote } from "../measure/command.js";
 import { benchTextOf } from "../guests/bench-text.js";
 
@@ -118,7 +119,7 @@ interface Program {
 }
 
 function wasmuArgv(ctx: BenchContext, statsFile: string): string[] {
-  return [process.execPath, join(ctx.repoRoot, "packages/cli/dist/main.js"), "user", "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
+  return [process.execPath, wasmuMain(ctx), "user", "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
 }
 
 function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload {
@@ -137,7 +138,7 @@ function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload
   const requires: Requirement[] = [
     { kind: "command", command: QEMU, install: "apt-get install qemu-user-static" },
     { kind: "guest-packages", packages: p.packages },
-    { kind: "file", path: join(ctx.repoRoot, "packages/cli/dist/main.js"), hint: "pnpm turbo run build --filter=@wasmu/cli..." },
+    { kind: "file", path: wasmuMain(ctx), hint: "pnpm turbo run build --filter=@wasmu/cli..." },
   ];
   return {
     kind: "compare",

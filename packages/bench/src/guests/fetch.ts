@@ -1,7 +1,8 @@
 // `wasmu-bench fetch`: download and cache Debian sid riscv64 packages once, through
-// scripts/fetch-guests.sh (the same script CI and the CLI's differential tests use).
+// the package's scripts/fetch-guests.sh (the same script CI and the CLI's differential
+// tests use, through the repository's scripts/fetch-guests.sh).
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BenchEntry } from "../entry.js";
 
 /** Packages every cache gets: the CLI's differential tests need them too. */
@@ -17,9 +18,9 @@ export function guestPackagesOf(entries: readonly BenchEntry[]): string[] {
   return [...all].sort();
 }
 
-/** The fetch script of the repository. */
-export function fetchScriptPath(repoRoot: string): string {
-  return join(repoRoot, "scripts", "fetch-guests.sh");
+/** The fetch script, shipped in this package (src/guests/ and dist/guests/ -> scripts/). */
+export function fetchScriptPath(): string {
+  return fileURLToPath(new URL("../../scripts/fetch-guests.sh", import.meta.url));
 }
 
 /** How to fetch. */
@@ -34,12 +35,12 @@ export interface FetchOptions {
  * Runs scripts/fetch-guests.sh CACHEDIR PKG... with its output passed through to
  * standard error; resolves to its exit status (0 when every package is present).
  */
-export function fetchGuests(repoRoot: string, cacheDir: string, packages: readonly string[], options: FetchOptions = {}): Promise<number> {
+export function fetchGuests(cacheDir: string, packages: readonly string[], options: FetchOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     if (options.update) env.FETCH_GUESTS_UPDATE = "1";
     if (options.deps) env.FETCH_GUESTS_DEPS = "1";
-    const child = spawn("bash", [fetchScriptPath(repoRoot), cacheDir, ...packages], {
+    const child = spawn("bash", [fetchScriptPath(), cacheDir, ...packages], {
       stdio: ["ignore", process.stderr, process.stderr],
       env,
     });

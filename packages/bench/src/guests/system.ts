@@ -50,9 +50,9 @@ export function findSystemInputs(ctx: BenchContext): SystemInputs | string {
   const modules = join(ctx.sysroot, "usr/lib/modules");
   const versions = existsSync(modules) ? readdirSync(modules).filter((v) => existsSync(join(modules, v, "vmlinuz"))) : [];
   const kernelVersion = versions.sort(compareVersions).pop();
-  if (kernelVersion === undefined) return `no kernel in ${modules} (run: pnpm bench fetch)`;
+  if (kernelVersion === undefined) return `no kernel in ${modules} (run: wasmu-bench fetch)`;
   const bios = join(ctx.sysroot, "usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
-  if (!existsSync(bios)) return `no OpenSBI at ${bios} (run: pnpm bench fetch)`;
+  if (!existsSync(bios)) return `no OpenSBI at ${bios} (run: wasmu-bench fetch)`;
   return { kernel: join(modules, kernelVersion, "vmlinuz"), kernelVersion, bios, initramfs: join(ctx.cacheDir, "system", "initramfs.cpio.gz") };
 }
 
@@ -85,7 +85,7 @@ export function buildInitramfs(ctx: BenchContext): string {
 export function searchGuestPackages(ctx: BenchContext, pattern: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     let out = "";
-    const child = spawn("bash", [fetchScriptPath(ctx.repoRoot), ctx.cacheDir], {
+    const child = spawn("bash", [fetchScriptPath(), ctx.cacheDir], {
       stdio: ["ignore", "pipe", process.stderr],
       env: { ...process.env, FETCH_GUESTS_SEARCH: pattern },
     });

@@ -178,7 +178,7 @@ export function renderMarkdown(results: BenchResults): { markdown: string; chart
     "## Guest packages",
     "",
   );
-  if (results.guests.packages.length === 0) out.push(`None fetched in ${results.guests.cacheDir} (run \`pnpm bench fetch\`).`, "");
+  if (results.guests.packages.length === 0) out.push(`None fetched in ${results.guests.cacheDir} (run \`wasmu-bench fetch\`).`, "");
   else out.push(`Debian sid riscv64, from ${results.guests.cacheDir}:`, "", ...mdTable(["package", "version", "architecture"], results.guests.packages.map((p) => [p.name, p.version, p.architecture])), "");
   return { markdown: out.join("\n"), charts };
 }
