@@ -6,3 +6,22 @@ export { Fdt, FdtNode, FdtError, FDT_MAGIC, fdtCells, fdtU64Cells, fdtStrings, t
 // ---- The virt machine (src/machine)
 export * from "./machine/virt-memmap.js";
 export { buildVirtFdt, updateChosen, riscvIsaString, WASMU_RISCV_EXTENSIONS, type VirtFdtConfig } from "./machine/virt-fdt.js";
+
+// ---- Host services, the MMIO bus, interrupt lines into harts
+export type { MonotonicClock, WallClock, TimerService, CharBackend, BlockStorage, EntropySource, SystemControl } from "./host.js";
+export {
+  MmioBus, BusError, sizeMask, extractBytes, depositBytes, SIZE_1, SIZE_2, SIZE_4, SIZE_8, SIZES_ALL,
+  type AccessSize, type MmioDevice, type IrqLine, type BusRead, type BusFault,
+} from "./bus.js";
+export {
+  HartInterrupts, type HartInterruptsShared, MIP_SSIP, MIP_MSIP, MIP_STIP, MIP_MTIP, MIP_SEIP, MIP_MEIP,
+} from "./machine/hart-interrupts.js";
+
+// ---- Devices (src/devices)
+export { Clint, CLINT_MSIP, CLINT_MTIMECMP, CLINT_MTIME, CLINT_SIZE } from "./devices/clint.js";
+export { Plic, type PlicConfig, PLIC_PRIORITY, PLIC_PENDING, PLIC_ENABLE, PLIC_ENABLE_STRIDE, PLIC_CONTEXT, PLIC_CONTEXT_STRIDE } from "./devices/plic.js";
+export { Uart16550, type Uart16550Options, LSR_DR, LSR_OE, LSR_PE, LSR_FE, LSR_BI, LSR_THRE, LSR_TEMT } from "./devices/uart16550.js";
+export { SifiveTest } from "./devices/sifive-test.js";
+export {
+  GoldfishRtc, RTC_TIME_LOW, RTC_TIME_HIGH, RTC_ALARM_LOW, RTC_ALARM_HIGH, RTC_IRQ_ENABLED, RTC_CLEAR_ALARM, RTC_ALARM_STATUS, RTC_CLEAR_INTERRUPT,
+} from "./devices/goldfish-rtc.js";
