@@ -25,3 +25,16 @@ export { SifiveTest } from "./devices/sifive-test.js";
 export {
   GoldfishRtc, RTC_TIME_LOW, RTC_TIME_HIGH, RTC_ALARM_LOW, RTC_ALARM_HIGH, RTC_IRQ_ENABLED, RTC_CLEAR_ALARM, RTC_ALARM_STATUS, RTC_CLEAR_INTERRUPT,
 } from "./devices/goldfish-rtc.js";
+
+// ---- virtio (src/virtio)
+export { type GuestRam, DmaMemory, DmaError } from "./virtio/guest-ram.js";
+export {
+  SplitVirtqueue, VirtioError, gather, scatter, type Segment, type Chain,
+  VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_INDIRECT, VIRTQ_AVAIL_F_NO_INTERRUPT,
+} from "./virtio/virtqueue.js";
+export * from "./virtio/mmio.js";
+export {
+  VirtioBlk, VIRTIO_ID_BLOCK, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,
+  VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_UNSUPP,
+} from "./virtio/blk.js";
+export { VirtioRng, VIRTIO_ID_RNG } from "./virtio/rng.js";
