@@ -1,16 +1,16 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { run } from "./run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, "..", "dist", "main.js");
 const benchMain = join(here, "..", "..", "bench", "dist", "main.js");
 
 describe("wasmu bench", () => {
-  it("runs the harness when it is built, and says how to get it when it is not", () => {
-    const r = spawnSync(process.execPath, [bin, "bench", "--list"], { encoding: "utf8", env: { ...process.env, PATH: "/usr/bin:/bin" } });
+  it("runs the harness when it is built, and says how to get it when it is not", async () => {
+    const r = await run(process.execPath, [bin, "bench", "--list"], { env: { ...process.env, PATH: "/usr/bin:/bin" } });
     if (existsSync(benchMain)) {
       expect(r.status).toBe(0);
       expect(r.stdout + r.stderr).toMatch(/^smoke$/m);

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { run } from "./run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "..", "fixtures");
@@ -13,39 +14,39 @@ const hasSysroot = existsSync(join(sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6
 if (!hasSysroot) console.warn(`SKIP: no riscv64 glibc in ${sysroot}: the dynamically linked demo is not run (scripts/fetch-guests.sh .cache/guests busybox-static libc6)`);
 if (!hasQemu) console.warn("SKIP: qemu-riscv64-static not found: wasmu user is not compared with QEMU (apt-get install qemu-user-static)");
 
-function wasmu(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: "utf8", timeout: 120_000 });
+async function wasmu(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await run(process.execPath, [bin, ...args], { cwd: fixtures, timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("wasmu user", () => {
-  it("runs the bundled static program", () => {
-    expect(wasmu(["user", "start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });
+  it("runs the bundled static program", async () => {
+    expect(await wasmu(["user", "start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });
   });
-  it("runs the README's demo (static glibc) with the output GNU libc prints under QEMU", () => {
-    const w = wasmu(["demo", "wasmu", "0"]);
+  it("runs the README's demo (static glibc) with the output GNU libc prints under QEMU", async () => {
+    const w = await wasmu(["demo", "wasmu", "0"]);
     expect(w).toEqual({ status: 0, stdout: "hello, wasmu! fib(50) = 12586269025, mean = 2.2917, len = 5\n", stderr: "" });
-    if (hasQemu) expect(spawnSync("qemu-riscv64-static", ["demo", "wasmu", "0"], { cwd: fixtures, encoding: "utf8" }).stdout).toBe(w.stdout);
+    if (hasQemu) expect((await run("qemu-riscv64-static", ["demo", "wasmu", "0"], { cwd: fixtures })).stdout).toBe(w.stdout);
   });
-  it("takes `wasmu PROGRAM` as user mode", () => {
-    expect(wasmu(["./start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });
+  it("takes `wasmu PROGRAM` as user mode", async () => {
+    expect(await wasmu(["./start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });
   });
-  it("refuses a file that is not a riscv64 ELF with one line and status 1", () => {
-    const r = wasmu(["user", "src/hello.c"]);
+  it("refuses a file that is not a riscv64 ELF with one line and status 1", async () => {
+    const r = await wasmu(["user", "src/hello.c"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^wasmu: .*hello\.c/);
   });
-  it("reports a missing program", () => {
-    const r = wasmu(["user", "no-such-program"]);
+  it("reports a missing program", async () => {
+    const r = await wasmu(["user", "no-such-program"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no-such-program/);
   });
-  it.skipIf(!hasSysroot || !hasQemu)("runs the dynamically linked demo as qemu-riscv64 does (output and exit status)", () => {
+  it.skipIf(!hasSysroot || !hasQemu)("runs the dynamically linked demo as qemu-riscv64 does (output and exit status)", async () => {
     const args = ["-L", sysroot, "hello", "wasmu", "3"];
-    const q = spawnSync("qemu-riscv64-static", args, { cwd: fixtures, encoding: "utf8" });
-    const w = wasmu(args);
+    const q = await run("qemu-riscv64-static", args, { cwd: fixtures });
+    const w = await wasmu(args);
     expect(w.stdout).toBe(q.stdout);
     expect(w.status).toBe(q.status);
     expect(w.status).toBe(3);
