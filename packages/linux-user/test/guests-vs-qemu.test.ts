@@ -13,7 +13,6 @@
  *   (SA_RESTART: "errno=512 (To be restarted)" in -strace, as QEMU prints it) or fails with
  *   EINTR; nanosleep and poll fail with EINTR even with SA_RESTART.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
 import { HAVE_QEMU, IN_CI } from "./support/real-programs.js";
+import { run } from "./support/run.js";
 
 const program = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
 
@@ -56,7 +56,7 @@ describe("guest programs under wasmu and qemu-riscv64-static", () => {
     const wdir = mkdtempSync(join(tmpdir(), "wasmu-guest-"));
     const qdir = mkdtempSync(join(tmpdir(), "wasmu-guest-"));
     try {
-      const q = spawnSync("qemu-riscv64-static", ["-strace", program(name)], { cwd: qdir, encoding: "utf8", timeout: 60_000 });
+      const q = await run("qemu-riscv64-static", ["-strace", program(name)], { cwd: qdir, timeout: 60_000 });
       const w = await wasmu(program(name), wdir);
       expect(w.warnings).toEqual([]);
       expect(w.out).toBe(q.stdout);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { run as runChild } from "./support/run.js";
 import { Errno, Kernel, LoadError, MemoryStream, type RunResult, runProgram } from "../src/index.js";
 
 const guestPath = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
@@ -172,7 +173,7 @@ describe("stress: glibc pthreads on vCPU workers", () => {
     expect(r.trace).toContain("futex(");
   });
 
-  it("exit_group from a thread while the main thread sleeps 1000 s in nanosleep: the host process ends with the guest (no leftover timer)", { timeout: 120_000 }, () => {
+  it("exit_group from a thread while the main thread sleeps 1000 s in nanosleep: the host process ends with the guest (no leftover timer)", { timeout: 120_000 }, async () => {
     // A child Node process runs the guest through the built package and then simply lets
     // its event loop drain: a sleep left behind by the ended guest would keep it alive for
     // 1000 s (the spawn's 100 s timeout would kill it first).
@@ -183,7 +184,7 @@ describe("stress: glibc pthreads on vCPU workers", () => {
       const kernel = new lu.Kernel({ warn: () => {} });
       const r = await lu.runProgram({ kernel, path, bytes: new Uint8Array(readFileSync(path)), argv: [path, "exit-sleep"], envp: [], readInterpreter: () => new lu.LoadError(2, "none") });
       process.exitCode = r.status;`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 100_000, env: { ...process.env, NODE_OPTIONS: "" } });
+    const r = await runChild(process.execPath, ["--input-type=module", "-e", script], { timeout: 100_000, env: { ...process.env, NODE_OPTIONS: "" } });
     expect(r.signal).toBeNull();
     expect(r.stdout).toBe("exit-sleep: start\n");
     expect(r.status).toBe(qemu("stress", ["exit-sleep"]).status);

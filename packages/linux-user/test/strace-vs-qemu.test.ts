@@ -18,7 +18,6 @@
  * Only single-threaded programs: QEMU interleaves the lines of concurrent threads
  * (`sigwait` and `page-faults-mt` are left out for that reason).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
 import { HAVE_QEMU, IN_CI, SYSROOT } from "./support/real-programs.js";
+import { run } from "./support/run.js";
 
 const guest = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
 const ENV = ["PATH=/usr/bin:/bin", "LC_ALL=C", "TZ=UTC", "HOME=/root"];
@@ -107,10 +107,10 @@ function scratch(c: Case): string {
 }
 
 /** QEMU's trace (its stderr: a `-D` log file would hold fd 3 and shift the guest's fds). */
-function qemuTrace(c: Case, cwd: string): string {
+async function qemuTrace(c: Case, cwd: string): Promise<string> {
   const exe = c.own === true ? c.argv[0]! : `${SYSROOT}${c.argv[0]!}`;
   const env = Object.fromEntries(ENV.map((e) => e.split("=") as [string, string]));
-  const q = spawnSync("qemu-riscv64-static", ["-strace", "-L", SYSROOT, "-0", c.argv[0]!, exe, ...c.argv.slice(1)], { cwd, env, encoding: "utf8", timeout: 60_000 });
+  const q = await run("qemu-riscv64-static", ["-strace", "-L", SYSROOT, "-0", c.argv[0]!, exe, ...c.argv.slice(1)], { cwd, env, timeout: 60_000 });
   return q.stderr;
 }
 
@@ -164,7 +164,7 @@ describe("-strace lines as qemu-riscv64-static -strace prints them", () => {
     const qdir = scratch(c);
     const wdir = scratch(c);
     try {
-      const q = normalise(qemuTrace(c, qdir));
+      const q = normalise(await qemuTrace(c, qdir));
       const w = await wasmuTrace(c, wdir);
       expect(w.warnings).toEqual([]);
       const ours = cutAtClose2(normalise(w.trace), q);

@@ -1,3 +1,6 @@
+import { chmodSync, copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MemoryStream, parseUserArgs, userMain } from "../src/index.js";
@@ -32,8 +35,16 @@ describe("wasmu user: qemu-riscv64's options", () => {
     const a = io();
     expect(await userMain(["/nonexistent/prog"], a.io, {})).toBe(1);
     expect(a.err.join("")).toBe("wasmu: Could not open '/nonexistent/prog': No such file or directory\n");
+    // An executable text file: not ELF. Without the execute bits it is EACCES (as Linux).
+    const src = fileURLToPath(new URL("guests/hello.S", import.meta.url));
+    const text = join(mkdtempSync(join(tmpdir(), "wasmu-main-")), "hello.S");
+    copyFileSync(src, text);
+    const c = io();
+    expect(await userMain([text], c.io, {})).toBe(1);
+    expect(c.err.join("")).toBe(`wasmu: ${text}: Permission denied\n`);
+    chmodSync(text, 0o755);
     const b = io();
-    expect(await userMain([fileURLToPath(new URL("guests/hello.S", import.meta.url))], b.io, {})).toBe(1);
+    expect(await userMain([text], b.io, {})).toBe(1);
     expect(b.err.join("")).toMatch(/^wasmu: \S+hello\.S: not an ELF file \(Exec format error\)\n$/);
   });
 

@@ -9,7 +9,7 @@
  * for (const s of r.elf.sections) console.log(s.name, s.addr);
  * ```
  */
-export { ElfFile, ElfFormatError, readElf, parseRiscvArchAttribute, type ReadElfResult } from "./reader.js";
+export { ElfFile, ElfFormatError, readElf, parseRiscvArchAttribute, type ReadElfOptions, type ReadElfResult } from "./reader.js";
 export {
   ElfType,
   SectionType,

@@ -42,11 +42,16 @@ export class ElfFile {
   private readonly view: DataView;
   private readonly symbolCache = new Map<number, readonly ElfSymbol[]>();
 
-  /** Parses `bytes`; throws {@link ElfFormatError} when the file is not valid ELF64 LE. */
-  constructor(readonly bytes: Uint8Array) {
+  /**
+   * Parses `bytes`; throws {@link ElfFormatError} when the file is not valid ELF64 LE.
+   * With `options.sections` false the section headers are not read at all (`sections` is
+   * empty), as a program loader does: Linux and QEMU run a file whose section headers
+   * are damaged or absent.
+   */
+  constructor(readonly bytes: Uint8Array, options: ReadElfOptions = {}) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.header = this.readHeader();
-    this.sections = this.readSections();
+    this.header = this.readHeader(options.sections ?? true);
+    this.sections = options.sections === false ? [] : this.readSections();
     this.segments = this.readSegments();
   }
 
@@ -134,7 +139,7 @@ export class ElfFile {
     return this.bytes.subarray(Number(offset), Number(offset + size));
   }
 
-  private readHeader(): ElfHeader {
+  private readHeader(withSections: boolean): ElfHeader {
     const b = this.bytes;
     if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) {
       throw new ElfFormatError("file format not recognized (no ELF magic)");
@@ -161,7 +166,7 @@ export class ElfFile {
       shnum: v.getUint16(60, true),
       shstrndx: v.getUint16(62, true),
     };
-    if (header.shnum > 0 && header.shentsize !== SHDR_SIZE) throw new ElfFormatError(`invalid section header size ${header.shentsize}`);
+    if (withSections && header.shnum > 0 && header.shentsize !== SHDR_SIZE) throw new ElfFormatError(`invalid section header size ${header.shentsize}`);
     if (header.phnum > 0 && header.phentsize !== PHDR_SIZE) throw new ElfFormatError(`invalid program header size ${header.phentsize}`);
     return header;
   }
@@ -394,6 +399,12 @@ export function parseRiscvArchAttribute(data: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** How much of a file {@link readElf} reads. */
+export interface ReadElfOptions {
+  /** Read the section headers (default true); false: the header and program headers only. */
+  readonly sections?: boolean;
+}
+
 /** The result of {@link readElf}: a file, or the reason it could not be read. */
 export type ReadElfResult = { readonly ok: true; readonly elf: ElfFile } | { readonly ok: false; readonly error: string };
 
@@ -401,9 +412,9 @@ export type ReadElfResult = { readonly ok: true; readonly elf: ElfFile } | { rea
  * Reads an ELF64 little-endian file. Never throws for bad input: a file that is not ELF,
  * is truncated or corrupt gives `{ ok: false, error }` with a one-line reason.
  */
-export function readElf(bytes: Uint8Array): ReadElfResult {
+export function readElf(bytes: Uint8Array, options: ReadElfOptions = {}): ReadElfResult {
   try {
-    return { ok: true, elf: new ElfFile(bytes) };
+    return { ok: true, elf: new ElfFile(bytes, options) };
   } catch (e) {
     if (e instanceof ElfFormatError) return { ok: false, error: e.message };
     throw e;

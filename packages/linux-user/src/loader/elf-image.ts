@@ -90,7 +90,8 @@ export function planElf(path: string, bytes: Uint8Array): ElfImage | LoadError {
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     return bad(bytes[0] === 0x23 && bytes[1] === 0x21 ? "is a script (#!): not handled by the ELF loader" : "not an ELF file (Exec format error)");
   }
-  const r = readElf(bytes);
+  // Program headers only: Linux never reads section headers to run a program.
+  const r = readElf(bytes, { sections: false });
   if (!r.ok) return bad(r.error);
   const elf = r.elf;
   const h = elf.header;

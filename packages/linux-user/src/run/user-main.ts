@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { LogItem, logItemsHelp, parseLogItems } from "@wasmu/tcg";
 import { resolve as resolvePath } from "node:path";
-import { Errno, errnoMessage } from "../errno.js";
+import { Errno, errnoFromHost, errnoMessage } from "../errno.js";
 import { LoadError } from "../loader/elf-image.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { Kernel } from "../process/kernel.js";
@@ -132,17 +132,47 @@ export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEn
   return { ...o, program: argv[i]!, args: argv.slice(i + 1) };
 }
 
+/**
+ * Reads the executable at host path `host` as Linux's open_exec and QEMU's prepare_binprm
+ * accept one: a regular file (a device, FIFO, socket or directory is EACCES: `/dev/zero`
+ * would otherwise be read without end) with at least one execute bit (EACCES), read
+ * through one descriptor up to the size fstat gave (never past it, whatever the file does
+ * meanwhile). `shown` names it in messages. Exported for tests.
+ */
+export function readExecutable(host: string | Buffer, shown: string): Uint8Array | LoadError {
+  let fd: number;
+  try {
+    fd = openSync(host, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const err = errnoFromHost(e);
+    return new LoadError(err, err === Errno.ENOENT ? `Could not open '${shown}': ${errnoMessage(err)}` : `${shown}: ${errnoMessage(err)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || (st.mode & 0o111) === 0) return new LoadError(Errno.EACCES, `${shown}: ${errnoMessage(Errno.EACCES)}`);
+    if (st.size > MAX_EXECUTABLE) return new LoadError(Errno.EFBIG, `${shown}: ${errnoMessage(Errno.EFBIG)}`);
+    const bytes = new Uint8Array(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === bytes.length ? bytes : bytes.slice(0, got);
+  } catch (e) {
+    const err = errnoFromHost(e);
+    return new LoadError(err, `${shown}: ${errnoMessage(err)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The largest program or interpreter read whole (Node's Buffer limit is near; Linux maps, wasmu copies). */
+const MAX_EXECUTABLE = 2 ** 31 - 1;
+
 /** Reads a program or interpreter for the loader (through the sysroot for absolute paths). */
 function reader(kernel: Kernel): (guestPath: string) => Uint8Array | LoadError {
-  return (p) => {
-    const host = kernel.sysroot.resolve(p, process.cwd());
-    try {
-      if (statSync(host).isDirectory()) return new LoadError(Errno.EACCES, `${p}: ${errnoMessage(Errno.EACCES)}`);
-      return new Uint8Array(readFileSync(host));
-    } catch {
-      return new LoadError(Errno.ENOENT, `Could not open '${p}': ${errnoMessage(Errno.ENOENT)}`);
-    }
-  };
+  return (p) => readExecutable(kernel.sysroot.resolve(p, process.cwd()), p);
 }
 
 /**
@@ -191,11 +221,6 @@ async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): 
   const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });
   const read = reader(kernel);
   // The program itself: a path as given (through the sysroot when absolute), as qemu-riscv64 takes it.
-  const hostProgram = kernel.sysroot.resolve(o.program, process.cwd());
-  if (!existsSync(hostProgram)) {
-    io.stderr(`wasmu: Could not open '${o.program}': ${errnoMessage(Errno.ENOENT)}\n`);
-    return 1;
-  }
   const bytes = read(o.program);
   if (bytes instanceof LoadError) {
     io.stderr(`wasmu: ${bytes.message}\n`);
