@@ -92,7 +92,7 @@ describe("user entries", () => {
       expect(noGuests.workloads.length).toBeGreaterThan(0);
       for (const w of noGuests.workloads) {
         expect(w.status).toBe("absent");
-        expect(w.reason).toMatch(/Debian riscv64 packages? \S+ not in .*\(run: pnpm bench fetch\)/);
+        expect(w.reason).toMatch(/^Debian riscv64 packages? \S+ not in \S+ \(run: .*fetch\)$/);
       }
     } finally {
       process.env.PATH = savedPath;
