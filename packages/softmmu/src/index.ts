@@ -38,3 +38,10 @@ export {
   VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_UNSUPP,
 } from "./virtio/blk.js";
 export { VirtioRng, VIRTIO_ID_RNG } from "./virtio/rng.js";
+
+// ---- Boot images (src/boot)
+export { BootError, identifyKernel, parseRiscvImageHeader, type RiscvImageHeader, type KernelFormat } from "./boot/image.js";
+export {
+  planBoot, resetRom, loadBoot, type BootConfig, type BootPlan, type BootRegion,
+  FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, FW_DYNAMIC_INFO_NEXT_MODE_S, RESET_VECTOR_SIZE,
+} from "./boot/loader.js";
