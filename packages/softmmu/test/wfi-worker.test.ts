@@ -20,14 +20,27 @@ function hartWorker(shared: unknown, hart: number, mask: number): { worker: Work
       const hi = HartInterrupts.attach(workerData.shared, { nowNs: () => process.hrtime.bigint() });
       parentPort.postMessage("waiting");
       parentPort.postMessage(hi.waitForInterrupt(workerData.hart, workerData.mask));
-    });`;
-  const worker = new Worker(code, { eval: true, workerData: { dist: dist.href, shared, hart, mask } });
+    }).catch((e) => parentPort.postMessage({ error: String(e) }));`;
+  const worker = new Worker(code, { eval: true, execArgv: [], env: { ...process.env, NODE_OPTIONS: "" }, workerData: { dist: dist.href, shared, hart, mask } });
   let onWaiting!: () => void;
-  const waiting = new Promise<void>((r) => (onWaiting = r));
-  const result = new Promise<number>((resolve, reject) => {
-    worker.on("message", (m: unknown) => (m === "waiting" ? onWaiting() : resolve(m as number)));
+  let onError!: (e: Error) => void;
+  const waiting = new Promise<void>((r, j) => {
+    onWaiting = r;
+    onError = j;
+  });
+  const result = new Promise<number>((resolve, rejectResult) => {
+    const reject = (e: Error) => {
+      onError(e);
+      rejectResult(e);
+    };
+    worker.on("message", (m: unknown) => {
+      if (m === "waiting") onWaiting();
+      else if (typeof m === "number") resolve(m);
+      else reject(new Error(`hart worker: ${(m as { error: string }).error}`));
+    });
     worker.on("error", reject);
   });
+  result.catch(() => {}); // surfaced through `waiting` or awaited by the test
   return { worker, result, waiting };
 }
 
