@@ -18,8 +18,11 @@ import { join } from "node:path";
 import { testFingerprint } from "./test-fingerprint.mjs";
 
 const root = join(import.meta.dirname, "..");
-const packages = readdirSync(join(root, "packages")).filter((p) => existsSync(join(root, "packages", p, "vitest.config.ts")));
-for (const pkg of packages) rmSync(join(root, "packages", pkg, "test-results.json"), { force: true });
+// Workspace packages with tests: packages/* and tests/* (the publish tests), as "packages/isa".
+const packages = ["packages", "tests"]
+  .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => `${d}/${p}`) : []))
+  .filter((p) => existsSync(join(root, p, "vitest.config.ts")));
+for (const pkg of packages) rmSync(join(root, pkg, "test-results.json"), { force: true });
 
 const env = { ...process.env, WASMU_TEST_FINGERPRINT: testFingerprint(root) };
 const localTurbo = join(root, "node_modules", ".bin", "turbo");
@@ -29,7 +32,7 @@ const turboFailed = turbo.status !== 0;
 let passed = 0, failed = 0, skipped = 0;
 const missing = [];
 for (const pkg of packages) {
-  const file = join(root, "packages", pkg, "test-results.json");
+  const file = join(root, pkg, "test-results.json");
   if (!existsSync(file)) {
     missing.push(pkg);
     continue;

@@ -12,8 +12,9 @@ const tsc = join(root, "node_modules", ".bin", "tsc");
 const step = (args) => spawnSync(tsc, args, { cwd: root, stdio: "inherit" }).status === 0;
 let ok = step(["-b"]);
 if (ok) {
-  for (const pkg of readdirSync(join(root, "packages")).sort()) {
-    const config = join("packages", pkg, "tsconfig.json");
+  const dirs = ["packages", "tests"].flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).sort().map((p) => join(d, p)) : []));
+  for (const pkg of dirs) {
+    const config = join(pkg, "tsconfig.json");
     if (existsSync(join(root, config)) && !step(["-p", config])) ok = false;
   }
 }
