@@ -12,8 +12,8 @@ import {
 const packages = publishedPackages();
 let tarballs: Map<string, string>;
 
-beforeAll(() => {
-  tarballs = packAll();
+beforeAll(async () => {
+  tarballs = await packAll();
 });
 
 /** Every file a manifest's exports and bin name (wildcard exports: their directory). */
@@ -28,13 +28,13 @@ function namedFiles(manifest: { exports?: Record<string, string | Record<string,
 
 describe("the packed tarballs", () => {
   for (const p of packages) {
-    it(`${p.manifest.name}: LICENSE, README, every export and bin, and every file its source maps name`, () => {
+    it(`${p.manifest.name}: LICENSE, README, every export and bin, and every file its source maps name`, async () => {
       const tgz = tarballs.get(p.manifest.name)!;
-      const files = new Set(tarballFiles(tgz));
+      const files = new Set(await tarballFiles(tgz));
       for (const f of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "src/index.ts"]) expect(files, `${f}`).toContain(f);
       expect([...files].some((f) => f.endsWith(".tsbuildinfo"))).toBe(false);
       expect([...files].some((f) => f.startsWith("test/"))).toBe(false);
-      const dir = extractTarball(tgz);
+      const dir = await extractTarball(tgz);
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Parameters<typeof namedFiles>[0] & { dependencies?: Record<string, string> };
       for (const f of namedFiles(manifest)) expect(existsSync(join(dir, f)), `${p.manifest.name}: ${f}`).toBe(true);
       // workspace:* became the version.
@@ -57,12 +57,12 @@ describe("the packed tarballs", () => {
 
 describe("each package installed alone from its tarballs runs its README example", () => {
   for (const p of packages) {
-    it(`${p.manifest.name}`, () => {
+    it(`${p.manifest.name}`, async () => {
       const names = withWasmuDependencies(p.manifest.name, packages);
-      const dir = npmInstall(names.map((n) => tarballs.get(n)!));
+      const dir = await npmInstall(names.map((n) => tarballs.get(n)!));
       for (const n of names) expect(existsSync(join(dir, "node_modules", n, "package.json")), `${n}`).toBe(true);
       const example = readmeExample(readFileSync(join(p.path, "README.md"), "utf8"))!;
-      const r = runExample(dir, example);
+      const r = await runExample(dir, example);
       expect(r.status, `example of ${p.dir}/README.md failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
       if (example.lang === "js") expect(r.stderr).toBe("");
       if (example.output !== undefined) expect(r.stdout).toBe(example.output);

@@ -3,12 +3,11 @@
 // packages, `npm install` of the CLI's tarballs in an empty directory, and the installed
 // `wasmu` reporting the new version and running its README example. (`pnpm release:dry-run`
 // runs the whole suite after the bump, in a git worktree.)
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanEnv, npmInstall, packAll, publishedPackages, readmeExample, ROOT, runExample, withWasmuDependencies, workspacePackages } from "./support.js";
+import { cleanEnv, npmInstall, run, packAll, publishedPackages, readmeExample, ROOT, runExample, withWasmuDependencies, workspacePackages } from "./support.js";
 
 /** A copy of the workspace's manifests, changesets and packages (without node_modules and tests). */
 function copyWorkspace(): string {
@@ -33,12 +32,12 @@ function copyWorkspace(): string {
 }
 
 describe("a dry-run release", () => {
-  it("changeset version bumps every package together, and the packed, installed CLI reports the new version and runs its example", () => {
+  it("changeset version bumps every package together, and the packed, installed CLI reports the new version and runs its example", async () => {
     const pending = readdirSync(join(ROOT, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
     expect(pending.length, "no pending changesets: nothing to release").toBeGreaterThan(0);
     const dir = copyWorkspace();
     const before = workspacePackages(dir)[0]!.manifest.version;
-    const r = spawnSync(join(ROOT, "node_modules", ".bin", "changeset"), ["version"], { cwd: dir, encoding: "utf8", env: cleanEnv() });
+    const r = await run(join(ROOT, "node_modules", ".bin", "changeset"), ["version"], { cwd: dir, env: cleanEnv() });
     expect(r.status, `changeset version failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
 
     const bumped = workspacePackages(dir);
@@ -52,14 +51,14 @@ describe("a dry-run release", () => {
     expect(readdirSync(join(dir, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md")).toEqual([]);
 
     // The built dist/ is the one of the current tree: nothing in it may hold the version.
-    const tarballs = packAll(dir, { ignoreScripts: true });
+    const tarballs = await packAll(dir, { ignoreScripts: true });
     const names = withWasmuDependencies("@wasmu/cli", publishedPackages(dir));
-    const installed = npmInstall(names.map((n) => tarballs.get(n)!));
+    const installed = await npmInstall(names.map((n) => tarballs.get(n)!));
     for (const n of names) expect((JSON.parse(readFileSync(join(installed, "node_modules", n, "package.json"), "utf8")) as { version: string }).version).toBe(version);
-    const v = runExample(installed, { lang: "sh", code: "npx wasmu --version" });
+    const v = await runExample(installed, { lang: "sh", code: "npx wasmu --version" });
     expect(v.stdout).toBe(`wasmu ${version}\n`);
     const example = readmeExample(readFileSync(join(dir, "packages", "cli", "README.md"), "utf8"))!;
-    const ex = runExample(installed, example);
+    const ex = await runExample(installed, example);
     expect(ex.status, `${ex.stderr}`).toBe(0);
     expect(ex.stdout).toBe(example.output);
     expect(existsSync(join(installed, "node_modules", "@wasmu", "cli", "CHANGELOG.md"))).toBe(true);

@@ -1,6 +1,6 @@
 // What the publish tests share: the workspace's packages, packing them, installing
 // tarballs with npm in an empty directory, and the README examples.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -62,6 +62,36 @@ export function withWasmuDependencies(name: string, packages: readonly Workspace
   return [...out].sort();
 }
 
+/** What a child process did. */
+export interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command without blocking the event loop (a long synchronous child would stall
+ * vitest's worker and time its messages out); resolves when it ends.
+ */
+export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 240_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** An environment for npm and the examples without the variables pnpm and the tests set. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -78,12 +108,12 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * `pnpm pack` of each published package of `root` into a new directory (prepack builds
  * first, unless `ignoreScripts`); the tarball of each package by name.
  */
-export function packAll(root = ROOT, options: { ignoreScripts?: boolean } = {}): Map<string, string> {
+export async function packAll(root = ROOT, options: { ignoreScripts?: boolean } = {}): Promise<Map<string, string>> {
   const dest = mkdtempSync(join(tmpdir(), "wasmu-pack-"));
   const out = new Map<string, string>();
   for (const p of publishedPackages(root)) {
     const env = cleanEnv(options.ignoreScripts ? { npm_config_ignore_scripts: "true" } : {});
-    const r = spawnSync("pnpm", ["pack", "--pack-destination", dest], { cwd: p.path, encoding: "utf8", env });
+    const r = await run("pnpm", ["pack", "--pack-destination", dest], { cwd: p.path, env });
     if (r.status !== 0) throw new Error(`pnpm pack in ${p.path} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     const file = join(dest, `${p.manifest.name.replace(/^@/, "").replace("/", "-")}-${p.manifest.version}.tgz`);
     if (!existsSync(file)) throw new Error(`pnpm pack in ${p.path}: no ${file}`);
@@ -93,17 +123,20 @@ export function packAll(root = ROOT, options: { ignoreScripts?: boolean } = {}):
 }
 
 /** The files of a tarball, without the leading package/. */
-export function tarballFiles(tgz: string): string[] {
-  return execFileSync("tar", ["tzf", tgz], { encoding: "utf8" })
+export async function tarballFiles(tgz: string): Promise<string[]> {
+  const r = await run("tar", ["tzf", tgz], { cwd: tmpdir(), env: process.env });
+  if (r.status !== 0) throw new Error(`tar tzf ${tgz}: ${r.stderr}`);
+  return r.stdout
     .split("\n")
     .filter(Boolean)
     .map((f) => f.replace(/^package\//, ""));
 }
 
 /** Extracts a tarball into a new directory; returns the package's directory in it. */
-export function extractTarball(tgz: string): string {
+export async function extractTarball(tgz: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "wasmu-tgz-"));
-  execFileSync("tar", ["xzf", tgz, "-C", dir]);
+  const r = await run("tar", ["xzf", tgz, "-C", dir], { cwd: dir, env: process.env });
+  if (r.status !== 0) throw new Error(`tar xzf ${tgz}: ${r.stderr}`);
   return join(dir, "package");
 }
 
@@ -112,12 +145,11 @@ export function extractTarball(tgz: string): string {
  * would; throws with npm's output when it fails. The @wasmu packages must all come from the
  * tarballs (checked in package-lock.json), never from a registry.
  */
-export function npmInstall(tarballs: readonly string[]): string {
+export async function npmInstall(tarballs: readonly string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "wasmu-install-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "wasmu-user", private: true }, null, 2) + "\n");
-  const r = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
+  const r = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
     cwd: dir,
-    encoding: "utf8",
     env: cleanEnv({ npm_config_cache: join(dir, ".npm-cache") }),
   });
   if (r.status !== 0) throw new Error(`npm install in ${dir} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -150,13 +182,13 @@ export function readmeExample(readme: string): ReadmeExample | undefined {
 }
 
 /** Runs an example in `dir` (where its packages are installed), as the README says to. */
-export function runExample(dir: string, example: ReadmeExample): { status: number | null; stdout: string; stderr: string } {
+export function runExample(dir: string, example: ReadmeExample): Promise<Ran> {
   const home = join(dir, ".home");
   mkdirSync(home, { recursive: true });
   const env = cleanEnv({ HOME: home, XDG_CACHE_HOME: join(home, ".cache"), npm_config_cache: join(dir, ".npm-cache"), npm_config_offline: "true" });
-  const r =
-    example.lang === "js"
-      ? (writeFileSync(join(dir, "example.mjs"), example.code), spawnSync(process.execPath, ["example.mjs"], { cwd: dir, encoding: "utf8", env, timeout: 240_000 }))
-      : spawnSync("bash", ["-e", "-o", "pipefail", "-c", example.code], { cwd: dir, encoding: "utf8", env, timeout: 240_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  if (example.lang === "js") {
+    writeFileSync(join(dir, "example.mjs"), example.code);
+    return run(process.execPath, ["example.mjs"], { cwd: dir, env });
+  }
+  return run("bash", ["-e", "-o", "pipefail", "-c", example.code], { cwd: dir, env });
 }
