@@ -101,7 +101,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   }
   // The node running the tests first on PATH: npm and npx run with it.
   env.PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ""}`;
-  return { ...env, ...extra };
+  // No "new version of npm" notice in the examples' output.
+  return { ...env, npm_config_update_notifier: "false", ...extra };
 }
 
 /**
