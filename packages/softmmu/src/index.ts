@@ -45,3 +45,6 @@ export {
   planBoot, resetRom, loadBoot, type BootConfig, type BootPlan, type BootRegion,
   FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, FW_DYNAMIC_INFO_NEXT_MODE_S, RESET_VECTOR_SIZE,
 } from "./boot/loader.js";
+
+// ---- The virt machine's devices on the bus
+export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtHost } from "./machine/virt.js";
