@@ -48,3 +48,4 @@ export {
 
 // ---- The virt machine's devices on the bus
 export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtHost } from "./machine/virt.js";
+export { MmioClient, MmioServer, createMmioChannel, type MmioChannelShared } from "./machine/mmio-channel.js";
