@@ -19,7 +19,9 @@ Commands:
                        run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
                        -U, -0, -strace, -d ITEMS (-d help), -D, -one-insn-per-tb,
                        -accel tcg,tb-lock=on|off; wasmu user -h)
-  objdump -d FILE...   disassemble ELF64 RISC-V files (GNU objdump -d format)
+  objdump -d|-h|-t|-s FILE...
+                       list ELF64 RISC-V files as GNU objdump does: disassembly,
+                       section headers, symbol table, full contents (objdump -H)
   bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
   help                 display this information
   version              display the version

@@ -80,6 +80,93 @@ describe("wasmu objdump -d on Debian sid's riscv64 binaries", () => {
   }
 });
 
+/** Runs wasmu's objdump in-process with the listings of `options` (-h, -t, -s). */
+function wasmuListing(path: string, name: string, options: string): string {
+  const parts: string[] = [];
+  const show = { sectionHeaders: options.includes("h"), symbols: options.includes("t"), contents: options.includes("s") };
+  objdump(readFileSync(path), { fileName: name, write: (t) => parts.push(t), show });
+  return parts.join("");
+}
+
+describe("wasmu objdump -h, -t and -s on the project's fixtures", () => {
+  if (!hasObjdump && process.env.CI === "true") {
+    it("has GNU objdump under CI", () => {
+      expect.fail("riscv64-linux-gnu-objdump is missing under CI (apt-get install binutils-riscv64-linux-gnu)");
+    });
+  }
+  for (const name of ["hello", "start", "hello.o", "data.o", "listing.o"]) {
+    it(`equals GNU objdump -h -t -s's recorded output for ${name}, byte for byte`, () => {
+      expect(wasmuListing(join(fixtures, name), name, "hts")).toBe(readFileSync(join(fixtures, `${name}.objdump-hts`), "utf8"));
+    });
+  }
+  for (const name of ["hello", "start", "hello.o", "data.o", "listing.o", "demo"]) {
+    for (const option of ["-h", "-t", "-s"]) {
+      it.skipIf(!hasObjdump)(`equals live GNU objdump ${option} for ${name}`, async () => {
+        const expected = await run("riscv64-linux-gnu-objdump", [option, name], { cwd: fixtures });
+        expect(expected.status).toBe(0);
+        expect(wasmuListing(join(fixtures, name), name, option.slice(1))).toBe(expected.stdout);
+      });
+    }
+  }
+});
+
+describe("wasmu objdump -h, -t and -s on Debian sid's riscv64 binaries", () => {
+  const targets = [
+    { name: "busybox-static", path: join(sysroot, "usr/bin/busybox") },
+    { name: "libc.so.6", path: join(sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6") },
+    { name: "ld.so", path: join(sysroot, "usr/lib/riscv64-linux-gnu/ld-linux-riscv64-lp64d.so.1") },
+  ];
+  for (const t of targets) {
+    const present = existsSync(t.path);
+    if (!present && process.env.CI === "true") {
+      it(`has ${t.name} under CI`, () => {
+        expect.fail(`${t.path} is missing under CI (scripts/fetch-guests.sh ${guests} busybox-static libc6)`);
+      });
+    }
+    it.skipIf(!present || !hasObjdump)(`equals GNU objdump -h -t -s over the whole of ${t.name}, byte for byte`, async () => {
+      const [expected, actual] = await Promise.all([run("riscv64-linux-gnu-objdump", ["-h", "-t", "-s", t.path]), run(process.execPath, [bin, "objdump", "-hts", t.path])]);
+      expect(expected.status).toBe(0);
+      expect(actual.stderr).toBe("");
+      expect(actual.status).toBe(0);
+      expect(diffLines(expected.stdout, actual.stdout).sample.join("\n")).toBe("");
+      expect(actual.stdout === expected.stdout).toBe(true);
+    }, 600_000);
+  }
+});
+
+describe("wasmu objdump's options", () => {
+  it("combines short options as getopt does, in objdump's order whatever the command line's", async () => {
+    const r = await run(process.execPath, [bin, "objdump", "-sth", "hello.o"], { cwd: fixtures });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(fixtures, "hello.o.objdump-hts"), "utf8"));
+    const long = await run(process.execPath, [bin, "objdump", "--section-headers", "--syms", "--full-contents", "hello.o"], { cwd: fixtures });
+    expect(long.stdout).toBe(r.stdout);
+  });
+
+  it("refuses each option GNU objdump has and wasmu does not, by name, with status 1 and no output", async () => {
+    for (const [args, shown] of [
+      [["-x"], "'-x' (--all-headers)"], [["-r"], "'-r' (--reloc)"], [["-R"], "'-R' (--dynamic-reloc)"], [["-T"], "'-T' (--dynamic-syms)"],
+      [["-dr"], "'-r' (--reloc)"], [["-f"], "'-f' (--file-headers)"], [["-j", ".text"], "'-j' (--section)"], [["--reloc"], "'--reloc'"],
+      [["--disassemble=main"], "'--disassemble=main'"], [["--start-address=0x10"], "'--start-address=0x10'"], [["-M", "no-aliases"], "'-M' (--disassembler-options)"],
+    ] as const) {
+      const r = await run(process.execPath, [bin, "objdump", ...args, "hello.o"], { cwd: fixtures });
+      expect(r.status, `${args.join(" ")}`).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -s and -t)\n`);
+    }
+  });
+
+  it("prints its usage for -H and --help (status 0), and without a listing or a file (status 2)", async () => {
+    for (const h of ["-H", "--help"]) {
+      const r = await run(process.execPath, [bin, "objdump", h]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: wasmu objdump <option\(s\)> <file\(s\)>/);
+    }
+    expect((await run(process.execPath, [bin, "objdump", "hello.o"], { cwd: fixtures })).status).toBe(2);
+    expect((await run(process.execPath, [bin, "objdump", "-h"], { cwd: fixtures })).status).toBe(2);
+  });
+});
+
 describe("bad input", () => {
   const dir = mkdtempSync(join(tmpdir(), "wasmu-objdump-"));
   it("rejects a file that is not ELF with a one-line error", () => {

@@ -1,37 +1,125 @@
 /**
- * `wasmu objdump`: the GNU objdump subset wasmu offers (`-d`).
+ * `wasmu objdump`: the GNU objdump listings wasmu offers (-d, -h, -t, -s), with GNU
+ * objdump's option syntax (short options combine: `-ht`). An option GNU objdump accepts
+ * that wasmu does not implement is refused by name with status 1, never ignored.
  */
 
 import { readFileSync } from "node:fs";
-import { objdump, ObjdumpError } from "../objdump/objdump.js";
+import { objdump, ObjdumpError, type ObjdumpOptions } from "../objdump/objdump.js";
+import { VERSION } from "../version.js";
 import type { CommandIo } from "./io.js";
 
-const USAGE = `Usage: wasmu objdump -d FILE...
-Display the disassembly of the executable sections of ELF64 RISC-V files,
-in GNU objdump's -d format.
-
-  -d, --disassemble   Display assembler contents of executable sections
-  -h, --help          Display this information
+const USAGE = `Usage: wasmu objdump <option(s)> <file(s)>
+ Display information from ELF64 RISC-V files, as GNU objdump (binutils 2.40) does.
+ At least one of the following switches must be given:
+  -h, --[section-]headers  Display the contents of the section headers
+  -d, --disassemble        Display assembler contents of executable sections
+  -s, --full-contents      Display the full contents of all sections requested
+  -t, --syms               Display the contents of the symbol table(s)
+  -v, --version            Display this program's version number
+  -H, --help               Display this information
+ GNU objdump's other options (-x, -r, -R, -T, -f, -p, -D, -S, -j, -M, ...) are not
+ supported yet: wasmu objdump names them and exits with status 1.
 `;
+
+type Listing = "sectionHeaders" | "symbols" | "contents" | "disassemble";
+
+/** Short options wasmu implements. */
+const SHORT: Record<string, Listing | "help" | "version"> = { h: "sectionHeaders", t: "symbols", s: "contents", d: "disassemble", H: "help", v: "version" };
+/** Long options wasmu implements. */
+const LONG: Record<string, Listing | "help" | "version"> = {
+  "--headers": "sectionHeaders", "--section-headers": "sectionHeaders", "--syms": "symbols", "--full-contents": "contents",
+  "--disassemble": "disassemble", "--help": "help", "--version": "version",
+};
+
+/** GNU objdump 2.40's other short options (those after which its argument follows, marked). */
+const GNU_SHORT = new Map<string, string>([
+  ["a", "--archive-headers"], ["f", "--file-headers"], ["p", "--private-headers"], ["P", "--private"], ["x", "--all-headers"],
+  ["D", "--disassemble-all"], ["S", "--source"], ["g", "--debugging"], ["e", "--debugging-tags"], ["G", "--stabs"], ["W", "--dwarf"],
+  ["L", "--process-links"], ["T", "--dynamic-syms"], ["r", "--reloc"], ["R", "--dynamic-reloc"], ["i", "--info"],
+  ["b", "--target"], ["m", "--architecture"], ["j", "--section"], ["M", "--disassembler-options"], ["E", "--endian"],
+  ["I", "--include"], ["l", "--line-numbers"], ["F", "--file-offsets"], ["C", "--demangle"], ["w", "--wide"], ["U", "--unicode"],
+  ["z", "--disassemble-zeroes"], ["V", "--version"],
+]);
+/** GNU objdump 2.40's other long options. */
+const GNU_LONG = new Set([
+  "--archive-headers", "--file-headers", "--private-headers", "--private", "--all-headers", "--disassemble-all", "--source",
+  "--source-comment", "--debugging", "--debugging-tags", "--stabs", "--dwarf", "--process-links", "--ctf", "--sframe",
+  "--dynamic-syms", "--reloc", "--dynamic-reloc", "--info", "--target", "--architecture", "--section", "--disassembler-options",
+  "--endian", "--file-start-context", "--include", "--line-numbers", "--file-offsets", "--demangle", "--recurse-limit",
+  "--no-recurse-limit", "--wide", "--unicode", "--disassemble-zeroes", "--start-address", "--stop-address", "--no-addresses",
+  "--prefix-addresses", "--show-raw-insn", "--no-show-raw-insn", "--insn-width", "--adjust-vma", "--show-all-symbols",
+  "--special-syms", "--inlines", "--prefix", "--prefix-strip", "--dwarf-depth", "--dwarf-start", "--dwarf-check", "--ctf-parent",
+  "--visualize-jumps", "--disassembler-color",
+]);
+
+/** `shown`: the option as given, with its long name for a short one ("'-x' (--all-headers)"). */
+function notSupported(io: CommandIo, shown: string): number {
+  io.err(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -s and -t)\n`);
+  return 1;
+}
 
 /** Runs `wasmu objdump ARGS`; returns the exit status. */
 export function objdumpCommand(args: readonly string[], io: CommandIo): number {
-  let disassemble = false;
+  const show: Partial<Record<Listing, boolean>> = {};
   const files: string[] = [];
+  let optionsDone = false;
   for (const arg of args) {
-    if (arg === "-d" || arg === "--disassemble") disassemble = true;
-    else if (arg === "-h" || arg === "--help") {
-      io.out(USAGE);
-      return 0;
-    } else if (arg.startsWith("-") && arg !== "-") {
-      io.err(`wasmu objdump: unrecognized option '${arg}'\n${USAGE}`);
+    if (optionsDone || !arg.startsWith("-") || arg === "-") {
+      files.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      optionsDone = true;
+      continue;
+    }
+    let what: Listing | "help" | "version" | undefined;
+    if (arg.startsWith("--")) {
+      const name = arg.split("=", 1)[0]!;
+      // --disassemble=SYMBOL (one function) is not the plain -d.
+      what = arg.includes("=") ? undefined : LONG[name];
+      if (what === undefined) {
+        if (GNU_LONG.has(name) || LONG[name] !== undefined) return notSupported(io, `'${arg}'`);
+        io.err(`wasmu objdump: unrecognized option '${arg}'\n${USAGE}`);
+        return 2;
+      }
+      if (what === "help") {
+        io.out(USAGE);
+        return 0;
+      }
+      if (what === "version") {
+        io.out(`wasmu objdump ${VERSION}\n`);
+        return 0;
+      }
+      show[what] = true;
+      continue;
+    }
+    // A cluster of short options, as getopt reads it.
+    for (const c of arg.slice(1)) {
+      const mine = SHORT[c];
+      if (mine === "help") {
+        io.out(USAGE);
+        return 0;
+      }
+      if (mine === "version") {
+        io.out(`wasmu objdump ${VERSION}\n`);
+        return 0;
+      }
+      if (mine !== undefined) {
+        show[mine] = true;
+        continue;
+      }
+      const gnu = GNU_SHORT.get(c);
+      if (gnu !== undefined) return notSupported(io, `'-${c}' (${gnu})`);
+      io.err(`wasmu objdump: invalid option -- '${c}'\n${USAGE}`);
       return 2;
-    } else files.push(arg);
+    }
   }
-  if (!disassemble || files.length === 0) {
+  if (Object.keys(show).length === 0 || files.length === 0) {
     io.err(USAGE);
     return 2;
   }
+  const listings: NonNullable<ObjdumpOptions["show"]> = show;
   let status = 0;
   for (const file of files) {
     let bytes: Uint8Array;
@@ -45,7 +133,7 @@ export function objdumpCommand(args: readonly string[], io: CommandIo): number {
       continue;
     }
     try {
-      objdump(bytes, { fileName: file, write: io.out });
+      objdump(bytes, { fileName: file, write: io.out, show: listings });
     } catch (e) {
       if (!(e instanceof ObjdumpError)) throw e;
       io.err(`wasmu objdump: ${e.message}\n`);

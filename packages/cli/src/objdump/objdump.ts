@@ -8,6 +8,7 @@
 
 import { Disassembler } from "@wasmu/isa";
 import { ElfType, readElf, type ElfFile, type ElfSection } from "@wasmu/isa/elf";
+import { fullContents, sectionHeaders, symbolTable } from "./listings.js";
 import { findSymbolForAddress, isCodeSection, isRiscvSpecialName, symbolDisplayName, SymbolTable, SymFlag, type DisSymbol } from "./symbols.js";
 
 /** objdump skips runs of at least this many zero bytes (DEFAULT_SKIP_ZEROES)... */
@@ -30,11 +31,21 @@ export interface ObjdumpOptions {
   readonly fileName: string;
   /** Receives the output, a chunk at a time. */
   readonly write: (text: string) => void;
+  /**
+   * What to list, in objdump's order (-h, then -t, then -s, then -d); default: only the
+   * disassembly (-d).
+   */
+  readonly show?: {
+    readonly sectionHeaders?: boolean;
+    readonly symbols?: boolean;
+    readonly contents?: boolean;
+    readonly disassemble?: boolean;
+  };
 }
 
 /**
- * Disassembles every executable section of an ELF64 RISC-V file, writing what
- * `riscv64-linux-gnu-objdump -d` writes. Throws {@link ObjdumpError} for a file that is
+ * Lists an ELF64 RISC-V file as `riscv64-linux-gnu-objdump` does with -h, -t, -s and
+ * -d (by default -d: every executable section disassembled). Throws {@link ObjdumpError} for a file that is
  * not ELF or not RISC-V.
  */
 export function objdump(bytes: Uint8Array, options: ObjdumpOptions): void {
@@ -44,6 +55,14 @@ export function objdump(bytes: Uint8Array, options: ObjdumpOptions): void {
   if (!elf.isRiscV) throw new ObjdumpError(`${options.fileName}: not a RISC-V file (e_machine ${elf.header.machine})`);
   const out = new OutputBuffer(options.write);
   out.push(`\n${options.fileName}:     file format elf64-littleriscv\n\n`);
+  const show = options.show ?? { disassemble: true };
+  if (show.sectionHeaders) out.push(sectionHeaders(elf));
+  if (show.symbols) out.push(symbolTable(elf));
+  if (show.contents) out.push(fullContents(elf));
+  if (!show.disassemble) {
+    out.flush();
+    return;
+  }
   const table = new SymbolTable(elf);
   const arch = elf.riscvArch;
   const disassembler = new Disassembler({

@@ -1,0 +1,233 @@
+/**
+ * The listings of `wasmu objdump` other than the disassembly: `-h` (section headers),
+ * `-t` (symbol table) and `-s` (full contents), as binutils 2.40's objdump prints them.
+ *
+ * objdump lists BFD's view of an ELF file, not the raw section headers: BFD makes a
+ * section of every ELF section except the null one, the symbol table and its string
+ * table, the section-name string table, and relocation sections that apply to another
+ * section through the main symbol table (those set RELOC on their target instead;
+ * bfd/elf.c `bfd_section_from_shdr`). The flags come from the ELF section's type and
+ * flags (`_bfd_elf_make_section_from_shdr`); the columns and their order from
+ * binutils/objdump.c (`dump_section_header`, `dump_symbols`, `dump_section`) and
+ * bfd/elf.c (`bfd_elf_print_symbol`).
+ */
+
+import { ElfType, SectionFlags, SectionIndex, SectionType, SegmentType, SymbolBinding, SymbolType, type ElfFile, type ElfSection, type ElfSymbol } from "@wasmu/isa/elf";
+
+/** ELF section types and flags BFD looks at beyond those @wasmu/isa names. */
+const SHT_REL = SectionType.REL;
+const SHT_RELA = SectionType.RELA;
+const SHT_SYMTAB_SHNDX = 18;
+const SHF_TLS = 0x400n;
+const SHF_EXCLUDE = 0x80000000n;
+const SHT_GROUP = 17;
+
+/** One section as BFD sees it. */
+export interface BfdSection {
+  /** Its index among BFD's sections (objdump's "Idx"). */
+  readonly index: number;
+  readonly elf: ElfSection;
+  /** The load address (VMA unless a segment's physical address says otherwise). */
+  readonly lma: bigint;
+  /** objdump -h's flag words, in its order. */
+  readonly flags: readonly string[];
+  /** BFD's SEC_HAS_CONTENTS: the section occupies bytes in the file. */
+  readonly hasContents: boolean;
+}
+
+/** BFD's sections of an ELF file, in BFD's order (that of the ELF section headers). */
+export function bfdSections(elf: ElfFile): BfdSection[] {
+  const secs = elf.sections;
+  const symtab = secs.find((s) => s.type === SectionType.SYMTAB);
+  const dynamicOrExec = elf.header.type === ElfType.EXEC || elf.header.type === ElfType.DYN;
+  const relocTargets = new Set<number>();
+  const skipped = new Set<number>();
+  for (const s of secs) {
+    if (s.index === 0 || s.type === SectionType.NULL || s.type === SectionType.SYMTAB || s.type === SHT_SYMTAB_SHNDX) skipped.add(s.index);
+    else if (s.type === SectionType.STRTAB && (s.index === elf.header.shstrndx || (symtab !== undefined && symtab.link === s.index))) skipped.add(s.index);
+    else if (s.type === SHT_REL || s.type === SHT_RELA) {
+      const target = s.info > 0 && s.info < secs.length ? secs[s.info] : undefined;
+      const asReloc =
+        !(dynamicOrExec && (s.flags & BigInt(SectionFlags.ALLOC)) !== 0n) &&
+        symtab !== undefined &&
+        s.link !== 0 &&
+        s.link === symtab.index &&
+        target !== undefined &&
+        target.type !== SHT_REL &&
+        target.type !== SHT_RELA;
+      if (asReloc) {
+        skipped.add(s.index);
+        relocTargets.add(target.index);
+      }
+    }
+  }
+  const out: BfdSection[] = [];
+  for (const s of secs) {
+    if (skipped.has(s.index)) continue;
+    out.push({ index: out.length, elf: s, lma: loadAddress(elf, s), flags: flagWords(s, relocTargets.has(s.index)), hasContents: s.type !== SectionType.NOBITS });
+  }
+  return out;
+}
+
+/** `_bfd_elf_make_section_from_shdr`'s flags, as objdump -h prints them. */
+function flagWords(s: ElfSection, reloc: boolean): string[] {
+  const alloc = (s.flags & BigInt(SectionFlags.ALLOC)) !== 0n;
+  const contents = s.type !== SectionType.NOBITS;
+  const load = alloc && contents;
+  const code = (s.flags & BigInt(SectionFlags.EXECINSTR)) !== 0n;
+  // Debugging sections are known by name only (and are counted in octets, as are GNU notes).
+  let debugging = false;
+  let octets = false;
+  if (!alloc && s.name.startsWith(".")) {
+    const n = s.name;
+    const dwarf = n.startsWith(".debug") || n.startsWith(".gnu.debuglto_.debug_") || n.startsWith(".gnu.linkonce.wi.") || n.startsWith(".zdebug");
+    debugging = dwarf || n.startsWith(".line") || n.startsWith(".stab") || n === ".gdb_index";
+    octets = dwarf || (!debugging && (n.startsWith(".gnu.build.attributes") || n.startsWith(".note.gnu")));
+  }
+  const words: [boolean, string][] = [
+    [contents, "CONTENTS"],
+    [alloc, "ALLOC"],
+    [load, "LOAD"],
+    [reloc, "RELOC"],
+    [(s.flags & BigInt(SectionFlags.WRITE)) === 0n, "READONLY"],
+    [code, "CODE"],
+    [!code && load, "DATA"],
+    [debugging, "DEBUGGING"],
+    [(s.flags & SHF_EXCLUDE) !== 0n, "EXCLUDE"],
+    [octets, "OCTETS"],
+    [(s.flags & SHF_TLS) !== 0n, "THREAD_LOCAL"],
+    [s.type === SHT_GROUP, "GROUP"],
+  ];
+  return words.filter(([on]) => on).map(([, w]) => w);
+}
+
+/** BFD's LMA: through the PT_LOAD or PT_TLS segment holding an allocated section, else the VMA. */
+function loadAddress(elf: ElfFile, s: ElfSection): bigint {
+  if ((s.flags & BigInt(SectionFlags.ALLOC)) === 0n || elf.header.type === ElfType.REL) return s.addr;
+  const load = s.type !== SectionType.NOBITS;
+  for (const p of elf.segments) {
+    if (p.type !== SegmentType.LOAD && p.type !== SegmentType.TLS) continue;
+    // ELF_SECTION_IN_SEGMENT, for an allocated section: its addresses (and, with contents,
+    // its file bytes) inside the segment's.
+    const inMemory = s.addr >= p.vaddr && s.addr + s.size <= p.vaddr + p.memsz && (s.size > 0n || s.addr < p.vaddr + p.memsz);
+    const inFile = !load || (s.offset >= p.offset && s.offset + s.size <= p.offset + p.filesz);
+    if (!inMemory || !inFile) continue;
+    return load ? p.paddr + s.offset - p.offset : p.paddr + s.addr - p.vaddr;
+  }
+  return s.addr;
+}
+
+const hex = (v: bigint | number, width: number): string => v.toString(16).padStart(width, "0");
+
+/** bfd_log2: the smallest power of two at least `x`. */
+function log2Ceil(x: bigint): number {
+  let r = 0;
+  if (x <= 1n) return 0;
+  let v = x - 1n;
+  while (v !== 0n) {
+    r++;
+    v >>= 1n;
+  }
+  return r;
+}
+
+/** `objdump -h`: the "Sections:" table. */
+export function sectionHeaders(elf: ElfFile): string {
+  const out = ["Sections:\n", "Idx Name          Size      VMA               LMA               File off  Algn\n"];
+  for (const b of bfdSections(elf)) {
+    const s = b.elf;
+    out.push(
+      `${String(b.index).padStart(3)} ${s.name.padEnd(13)} ${hex(s.size, 8)}  ${hex(s.addr, 16)}  ${hex(b.lma, 16)}  ${hex(s.offset, 8)}  2**${log2Ceil(s.addralign)}\n`,
+      `                  ${b.flags.join(", ")}\n`,
+    );
+  }
+  return out.join("");
+}
+
+/**
+ * RISC-V's target-special symbols, which objdump -t leaves out: empty names, local labels
+ * and the mapping symbols $x (code, with its ISA string) and $d (data).
+ */
+function isTargetSpecial(name: string): boolean {
+  if (name === "" || name.startsWith("$x") || name.startsWith("$d")) return true;
+  if (name.startsWith(".L") || name.startsWith("..") || name.startsWith("_.L_")) return true;
+  // Assembler-generated fake symbols (L0^A), local labels (L1^B2) and dollar labels.
+  if (/^L[0-9]/.test(name)) {
+    for (let i = 1; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c === 1 || c === 2 || c === 3) return true;
+      if (c < 0x30 || c > 0x39) return false;
+    }
+  }
+  return false;
+}
+
+/** The seven flag characters of `bfd_print_symbol_all`. */
+function symbolFlags(sym: ElfSymbol): string {
+  const defined = sym.shndx !== SectionIndex.UNDEF && sym.shndx !== SectionIndex.COMMON;
+  const local = sym.binding === SymbolBinding.LOCAL;
+  const global = sym.binding === SymbolBinding.GLOBAL && defined;
+  const unique = sym.binding === SymbolBinding.GNU_UNIQUE && defined;
+  const weak = sym.binding === SymbolBinding.WEAK;
+  const debugging = sym.type === SymbolType.SECTION || sym.type === SymbolType.FILE;
+  const scope = local ? (global ? "!" : "l") : global ? "g" : unique ? "u" : " ";
+  const indirect = sym.type === SymbolType.GNU_IFUNC ? "i" : " ";
+  const kind = sym.type === SymbolType.FUNC ? "F" : sym.type === SymbolType.FILE ? "f" : sym.type === SymbolType.OBJECT ? "O" : " ";
+  return `${scope}${weak ? "w" : " "}  ${indirect}${debugging ? "d" : " "}${kind}`;
+}
+
+/** `objdump -t`: the "SYMBOL TABLE:" listing of .symtab. */
+export function symbolTable(elf: ElfFile): string {
+  const bfd = bfdSections(elf);
+  const nameOf = new Map(bfd.map((b) => [b.elf.index, b.elf.name]));
+  // With symbol versioning, every symbol gets a (here empty) version column.
+  const versioned = elf.sections.some((s) => s.type === SectionType.GNU_VERSYM) && elf.sections.some((s) => s.type === SectionType.GNU_VERDEF || s.type === SectionType.GNU_VERNEED);
+  const syms = elf.symbols;
+  const out = ["SYMBOL TABLE:\n"];
+  if (syms.length === 0) out.push("no symbols\n");
+  for (const sym of syms) {
+    const section =
+      sym.shndx === SectionIndex.UNDEF ? "*UND*"
+      : sym.shndx === SectionIndex.ABS ? "*ABS*"
+      : sym.shndx === SectionIndex.COMMON ? "*COM*"
+      : (nameOf.get(sym.shndx) ?? elf.sections[sym.shndx]?.name ?? "*UND*");
+    const name = sym.type === SymbolType.SECTION && sym.name === "" ? section : sym.name;
+    if (isTargetSpecial(name)) continue;
+    const common = sym.shndx === SectionIndex.COMMON;
+    const value = common ? sym.size : sym.value;
+    const second = common ? sym.value : sym.size;
+    const visibility = sym.other === 0 ? "" : sym.other === 1 ? " .internal" : sym.other === 2 ? " .hidden" : sym.other === 3 ? " .protected" : ` 0x${hex(sym.other, 2)}`;
+    out.push(`${hex(value, 16)} ${symbolFlags(sym)} ${section}\t${hex(second, 16)}${versioned ? "             " : ""}${visibility} ${name}\n`);
+  }
+  out.push("\n\n");
+  return out.join("");
+}
+
+/** objdump's ISPRINT: printable ASCII. */
+const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".");
+
+/** Digits of `v` in hex without leading zeros (at least one). */
+const digits = (v: bigint): number => v.toString(16).length;
+
+/** `objdump -s`: "Contents of section NAME:" and a hex and text dump of each section with contents. */
+export function fullContents(elf: ElfFile): string {
+  const out: string[] = [];
+  for (const b of bfdSections(elf)) {
+    const s = b.elf;
+    if (!b.hasContents || s.size === 0n) continue;
+    const data = elf.sectionData(s);
+    out.push(`Contents of section ${s.name}:\n`);
+    const width = Math.max(4, digits(s.addr), digits(s.addr + BigInt(data.length) - 1n));
+    for (let off = 0; off < data.length; off += 16) {
+      let line = ` ${hex(s.addr + BigInt(off), width).slice(-width)} `;
+      let text = "";
+      for (let j = off; j < off + 16; j++) {
+        line += j < data.length ? hex(data[j]!, 2) : "  ";
+        if ((j & 3) === 3) line += " ";
+        text += j < data.length ? printable(data[j]!) : " ";
+      }
+      out.push(`${line} ${text}\n`);
+    }
+  }
+  return out.join("");
+}
