@@ -1,0 +1,8 @@
+#!/bin/sh
+# Rebuilds the bare-metal MMU oracle program (committed next to its source). Needs
+# Debian's gcc-riscv64-linux-gnu. Run from this directory: ./build.sh
+set -eu
+CC=${CC:-riscv64-linux-gnu-gcc}
+$CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
+  -Wl,-Ttext=0x80000000 -Wl,--section-start=.text.stubs=0x80001000 -o mmu-walker mmu-walker.S
+riscv64-linux-gnu-strip mmu-walker
