@@ -53,6 +53,7 @@ it.runIf(built || IN_CI)("wakes a hart sleeping in WFI in another worker: an IPI
   expect((await a.result) & MIP_MSIP).toBe(MIP_MSIP);
   await a.worker.terminate();
 
+  hi.setMtimecmp(0, 0xffff_ffff_ffff_ffffn); // "never" (it starts at 0: MTIP pending from reset)
   const b = hartWorker(hi.shared, 0, MIP_MTIP);
   await b.waiting;
   // Another hart moves hart 0's timer from "never" to 1 ms ahead: the sleeper recomputes.

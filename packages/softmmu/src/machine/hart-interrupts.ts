@@ -52,7 +52,11 @@ export class HartInterrupts {
     this.timer = new BigUint64Array(shared.timer);
   }
 
-  /** New state for `harts` harts; mtime starts at 0 now. mtimecmp starts at its maximum. */
+  /**
+   * New state for `harts` harts; mtime starts at 0 now. mtimecmp starts at 0, so MTIP is
+   * pending from reset until the firmware programs the timer — as under QEMU 7.2 (its mip
+   * reads 0x80 at reset; tcg's test/riscv-csr-qemu.test.ts sees it).
+   */
   static create(harts: number, clock: MonotonicClock): HartInterrupts {
     const shared: HartInterruptsShared = {
       harts,
@@ -60,7 +64,6 @@ export class HartInterrupts {
       timer: new SharedArrayBuffer((harts + 2) * 8),
     };
     const hi = new HartInterrupts(shared, clock);
-    for (let h = 0; h < harts; h++) hi.timer[h] = U64_MAX;
     hi.timer[harts + 1] = clock.nowNs();
     return hi;
   }

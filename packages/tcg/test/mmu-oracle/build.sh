@@ -6,3 +6,6 @@ CC=${CC:-riscv64-linux-gnu-gcc}
 $CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
   -Wl,-Ttext=0x80000000 -Wl,--section-start=.text.stubs=0x80001000 -o mmu-walker mmu-walker.S
 riscv64-linux-gnu-strip mmu-walker
+$CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
+  -Wl,-Ttext=0x80000000 -o csr-probe csr-probe.S
+riscv64-linux-gnu-strip csr-probe
