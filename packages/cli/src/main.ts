@@ -17,8 +17,13 @@ function writer(fd: number): (text: string) => void {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === "EAGAIN") continue;
         // The reader went away (e.g. `| head`): stop quietly, as GNU tools do.
-        if (code === "EPIPE") process.exit(0);
-        throw e;
+        if (code === "EPIPE" && fd === 1) process.exit(0);
+        // stderr cannot be written (a full disk, a closed pipe): nowhere to say so; the
+        // message is dropped and the run goes on (a guest's own writes get the errno).
+        if (fd === 2) return;
+        // stdout cannot be written: say so on stderr and fail, as GNU tools do.
+        writer(2)(`wasmu: write error: ${(e as Error).message}\n`);
+        process.exit(1);
       }
     }
   };

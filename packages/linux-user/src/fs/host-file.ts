@@ -281,6 +281,23 @@ export class HostFile extends OpenFile {
   }
 }
 
+/**
+ * Whether host descriptor 0 was closed when this process started (`wasmu PROG <&-`):
+ * Node reopens a closed standard descriptor on /dev/null for reading and writing
+ * (O_RDWR) before any JavaScript runs, where a shell's `</dev/null` and a parent's
+ * ignored stdin open it read-only. The guest then finds descriptor 0 closed (EBADF), as
+ * under Linux and QEMU. Needs /proc; false when it cannot tell.
+ */
+export function hostStdinWasClosed(): boolean {
+  try {
+    if (fs.readlinkSync("/proc/self/fd/0") !== "/dev/null") return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync("/proc/self/fdinfo/0", "utf8"));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === O.RDWR;
+  } catch {
+    return false;
+  }
+}
+
 /** One of the host's own standard streams (or any host descriptor the embedder hands in; not closed). */
 export class HostStream extends OpenFile {
   /** Always "stream". */

@@ -27,7 +27,8 @@ function waitAsync(a: Int32Array, index: number, value: number): ReturnType<Wait
 }
 
 /** Bytes of one slot. */
-export const CHANNEL_BYTES = 64;
+/** Layout: int32 state, int32 nr, int64 args[6], int64 result, int64 raw a7. */
+export const CHANNEL_BYTES = 72;
 /** Slot states. */
 export const ChannelState = { IDLE: 0, REQUEST: 1, DONE: 2, CLOSED: 3 } as const;
 /** What `call` returns once the kernel closed the channel (-ENOSYS). */
@@ -55,11 +56,15 @@ export class SyscallChannel {
     return new SyscallChannel(new SharedArrayBuffer(CHANNEL_BYTES));
   }
 
-  /** Worker side: runs system call `nr` in the kernel and waits for its result (blocks this thread). */
-  call(nr: number, args: SyscallArgs): bigint {
+  /**
+   * Worker side: runs system call `nr` (an int32: a table number or an event) in the kernel
+   * and waits for its result (blocks this thread). `raw` is the guest's whole a7.
+   */
+  call(nr: number, args: SyscallArgs, raw: bigint = BigInt.asUintN(64, BigInt(nr))): bigint {
     const s = this.i32;
     if (Atomics.load(s, 0) === ChannelState.CLOSED) return CHANNEL_CLOSED_RESULT;
     s[1] = nr;
+    this.i64[8] = BigInt.asIntN(64, raw);
     for (let i = 0; i < 6; i++) this.i64[1 + i] = BigInt.asIntN(64, args[i]!);
     Atomics.store(s, 0, ChannelState.REQUEST);
     Atomics.notify(s, 0);
@@ -72,7 +77,7 @@ export class SyscallChannel {
    * Kernel side: answers requests with `handle` until {@link close}. Returns when closed.
    * `handle` may return a Promise (a blocking call); other slots keep being served meanwhile.
    */
-  async serve(handle: (nr: number, args: SyscallArgs) => bigint | Promise<bigint>): Promise<void> {
+  async serve(handle: (nr: number, args: SyscallArgs, raw: bigint) => bigint | Promise<bigint>): Promise<void> {
     const s = this.i32;
     for (;;) {
       const state = Atomics.load(s, 0);
@@ -83,7 +88,7 @@ export class SyscallChannel {
         continue;
       }
       const args = [1, 2, 3, 4, 5, 6].map((i) => BigInt.asUintN(64, this.i64[i]!)) as unknown as SyscallArgs;
-      const r = handle(s[1]!, args);
+      const r = handle(s[1]!, args, BigInt.asUintN(64, this.i64[8]!));
       const v = typeof r === "bigint" ? r : await r;
       this.i64[7] = BigInt.asIntN(64, v);
       if (Atomics.compareExchange(s, 0, ChannelState.REQUEST, ChannelState.DONE) !== ChannelState.REQUEST) return;

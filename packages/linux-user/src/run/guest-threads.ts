@@ -164,11 +164,11 @@ export class GuestThreads {
     this.used.delete(index);
   }
 
-  /** A system call of `v` (number `nr`, a0..a5): true if the thread goes on. */
-  syscall(v: GuestVcpu, nr: number, args: SyscallArgs): boolean | Promise<boolean> {
+  /** A system call of `v` (number `nr`, a0..a5, the whole a7 `raw`): true if the thread goes on. */
+  syscall(v: GuestVcpu, nr: number, args: SyscallArgs, raw?: bigint): boolean | Promise<boolean> {
     if (this.result !== undefined) return false;
     const pc = v.st.getBigUint64(CpuOffset.EXC_PC, true);
-    const res = this.o.dispatcher.dispatch(v.t, nr, args);
+    const res = this.o.dispatcher.dispatch(v.t, nr, args, raw);
     if (typeof res === "bigint") return this.finish(v, res, pc);
     return res.then((r) => this.all.get(v.t) === v && this.finish(v, r, pc));
   }

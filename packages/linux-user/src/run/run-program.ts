@@ -13,11 +13,11 @@
  * @module
  */
 import {
-  attachTbContext, BareMetal, cpuExec, createExecShared, createRiscvTarget, createSyncThread, CTRL_BYTES, type Translator, type Vcpu, vcpuEnv, xOffset,
+  attachTbContext, BareMetal, cpuExec, createExecShared, DEFAULT_MAX_TBS, defaultRegionCount, createRiscvTarget, createSyncThread, CTRL_BYTES, type Translator, type Vcpu, vcpuEnv, xOffset,
 } from "@wasmu/tcg";
 import { posix } from "node:path";
 import { FdTable } from "../fs/fd-table.js";
-import { HostStream } from "../fs/host-file.js";
+import { HostStream, hostStdinWasClosed } from "../fs/host-file.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { LoadError } from "../loader/elf-image.js";
 import { MapFlag, Prot } from "../mm/constants.js";
@@ -66,7 +66,7 @@ export interface RunOptions {
   /** Host working directory (default process.cwd()). */
   readonly cwd?: string;
   /** Descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
-  readonly stdio?: readonly [OpenFile, OpenFile, OpenFile];
+  readonly stdio?: readonly [OpenFile | null, OpenFile | null, OpenFile | null];
   /** Guest window bytes (default {@link DEFAULT_GUEST_WINDOW}). */
   readonly guestWindow?: number;
   /** The dispatcher (default {@link createLinuxDispatcher}). */
@@ -93,15 +93,24 @@ export interface RunOptions {
   readonly log?: UserLog;
 }
 
-/** Most guest threads of one process (vCPUs of its environment). */
-export const MAX_THREADS = 32;
+/**
+ * Most guest threads of one process (vCPUs of its environment; the 1025th clone is EAGAIN).
+ * Each running thread is a Node worker (~24 MB of RSS, ~0.5 s of CPU to start): 256
+ * threads alive at once take ~6 GB; Linux's own limit is memory (threads-max).
+ */
+export const MAX_THREADS = 1024;
+/** The vCPU count code regions are sized for (see createExecShared's regions). */
+const REGION_VCPUS = 32;
 
 /** Loads and runs a program to its exit. A {@link LoadError} when it cannot be loaded. */
 export async function runProgram(opts: RunOptions): Promise<RunResult | LoadError> {
   const translator = createRiscvTarget();
   const size = opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
   const shared = createExecShared({
-    ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: MAX_THREADS, tb: { ...opts.tbArena, userMode: true, tbLockMode: opts.tbLock ?? false },
+    ramBase: BigInt(GUEST_WINDOW_BASE), ramSize: size, stateSize: translator.stateSize, vcpus: MAX_THREADS,
+    // Code regions as for REGION_VCPUS vCPUs whatever MAX_THREADS is: regions sized for 1024
+    // would hold 16 TBs each; threads beyond them share regions (a full buffer flushes).
+    tb: { regions: defaultRegionCount(REGION_VCPUS, opts.tbArena?.maxTbs ?? DEFAULT_MAX_TBS), ...opts.tbArena, userMode: true, tbLockMode: opts.tbLock ?? false },
     pageProtection: true,
   });
   const relay = new ModuleRelay();
@@ -120,8 +129,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   opts.log?.loaded(loaded, mm, opts.bytes, opts.readInterpreter);
 
   const files = new FdTable();
-  const stdio = opts.stdio ?? [new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
-  for (const f of stdio) files.install(f, false);
+  // The host's stdin, unless it was closed (`<&-`: the guest's descriptor 0 is closed too).
+  const stdio = opts.stdio ?? [hostStdinWasClosed() ? null : new HostStream(0, O.RDONLY | O.LARGEFILE), new HostStream(1, O.WRONLY | O.LARGEFILE), new HostStream(2, O.WRONLY | O.LARGEFILE)];
+  stdio.forEach((f, fd) => {
+    if (f !== null) files.installAt(fd, f, false);
+  });
   // /proc/self/exe is absolute, as Linux gives it (glibc's _dl_get_origin asserts it).
   const cwd = opts.cwd ?? process.cwd();
   const mainThread: Thread = opts.kernel.createProcess({ mm, files, exe: posix.resolve(cwd, opts.path), cwd });
@@ -171,11 +183,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     workers!.start({
       vcpu: v.index,
       tid: v.t.tid,
-      handle: (nr, a) => {
+      handle: (nr, a, raw) => {
         let go: boolean | Promise<boolean>;
         if (nr === VcpuEvent.KICK) go = threads.kick(v);
         else if (nr === VcpuEvent.FAULT) go = threads.fault(v, a);
-        else go = threads.syscall(v, nr, a);
+        else go = threads.syscall(v, nr, a, raw);
         return typeof go === "boolean" ? reply(go) : go.then(reply);
       },
       exited: (error) => {
@@ -241,7 +253,7 @@ function runHere(cpu: Vcpu, v: GuestVcpu, threads: GuestThreads, translator: Tra
     let go: boolean | Promise<boolean>;
     if (req.kind === "kick") go = threads.kick(v);
     else if (req.kind === "fault") go = threads.fault(v, req.args);
-    else go = threads.syscall(v, req.nr, req.args);
+    else go = threads.syscall(v, req.nr, req.args, req.raw);
     if (go !== true || move()) return go;
   }
 }

@@ -24,6 +24,7 @@
  * @module
  */
 import { writeSync } from "node:fs";
+import { errnoFromHost, errnoMessage } from "../errno.js";
 import { ElfFile, SymbolType } from "@wasmu/isa/elf";
 import { formatStats, LogItem, logCflags, riscvLogFormat, type ExecStats, type TcgLog, type Vcpu } from "@wasmu/tcg";
 import type { LoadError } from "../loader/elf-image.js";
@@ -46,6 +47,8 @@ export interface UserLogConfig {
   readonly symbols: FuncSymbol[];
   /** With the stats item: {@link MAX_STATS_VCPUS} rows of {@link STATS_FIELDS} float64 (made by the kernel thread's UserLog). */
   readonly statsSlots?: SharedArrayBuffer;
+  /** One int32, set once a log write failed (made by the kernel thread's UserLog; shared with the workers'). */
+  readonly failed?: SharedArrayBuffer;
 }
 
 /** The ExecStats counters a stats row holds, in its order. */
@@ -53,7 +56,7 @@ const STATS_FIELDS = [
   "tbs", "insns", "modules", "returns", "chained", "flushes", "translateMs", "optimizeMs", "emitMs", "compileMs", "instantiateMs", "codeBytes", "codeMs",
 ] as const satisfies readonly (keyof ExecStats)[];
 /** Rows of the stats table: vCPU indexes 0 .. MAX_STATS_VCPUS - 1 (run-program's MAX_THREADS fits). */
-const MAX_STATS_VCPUS = 64;
+const MAX_STATS_VCPUS = 1024;
 
 /** One run's logging. */
 export class UserLog {
@@ -73,10 +76,28 @@ export class UserLog {
     if ((config.mask & LogItem.STATS) !== 0 && config.statsSlots === undefined) {
       config = { ...config, statsSlots: new SharedArrayBuffer(MAX_STATS_VCPUS * STATS_FIELDS.length * 8) };
     }
+    if (config.failed === undefined) config = { ...config, failed: new SharedArrayBuffer(4) };
     this.config = config;
     this.statsRows = config.statsSlots === undefined ? undefined : new Float64Array(config.statsSlots);
     const fd = config.fd;
-    const write = fd !== undefined ? (s: string): void => void writeSync(fd, s) : (stderr ?? ((s: string): void => void writeSync(2, s)));
+    const raw = fd !== undefined ? (s: string): void => void writeSync(fd, s) : (stderr ?? ((s: string): void => void writeSync(2, s)));
+    // A log that cannot be written (-D /dev/full, a -D file on /proc, stderr on a full
+    // disk or a closed pipe) never stops the guest: the first failure, in any thread, is
+    // reported once on stderr (when the log is a -D file) and logging stops there.
+    const failed = new Int32Array(config.failed!);
+    const write = (s: string): void => {
+      if (Atomics.load(failed, 0) !== 0) return;
+      try {
+        raw(s);
+      } catch (e) {
+        if (Atomics.compareExchange(failed, 0, 0, 1) !== 0 || fd === undefined) return;
+        try {
+          writeSync(2, `wasmu: cannot write the log: ${errnoMessage(errnoFromHost(e))}; logging stops, the program goes on\n`);
+        } catch {
+          // stderr is broken too: nowhere left to say it.
+        }
+      }
+    };
     this.write = write;
     const symbols = config.symbols;
     this.tcgLog = (config.mask & ~(LogItem.PAGE | LogItem.STRACE | LogItem.STATS)) === 0

@@ -4,7 +4,8 @@
  * with exit status 1, the guest's exit status (128 + signal when killed, as a shell
  * shows it). Implemented: -L, -E, -U, -0, -strace, -d items (help lists them), -D logfile,
  * -one-insn-per-tb (old name -singlestep), -accel tcg,tb-lock=on|off, -h; accepted and
- * ignored: -cpu. -d and -one-insn-per-tb reach the run as a {@link UserLog}.
+ * checked and otherwise ignored: -cpu (the riscv64 models of QEMU 7.2 that are RV64GC;
+ * `-cpu help` lists them). -d and -one-insn-per-tb reach the run as a {@link UserLog}.
  *
  * @module
  */
@@ -64,13 +65,23 @@ Options:
 -0 argv0            the guest's argv[0]
 -strace             log system calls in QEMU's format
 -D logfile          write logs to logfile instead of stderr
--cpu model          accepted (rv64imafdc is emulated)
+-cpu model          a CPU model (-cpu help lists them; rv64imafdc is emulated)
 -d item[,...]       enable logging of specified items (use '-d help' for a list)
 -one-insn-per-tb    run with one guest instruction per translated block
 -singlestep         the old name of -one-insn-per-tb
 -accel tcg,tb-lock=on|off
                     the translation lock mode (default off)
 `;
+
+/**
+ * The `-cpu` models accepted: QEMU 7.2's riscv64 models whose ISA is what wasmu runs
+ * (RV64GC). sifive-e51 (no F/D) and x-rv128 are refused rather than run as another CPU.
+ */
+export const CPU_MODELS: readonly string[] = ["any", "rv64", "shakti-c", "sifive-u54"];
+/** What {@link parseUserArgs} returns for `-cpu help`. */
+export const CPU_HELP = "cpu-help";
+/** The start of {@link parseUserArgs}'s message for an unknown `-cpu` model (QEMU's words). */
+export const CPU_MODEL_ERROR = "unable to find CPU model";
 
 /** What {@link parseUserArgs} returns for `-d help`. */
 export const LOG_HELP = "log-help";
@@ -112,10 +123,15 @@ export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEn
         } else if (opt === "U") env.delete(v);
         else if (opt === "0") o.argv0 = v;
         else if (opt === "D") o.logFile = v;
-        else if (opt === "d") {
+        else if (opt === "cpu") {
+          if (v === "help" || v === "?") return CPU_HELP;
+          if (!CPU_MODELS.includes(v)) return `${CPU_MODEL_ERROR} '${v}'`;
+        } else if (opt === "d") {
           if (v === "help") return LOG_HELP;
           const mask = parseLogItems(v);
           if (typeof mask !== "number") return `${LOG_ITEM_ERROR} '${mask.unknown}'`;
+          // No item at all (-d '', -d ,): the list, as qemu-riscv64 answers an empty mask.
+          if (v.split(",").every((item) => item.trim() === "")) return LOG_HELP;
           o.logMask |= mask;
         }
         else if (opt === "accel") {
@@ -190,6 +206,15 @@ export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv:
     // an unknown item (which is also named on stderr).
     if (o !== LOG_HELP) io.stderr(`wasmu: ${o}\n`);
     io.stdout(logItemsHelp());
+    return 1;
+  }
+  if (o === CPU_HELP) {
+    // As qemu-riscv64 7.2: the models on stdout, exit status 1.
+    io.stdout(CPU_MODELS.map((m) => `${m}\n`).join(""));
+    return 1;
+  }
+  if (typeof o === "string" && o.startsWith(CPU_MODEL_ERROR)) {
+    io.stderr(`wasmu: ${o}\n`);
     return 1;
   }
   if (typeof o === "string") {

@@ -27,7 +27,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { Cause, type CpuExit, CpuOffset, type ExecShared, RISCV_EXIT_EXCEPTION, type Translator, type WasmModule, xOffset } from "@wasmu/tcg";
 import { faultSigInfo as memoryFaultSigInfo, SIGBUS } from "../signals/fault-info.js";
-import type { SyscallArgs } from "../syscalls/abi.js";
+import { syscallNumberOf, type SyscallArgs } from "../syscalls/abi.js";
 import type { UserLogConfig } from "./user-log.js";
 
 /** Request numbers that are not system calls. */
@@ -144,7 +144,7 @@ export class ParallelCounters {
 /** What a return from `cpuExec` asks of the kernel (or of the worker, for thread-local calls). */
 export type VcpuRequest =
   | { readonly kind: "kick" }
-  | { readonly kind: "syscall"; readonly nr: number; readonly args: SyscallArgs }
+  | { readonly kind: "syscall"; readonly nr: number; readonly raw: bigint; readonly args: SyscallArgs }
   | { readonly kind: "fault"; readonly args: SyscallArgs };
 
 /**
@@ -159,7 +159,8 @@ export function classifyExit(e: CpuExit, st: DataView, translator: Translator): 
   if ((e.kind === "helper" || (e.kind === "exit_tb" && e.code === RISCV_EXIT_EXCEPTION)) && pending && cause === BigInt(Cause.ECALL_U)) {
     st.setUint32(CpuOffset.EXC_PENDING, 0, true);
     const args = [10, 11, 12, 13, 14, 15].map((x) => st.getBigUint64(xOffset(x), true)) as unknown as SyscallArgs;
-    return { kind: "syscall", nr: Number(st.getBigUint64(xOffset(17), true)), args };
+    const raw = st.getBigUint64(xOffset(17), true);
+    return { kind: "syscall", nr: syscallNumberOf(raw), raw, args };
   }
   if (e.kind === "fault" || e.kind === "fetch_fault") {
     // The siginfo as Linux gives it (signals/fault-info.ts); its si_code travels in the cause slot.

@@ -141,11 +141,11 @@ function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
   const ch = new SyscallChannel(a.channel, 0);
   const read = futexWordReader(cpu.memory, d.pagesLo, readable);
   const zero: SyscallArgs = [0n, 0n, 0n, 0n, 0n, 0n];
-  const call = (nr: number, args: SyscallArgs): bigint => {
+  const call = (nr: number, args: SyscallArgs, raw?: bigint): bigint => {
     log?.publishStats(cpu);
     counters.leave();
     try {
-      return ch.call(nr, args);
+      return ch.call(nr, args, raw);
     } finally {
       counters.enter();
     }
@@ -181,7 +181,7 @@ function runThread(env: WorkerEnv, a: VcpuAssignment): boolean {
           translator.setPc(st, st.getBigUint64(CpuOffset.EXC_PC, true) + 4n);
           continue;
         }
-        reply = call(nr, args);
+        reply = call(nr, args, req.raw);
       }
       if (reply === VcpuReply.STOP) return true;
       if (reply !== VcpuReply.CONTINUE) return false;

@@ -79,7 +79,7 @@ export interface VcpuStart {
   /** tid. */
   readonly tid: number;
   /** Answers the thread's requests (vcpu-link.ts). */
-  readonly handle: (nr: number, args: SyscallArgs) => bigint | Promise<bigint>;
+  readonly handle: (nr: number, args: SyscallArgs, raw: bigint) => bigint | Promise<bigint>;
   /** Called when the thread's worker has let go of its vCPU (it is off the CPU list): `error` if the worker died of a host error. */
   readonly exited: (error?: Error) => void;
 }

@@ -10,6 +10,18 @@
 /** A system call's six raw argument registers a0..a5 (unsigned 64-bit). */
 export type SyscallArgs = readonly [bigint, bigint, bigint, bigint, bigint, bigint];
 
+/** The table key of a system call whose a7 is not below 2^31: no such call (ENOSYS). */
+export const NR_OUT_OF_RANGE = -3;
+
+/**
+ * The number a system call is looked up by, from its whole 64-bit a7: a7 itself below
+ * 2^31, else {@link NR_OUT_OF_RANGE} (a7 = 2^32 + 64 is not write, 2^64 - 1 is not a
+ * kernel event; messages show the raw value).
+ */
+export function syscallNumberOf(raw: bigint): number {
+  return raw >= 0n && raw < 0x80000000n ? Number(raw) : NR_OUT_OF_RANGE;
+}
+
 /** The low 32 bits as a signed int (C `int` arguments). */
 export function int(a: bigint): number {
   return Number(BigInt.asIntN(32, a));

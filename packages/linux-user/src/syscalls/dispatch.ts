@@ -61,8 +61,9 @@ export class SyscallDispatcher {
   /**
    * Runs system call `nr` for thread `t`: the value for a0, synchronously when the handler
    * did not block. Never throws for guest input; a handler bug surfaces as a thrown error.
+   * `raw` is the guest's whole a7 (for messages; `nr` is {@link syscallNumberOf} it).
    */
-  dispatch(t: Thread, nr: number, args: SyscallArgs): bigint | Promise<bigint> {
+  dispatch(t: Thread, nr: number, args: SyscallArgs, raw: bigint = BigInt.asUintN(64, BigInt(nr))): bigint | Promise<bigint> {
     const kernel = t.proc.kernel;
     const info = SYSCALLS.get(nr);
     const trace = kernel.strace;
@@ -70,7 +71,7 @@ export class SyscallDispatcher {
     // result as one line, so that lines of concurrent threads do not interleave.
     let callText = "";
     if (trace !== undefined) {
-      if (info === undefined || info.qemuUnknown) trace(formatUnknown(t.proc.pid, nr));
+      if (info === undefined || info.qemuUnknown) trace(formatUnknown(t.proc.pid, info === undefined ? BigInt.asIntN(64, raw) : nr));
       else callText = formatCall(t.proc.pid, info, args, t.proc.mm);
       if (info?.ret === "n") {
         trace(`${callText}\n`);
@@ -81,7 +82,8 @@ export class SyscallDispatcher {
     let r: SyscallReturn;
     if (h === undefined) {
       if (info === undefined || !QUIET_ENOSYS.has(info.name)) {
-        kernel.warnOnce(`syscall:${nr}`, `Unsupported syscall: ${nr}${info !== undefined ? ` (${info.name})` : ""}`);
+        // The whole unsigned 64-bit a7, never through a double (syscall(-1): 18446744073709551615).
+        kernel.warnOnce(`syscall:${raw}`, `Unsupported syscall: ${raw}${info !== undefined ? ` (${info.name})` : ""}`);
       }
       r = -Errno.ENOSYS;
     } else {

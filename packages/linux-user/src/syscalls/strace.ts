@@ -286,6 +286,6 @@ export function formatTakenSignal(info: SigInfo): string {
 }
 
 /** QEMU's line for a call it does not know. */
-export function formatUnknown(pid: number, nr: number): string {
+export function formatUnknown(pid: number, nr: number | bigint): string {
   return `${pid} Unknown syscall ${nr}\n`;
 }

@@ -30,3 +30,6 @@ $CC -O2 -static -pthread -Wall -Wl,--build-id=none -o sigwait sigwait.c
 riscv64-linux-gnu-strip sigwait
 $CC -O2 -static -Wall -Wl,--build-id=none -o restart restart.c
 riscv64-linux-gnu-strip restart
+# issue #11 probes (glibc, static, threads).
+$CC -O2 -static -pthread -Wall -Wl,--build-id=none -o robust robust.c
+riscv64-linux-gnu-strip robust
