@@ -49,3 +49,4 @@ export {
 // ---- The virt machine's devices on the bus
 export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtHost } from "./machine/virt.js";
 export { MmioClient, MmioServer, createMmioChannel, type MmioChannelShared } from "./machine/mmio-channel.js";
+export { SerialMux, type SerialMuxActions, MUX_HELP, CTRL_A } from "./devices/serial-mux.js";

@@ -164,6 +164,13 @@ export class Uart16550 implements MmioDevice {
     return n;
   }
 
+  /** A break condition on the line (the mux's C-a b): a NUL byte with LSR.BI, as QEMU does. */
+  receiveBreak(): void {
+    if (this.fifoEnabled ? this.rx.length < FIFO_SIZE : true) this.receiveByte(0);
+    this.lsr |= LSR_BI | LSR_DR;
+    this.updateIrq();
+  }
+
   private receiveByte(b: number): void {
     if (this.fifoEnabled) {
       if (this.rx.length >= FIFO_SIZE) this.lsr |= LSR_OE;
