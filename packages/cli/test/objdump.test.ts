@@ -80,15 +80,18 @@ describe("wasmu objdump -d on Debian sid's riscv64 binaries", () => {
   }
 });
 
-/** Runs wasmu's objdump in-process with the listings of `options` (-h, -t, -s). */
+/** Runs wasmu's objdump in-process with the listings of `options` (h, t, r, R, s). */
 function wasmuListing(path: string, name: string, options: string): string {
   const parts: string[] = [];
-  const show = { sectionHeaders: options.includes("h"), symbols: options.includes("t"), contents: options.includes("s") };
+  const show = {
+    sectionHeaders: options.includes("h"), symbols: options.includes("t"), relocs: options.includes("r"), dynamicRelocs: options.includes("R"),
+    contents: options.includes("s"),
+  };
   objdump(readFileSync(path), { fileName: name, write: (t) => parts.push(t), show });
   return parts.join("");
 }
 
-describe("wasmu objdump -h, -t and -s on the project's fixtures", () => {
+describe("wasmu objdump -h, -t, -r, -R and -s on the project's fixtures", () => {
   if (!hasObjdump && process.env.CI === "true") {
     it("has GNU objdump under CI", () => {
       expect.fail("riscv64-linux-gnu-objdump is missing under CI (apt-get install binutils-riscv64-linux-gnu)");
@@ -99,8 +102,13 @@ describe("wasmu objdump -h, -t and -s on the project's fixtures", () => {
       expect(wasmuListing(join(fixtures, name), name, "hts")).toBe(readFileSync(join(fixtures, `${name}.objdump-hts`), "utf8"));
     });
   }
+  for (const [name, option] of [["hello.o", "r"], ["data.o", "r"], ["listing.o", "r"], ["hello", "R"]] as const) {
+    it(`equals GNU objdump -${option}'s recorded output for ${name}, byte for byte`, () => {
+      expect(wasmuListing(join(fixtures, name), name, option)).toBe(readFileSync(join(fixtures, `${name}.objdump-${option}`), "utf8"));
+    });
+  }
   for (const name of ["hello", "start", "hello.o", "data.o", "listing.o", "demo"]) {
-    for (const option of ["-h", "-t", "-s"]) {
+    for (const option of ["-h", "-t", "-s", "-r", ...(name === "hello" ? ["-R"] : [])]) {
       it.skipIf(!hasObjdump)(`equals live GNU objdump ${option} for ${name}`, async () => {
         const expected = await run("riscv64-linux-gnu-objdump", [option, name], { cwd: fixtures });
         expect(expected.status).toBe(0);
@@ -110,7 +118,7 @@ describe("wasmu objdump -h, -t and -s on the project's fixtures", () => {
   }
 });
 
-describe("wasmu objdump -h, -t and -s on Debian sid's riscv64 binaries", () => {
+describe("wasmu objdump -h, -t, -r, -R and -s on Debian sid's riscv64 binaries", () => {
   const targets = [
     { name: "busybox-static", path: join(sysroot, "usr/bin/busybox") },
     { name: "libc.so.6", path: join(sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6") },
@@ -123,11 +131,11 @@ describe("wasmu objdump -h, -t and -s on Debian sid's riscv64 binaries", () => {
         expect.fail(`${t.path} is missing under CI (scripts/fetch-guests.sh ${guests} busybox-static libc6)`);
       });
     }
-    it.skipIf(!present || !hasObjdump)(`equals GNU objdump -h -t -s over the whole of ${t.name}, byte for byte`, async () => {
-      const [expected, actual] = await Promise.all([run("riscv64-linux-gnu-objdump", ["-h", "-t", "-s", t.path]), run(process.execPath, [bin, "objdump", "-hts", t.path])]);
-      expect(expected.status).toBe(0);
-      expect(actual.stderr).toBe("");
-      expect(actual.status).toBe(0);
+    // busybox-static has no dynamic symbols: -R ends it with status 1 and two lines, as GNU's.
+    it.skipIf(!present || !hasObjdump)(`equals GNU objdump -h -t -r -R -s over the whole of ${t.name}, byte for byte`, async () => {
+      const [expected, actual] = await Promise.all([run("riscv64-linux-gnu-objdump", ["-h", "-t", "-r", "-R", "-s", t.path]), run(process.execPath, [bin, "objdump", "-htrRs", t.path])]);
+      expect(actual.status).toBe(expected.status);
+      expect(actual.stderr).toBe(expected.stderr.replaceAll("riscv64-linux-gnu-objdump:", "wasmu objdump:"));
       expect(diffLines(expected.stdout, actual.stdout).sample.join("\n")).toBe("");
       expect(actual.stdout === expected.stdout).toBe(true);
     }, 600_000);
@@ -135,6 +143,14 @@ describe("wasmu objdump -h, -t and -s on Debian sid's riscv64 binaries", () => {
 });
 
 describe("wasmu objdump's options", () => {
+  it("says 'not a dynamic object' for -R on a file without dynamic symbols, and stops there with status 1, as GNU objdump", async () => {
+    const r = await run(process.execPath, [bin, "objdump", "-hR", "hello.o", "hello"], { cwd: fixtures });
+    expect(r.status).toBe(1);
+    const headers = readFileSync(join(fixtures, "hello.o.objdump-hts"), "utf8");
+    expect(r.stdout).toBe(headers.slice(0, headers.indexOf("SYMBOL TABLE:")));
+    expect(r.stderr).toBe("wasmu objdump: hello.o: not a dynamic object\nwasmu objdump: hello.o: invalid operation\n");
+  });
+
   it("combines short options as getopt does, in objdump's order whatever the command line's", async () => {
     const r = await run(process.execPath, [bin, "objdump", "-sth", "hello.o"], { cwd: fixtures });
     expect(r.status).toBe(0);
@@ -145,14 +161,14 @@ describe("wasmu objdump's options", () => {
 
   it("refuses each option GNU objdump has and wasmu does not, by name, with status 1 and no output", async () => {
     for (const [args, shown] of [
-      [["-x"], "'-x' (--all-headers)"], [["-r"], "'-r' (--reloc)"], [["-R"], "'-R' (--dynamic-reloc)"], [["-T"], "'-T' (--dynamic-syms)"],
-      [["-dr"], "'-r' (--reloc)"], [["-f"], "'-f' (--file-headers)"], [["-j", ".text"], "'-j' (--section)"], [["--reloc"], "'--reloc'"],
+      [["-x"], "'-x' (--all-headers)"], [["-T"], "'-T' (--dynamic-syms)"], [["-dr"], "'-r' with '-d' (relocations inline in the disassembly)"],
+      [["-f"], "'-f' (--file-headers)"], [["-j", ".text"], "'-j' (--section)"], [["--dynamic-syms"], "'--dynamic-syms'"],
       [["--disassemble=main"], "'--disassemble=main'"], [["--start-address=0x10"], "'--start-address=0x10'"], [["-M", "no-aliases"], "'-M' (--disassembler-options)"],
     ] as const) {
       const r = await run(process.execPath, [bin, "objdump", ...args, "hello.o"], { cwd: fixtures });
       expect(r.status, `${args.join(" ")}`).toBe(1);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toBe(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -s and -t)\n`);
+      expect(r.stderr).toBe(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -r, -R, -s and -t)\n`);
     }
   });
 

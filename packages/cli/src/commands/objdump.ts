@@ -1,10 +1,11 @@
 /**
- * `wasmu objdump`: the GNU objdump listings wasmu offers (-d, -h, -t, -s), with GNU
+ * `wasmu objdump`: the GNU objdump listings wasmu offers (-d, -h, -t, -r, -R, -s), with GNU
  * objdump's option syntax (short options combine: `-ht`). An option GNU objdump accepts
  * that wasmu does not implement is refused by name with status 1, never ignored.
  */
 
 import { readFileSync } from "node:fs";
+import { NotDynamicError } from "../objdump/listings.js";
 import { objdump, ObjdumpError, type ObjdumpOptions } from "../objdump/objdump.js";
 import { VERSION } from "../version.js";
 import type { CommandIo } from "./io.js";
@@ -16,19 +17,24 @@ const USAGE = `Usage: wasmu objdump <option(s)> <file(s)>
   -d, --disassemble        Display assembler contents of executable sections
   -s, --full-contents      Display the full contents of all sections requested
   -t, --syms               Display the contents of the symbol table(s)
+  -r, --reloc              Display the relocation entries in the file
+  -R, --dynamic-reloc      Display the dynamic relocation entries in the file
   -v, --version            Display this program's version number
   -H, --help               Display this information
- GNU objdump's other options (-x, -r, -R, -T, -f, -p, -D, -S, -j, -M, ...) are not
- supported yet: wasmu objdump names them and exits with status 1.
+ GNU objdump's other options (-x, -T, -f, -p, -D, -S, -j, -M, ..., and -r or -R with -d)
+ are not supported yet: wasmu objdump names them and exits with status 1.
 `;
 
-type Listing = "sectionHeaders" | "symbols" | "contents" | "disassemble";
+type Listing = "sectionHeaders" | "symbols" | "relocs" | "dynamicRelocs" | "contents" | "disassemble";
 
 /** Short options wasmu implements. */
-const SHORT: Record<string, Listing | "help" | "version"> = { h: "sectionHeaders", t: "symbols", s: "contents", d: "disassemble", H: "help", v: "version" };
+const SHORT: Record<string, Listing | "help" | "version"> = {
+  h: "sectionHeaders", t: "symbols", r: "relocs", R: "dynamicRelocs", s: "contents", d: "disassemble", H: "help", v: "version",
+};
 /** Long options wasmu implements. */
 const LONG: Record<string, Listing | "help" | "version"> = {
-  "--headers": "sectionHeaders", "--section-headers": "sectionHeaders", "--syms": "symbols", "--full-contents": "contents",
+  "--headers": "sectionHeaders", "--section-headers": "sectionHeaders", "--syms": "symbols", "--reloc": "relocs",
+  "--dynamic-reloc": "dynamicRelocs", "--full-contents": "contents",
   "--disassemble": "disassemble", "--help": "help", "--version": "version",
 };
 
@@ -36,7 +42,7 @@ const LONG: Record<string, Listing | "help" | "version"> = {
 const GNU_SHORT = new Map<string, string>([
   ["a", "--archive-headers"], ["f", "--file-headers"], ["p", "--private-headers"], ["P", "--private"], ["x", "--all-headers"],
   ["D", "--disassemble-all"], ["S", "--source"], ["g", "--debugging"], ["e", "--debugging-tags"], ["G", "--stabs"], ["W", "--dwarf"],
-  ["L", "--process-links"], ["T", "--dynamic-syms"], ["r", "--reloc"], ["R", "--dynamic-reloc"], ["i", "--info"],
+  ["L", "--process-links"], ["T", "--dynamic-syms"], ["i", "--info"],
   ["b", "--target"], ["m", "--architecture"], ["j", "--section"], ["M", "--disassembler-options"], ["E", "--endian"],
   ["I", "--include"], ["l", "--line-numbers"], ["F", "--file-offsets"], ["C", "--demangle"], ["w", "--wide"], ["U", "--unicode"],
   ["z", "--disassemble-zeroes"], ["V", "--version"],
@@ -55,7 +61,7 @@ const GNU_LONG = new Set([
 
 /** `shown`: the option as given, with its long name for a short one ("'-x' (--all-headers)"). */
 function notSupported(io: CommandIo, shown: string): number {
-  io.err(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -s and -t)\n`);
+  io.err(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -r, -R, -s and -t)\n`);
   return 1;
 }
 
@@ -115,6 +121,8 @@ export function objdumpCommand(args: readonly string[], io: CommandIo): number {
       return 2;
     }
   }
+  // With -d, objdump prints relocations inline in the disassembly: not done yet.
+  if (show.disassemble && (show.relocs || show.dynamicRelocs)) return notSupported(io, `'${show.relocs ? "-r" : "-R"}' with '-d' (relocations inline in the disassembly)`);
   if (Object.keys(show).length === 0 || files.length === 0) {
     io.err(USAGE);
     return 2;
@@ -135,6 +143,11 @@ export function objdumpCommand(args: readonly string[], io: CommandIo): number {
     try {
       objdump(bytes, { fileName: file, write: io.out, show: listings });
     } catch (e) {
+      if (e instanceof NotDynamicError) {
+        // As GNU objdump: two lines, and no further file.
+        io.err(`wasmu objdump: ${file}: not a dynamic object\nwasmu objdump: ${file}: invalid operation\n`);
+        return 1;
+      }
       if (!(e instanceof ObjdumpError)) throw e;
       io.err(`wasmu objdump: ${e.message}\n`);
       status = 1;

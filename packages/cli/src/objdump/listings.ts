@@ -231,3 +231,72 @@ export function fullContents(elf: ElfFile): string {
   }
   return out.join("");
 }
+
+/** RISC-V relocation names by type (bfd/elfxx-riscv.c's howto table of binutils 2.40). */
+const RELOC_NAMES: Record<number, string> = {
+  0: "NONE", 1: "32", 2: "64", 3: "RELATIVE", 4: "COPY", 5: "JUMP_SLOT", 6: "TLS_DTPMOD32", 7: "TLS_DTPMOD64", 8: "TLS_DTPREL32",
+  9: "TLS_DTPREL64", 10: "TLS_TPREL32", 11: "TLS_TPREL64", 16: "BRANCH", 17: "JAL", 18: "CALL", 19: "CALL_PLT", 20: "GOT_HI20",
+  21: "TLS_GOT_HI20", 22: "TLS_GD_HI20", 23: "PCREL_HI20", 24: "PCREL_LO12_I", 25: "PCREL_LO12_S", 26: "HI20", 27: "LO12_I",
+  28: "LO12_S", 29: "TPREL_HI20", 30: "TPREL_LO12_I", 31: "TPREL_LO12_S", 32: "TPREL_ADD", 33: "ADD8", 34: "ADD16", 35: "ADD32",
+  36: "ADD64", 37: "SUB8", 38: "SUB16", 39: "SUB32", 40: "SUB64", 41: "GNU_VTINHERIT", 42: "GNU_VTENTRY", 43: "ALIGN",
+  44: "RVC_BRANCH", 45: "RVC_JUMP", 46: "RVC_LUI", 47: "GPREL_I", 48: "GPREL_S", 49: "TPREL_I", 50: "TPREL_S", 51: "RELAX",
+  52: "SUB6", 53: "SET6", 54: "SET8", 55: "SET16", 56: "SET32", 57: "32_PCREL", 58: "IRELATIVE", 59: "PLT32",
+};
+
+/** `objdump -R` on a file without a dynamic symbol table: what GNU objdump says before it stops. */
+export class NotDynamicError extends Error {
+  override readonly name = "NotDynamicError";
+}
+
+/** The VALUE column: the symbol (with its version for a dynamic one) and the addend. */
+function relocValue(elf: ElfFile, rel: { symbolIndex: number; addend: bigint }, symbols: ReadonlyMap<number, ElfSymbol>, dynamic: boolean): string {
+  let text: string;
+  if (rel.symbolIndex === 0) text = "*ABS*";
+  else {
+    const sym = symbols.get(rel.symbolIndex);
+    if (sym === undefined) text = "*ABS*";
+    else if (sym.type === SymbolType.SECTION && sym.name === "") text = elf.sections[sym.shndx]?.name ?? "*ABS*";
+    else {
+      text = sym.name;
+      const v = dynamic ? sym.version : undefined;
+      if (v !== undefined && v.name !== "") text += (v.hidden || sym.shndx === SectionIndex.UNDEF ? "@" : "@@") + v.name;
+    }
+  }
+  if (rel.addend !== 0n) text += rel.addend < 0n ? `-0x${hex(-rel.addend, 16)}` : `+0x${hex(rel.addend, 16)}`;
+  return text;
+}
+
+function relocLines(elf: ElfFile, section: ElfSection, symbols: ReadonlyMap<number, ElfSymbol>, dynamic: boolean): string[] {
+  return elf.relocations(section).map((r) => {
+    const name = RELOC_NAMES[r.type];
+    const type = name === undefined ? " *unknown*         " : ` ${`R_RISCV_${name}`.padEnd(16)}  `;
+    return `${hex(r.offset, 16)}${type}${relocValue(elf, r, symbols, dynamic)}\n`;
+  });
+}
+
+const RELOC_HEADER = "OFFSET           TYPE              VALUE\n";
+
+/** `objdump -r`: the relocation records of each section that has them (relocatable files). */
+export function relocationRecords(elf: ElfFile): string {
+  const symbols = new Map(elf.symbols.map((s) => [s.index, s]));
+  const out: string[] = [];
+  for (const b of bfdSections(elf)) {
+    if (!b.flags.includes("RELOC")) continue;
+    const symtab = elf.sections.find((s) => s.type === SectionType.SYMTAB);
+    const lines = elf.sections
+      .filter((s) => s.type === SHT_RELA && s.info === b.elf.index && s.link === symtab?.index)
+      .flatMap((s) => relocLines(elf, s, symbols, false));
+    out.push(`RELOCATION RECORDS FOR [${b.elf.name}]:`);
+    out.push(lines.length === 0 ? " (none)\n\n" : `\n${RELOC_HEADER}${lines.join("")}\n\n`);
+  }
+  return out.join("");
+}
+
+/** `objdump -R`: the dynamic relocation records, in file order. */
+export function dynamicRelocationRecords(elf: ElfFile): string {
+  const dynsym = elf.sections.find((s) => s.type === SectionType.DYNSYM);
+  if (dynsym === undefined) throw new NotDynamicError("not a dynamic object");
+  const symbols = new Map(elf.dynamicSymbols.map((s) => [s.index, s]));
+  const lines = elf.sections.filter((s) => s.type === SHT_RELA && s.link === dynsym.index).flatMap((s) => relocLines(elf, s, symbols, true));
+  return lines.length === 0 ? "DYNAMIC RELOCATION RECORDS (none)\n\n" : `DYNAMIC RELOCATION RECORDS\n${RELOC_HEADER}${lines.join("")}\n\n`;
+}

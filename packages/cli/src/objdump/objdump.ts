@@ -8,7 +8,7 @@
 
 import { Disassembler } from "@wasmu/isa";
 import { ElfType, readElf, type ElfFile, type ElfSection } from "@wasmu/isa/elf";
-import { fullContents, sectionHeaders, symbolTable } from "./listings.js";
+import { dynamicRelocationRecords, fullContents, relocationRecords, sectionHeaders, symbolTable } from "./listings.js";
 import { findSymbolForAddress, isCodeSection, isRiscvSpecialName, symbolDisplayName, SymbolTable, SymFlag, type DisSymbol } from "./symbols.js";
 
 /** objdump skips runs of at least this many zero bytes (DEFAULT_SKIP_ZEROES)... */
@@ -38,14 +38,18 @@ export interface ObjdumpOptions {
   readonly show?: {
     readonly sectionHeaders?: boolean;
     readonly symbols?: boolean;
+    /** -r: relocation records (not with disassemble, where objdump shows them inline). */
+    readonly relocs?: boolean;
+    /** -R: dynamic relocation records (idem); throws NotDynamicError for a file without .dynsym. */
+    readonly dynamicRelocs?: boolean;
     readonly contents?: boolean;
     readonly disassemble?: boolean;
   };
 }
 
 /**
- * Lists an ELF64 RISC-V file as `riscv64-linux-gnu-objdump` does with -h, -t, -s and
- * -d (by default -d: every executable section disassembled). Throws {@link ObjdumpError} for a file that is
+ * Lists an ELF64 RISC-V file as `riscv64-linux-gnu-objdump` does with -h, -t, -r, -R, -s
+ * and -d (by default -d: every executable section disassembled). Throws {@link ObjdumpError} for a file that is
  * not ELF or not RISC-V.
  */
 export function objdump(bytes: Uint8Array, options: ObjdumpOptions): void {
@@ -58,6 +62,15 @@ export function objdump(bytes: Uint8Array, options: ObjdumpOptions): void {
   const show = options.show ?? { disassemble: true };
   if (show.sectionHeaders) out.push(sectionHeaders(elf));
   if (show.symbols) out.push(symbolTable(elf));
+  if (show.relocs && !show.disassemble) out.push(relocationRecords(elf));
+  if (show.dynamicRelocs && !show.disassemble) {
+    try {
+      out.push(dynamicRelocationRecords(elf));
+    } catch (e) {
+      out.flush();
+      throw e;
+    }
+  }
   if (show.contents) out.push(fullContents(elf));
   if (!show.disassemble) {
     out.flush();
