@@ -28,7 +28,7 @@ if [[ $dry == 1 ]]; then
   cp .changeset/*.md "$wt/.changeset/"
   cd "$wt"
   echo "release --dry-run: in $wt" >&2
-  pnpm install --frozen-lockfile --offline >/dev/null
+  pnpm install --frozen-lockfile --prefer-offline >/dev/null
 fi
 
 before=$(node -p 'require("./packages/cli/package.json").version')
