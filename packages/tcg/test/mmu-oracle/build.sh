@@ -9,3 +9,6 @@ riscv64-linux-gnu-strip mmu-walker
 $CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
   -Wl,-Ttext=0x80000000 -o csr-probe csr-probe.S
 riscv64-linux-gnu-strip csr-probe
+# trap-probe keeps its symbols: the test reads the addresses of its labels.
+$CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
+  -Wl,-Ttext=0x80000000 -o trap-probe trap-probe.S
