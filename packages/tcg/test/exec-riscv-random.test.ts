@@ -7,6 +7,7 @@ import { assert, describe, it } from "vitest";
 import { BareMetal } from "../src/exec/harness.js";
 import { CpuOffset, createRiscvTarget, FlatGuestMemory, optimize, referenceInterpret, type Translator } from "../src/index.js";
 import { Rng } from "./ir-support.js";
+import { TIERS } from "./tiers.js";
 
 const PROGRAMS = Number(process.env.WASMU_EXEC_FUZZ ?? "150");
 const RAM = 0x8000_0000n;
@@ -76,17 +77,19 @@ function interpret(t: Translator, state: DataView, ram: Uint8Array): void {
   throw new Error("too many TBs");
 }
 
-describe("random RISC-V programs: wasm back end + cpuExec vs the IR interpreter", () => {
+describe.each(TIERS)("random RISC-V programs: cpuExec ($name) vs the IR interpreter", ({ opts }) => {
   it(`agree on ${PROGRAMS} programs`, () => {
     const exits = new Map<string, number>();
     let insns = 0;
+    let interpTbs = 0;
+    let tiered = 0;
     for (let p = 0; p < PROGRAMS; p++) {
       const rng = new Rng(4242 + p * 7717);
       const src = program(rng, 30 + (p % 50));
       const asm = assembleProgram(src, RAM);
       if (!asm.ok) throw new Error(`${asm.error.message} at line ${asm.error.line}:\n${src}`);
       const t = createRiscvTarget();
-      const m = new BareMetal({ translator: t, ramBase: RAM, ramSize: RAM_SIZE, tbsPerModule: 1 + (p % 8), cacheGlobals: p % 3 !== 0 });
+      const m = new BareMetal({ translator: t, ramBase: RAM, ramSize: RAM_SIZE, tbsPerModule: 1 + (p % 8), cacheGlobals: p % 3 !== 0, ...opts });
       m.load(RAM, asm.bytes);
       for (let i = 0; i < 2048; i++) m.ram[Number(DATA) + i] = rng.int(256);
       m.state.setBigUint64(CpuOffset.X + 8 * 8, RAM + DATA, true); // s0
@@ -96,6 +99,8 @@ describe("random RISC-V programs: wasm back end + cpuExec vs the IR interpreter"
       const e = m.run();
       exits.set(e.kind, (exits.get(e.kind) ?? 0) + 1);
       insns += m.cpu.stats.insns;
+      interpTbs += m.cpu.stats.interpTbs;
+      tiered += m.cpu.stats.tieredTbs;
       const note = `program ${p} (exit ${e.kind}):\n${src}`;
       const refState = new DataView(state0.buffer);
       const refRam = ram0;
@@ -106,6 +111,10 @@ describe("random RISC-V programs: wasm back end + cpuExec vs the IR interpreter"
     }
     // Most programs must reach their ecall (a few stop earlier at a misaligned AMO).
     assert.isAbove(exits.get("helper") ?? 0, PROGRAMS / 2, JSON.stringify([...exits]));
-    console.log(`exits: ${JSON.stringify([...exits])}; ${insns} guest instructions translated`);
+    console.log(`exits: ${JSON.stringify([...exits])}; ${insns} guest instructions translated; ${interpTbs} TBs interpreted, ${tiered} tiered up`);
+    // Each tier really ran: interpreted TBs (interp, auto), tier-up batches (auto).
+    if (opts.tier !== "jit") assert.isAbove(interpTbs, 100);
+    else assert.equal(interpTbs, 0);
+    if (opts.tier === "auto") assert.isAbove(tiered, 100);
   }, 60_000 + PROGRAMS * 200);
 });

@@ -12,12 +12,13 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assembleProgram, Disassembler } from "@wasmu/isa";
-import { assert, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import { BareMetal } from "../src/exec/harness.js";
 import { available, QEMU_CPU } from "./riscv-qemu-support.js";
 import { CpuOffset, createRiscvTarget } from "../src/index.js";
 import { BASE, DATA, DATA_SIZE, GENERATED_ROWS, randomProgram, WINDOW, type RandomProgram } from "./reference/random-program.js";
 import { qemuElf, QEMU_OUTPUT_BYTES } from "./reference/qemu-elf.js";
+import { type TierCase, TIERS } from "./tiers.js";
 import { box32, RefCause, RiscvReference, type RefStop } from "./reference/riscv-reference.js";
 
 const SEQS = Number(process.env.WASMU_REF_SEQS ?? "2000");
@@ -262,6 +263,17 @@ function runReference(p: RandomProgram): Outcome {
 const target = createRiscvTarget();
 let machine: BareMetal | undefined;
 let machineUses = 0;
+/** The execution tier of the translator runs (tiers.ts). */
+let tierOpts: TierCase["opts"] = { tier: "jit" };
+
+/** TBs the interpreter refused (compiled instead) since the last {@link useTier}. */
+let refused = 0;
+
+function useTier(opts: TierCase["opts"]): void {
+  tierOpts = opts;
+  machine = undefined;
+  refused = 0;
+}
 
 /**
  * Runs `p` through the translator. One BareMetal serves 50 sequences in a row (creating one
@@ -270,7 +282,7 @@ let machineUses = 0;
  */
 function runTranslator(p: RandomProgram): Outcome {
   if (machine === undefined || ++machineUses >= 50) {
-    machine = new BareMetal({ translator: target, ramBase: BASE, ramSize: WINDOW });
+    machine = new BareMetal({ translator: target, ramBase: BASE, ramSize: WINDOW, ...tierOpts });
     machineUses = 0;
   }
   const m = machine;
@@ -285,6 +297,8 @@ function runTranslator(p: RandomProgram): Outcome {
   s.setUint32(CpuOffset.FFLAGS, p.fflags, true);
   m.setPc(BASE);
   const e = m.run();
+  refused += m.cpu.stats.interpRefused;
+  m.cpu.stats.interpRefused = 0;
   let stop: string;
   if (e.kind === "fault") stop = `mem@${hex(e.pc)}`;
   else if (e.kind === "helper" || e.kind === "exit_tb") {
@@ -360,7 +374,8 @@ function handProgram(src: string, data: readonly bigint[]): RandomProgram {
   return { seed: 0, code: asm.bytes, insns: asm.bytes.length / 4, ebreakOffset: asm.bytes.length - 4, x, f: new Array<bigint>(32).fill(0n), frm: 0, fflags: 0, data: bytes };
 }
 
-describe("translator bugs found by the differential test (regressions)", () => {
+describe.each(TIERS)("translator bugs found by the differential test (regressions, $name)", ({ opts }) => {
+  beforeAll(() => { useTier(opts); });
   it("sc.w after lr.d of a value that is not a sign-extended word succeeds and says so", () => {
     // Was: the cmpxchg compared the low word (equal) and stored, but success was decided
     // on all 64 bits of the LR value, so rd = 1 (failure) with memory written.
@@ -407,7 +422,8 @@ describe("random RV64GC sequences: reference interpreter vs the translator", () 
     expect(seen.size).toBeGreaterThan(150);
   });
 
-  it(`agree on ${SEQS} sequences from seed ${FIRST_SEED}`, () => {
+  it.each(TIERS)(`agree on ${SEQS} sequences from seed ${FIRST_SEED} ($name)`, ({ opts }) => {
+    useTier(opts);
     const stops = new Map<string, number>();
     let failures = 0;
     const report: string[] = [];
@@ -423,8 +439,10 @@ describe("random RV64GC sequences: reference interpreter vs the translator", () 
         if (report.length < 3) report.push(`seed ${s}:\n${d.join("\n")}\n${firstDifference(p)}\n${disassemble(p.code)}\ninitial state:\n${initialState(p)}`);
       }
     }
-    console.log(`riscv-reference: ${SEQS} sequences, ${failures} mismatches; stops ${JSON.stringify([...stops])}`);
+    console.log(`riscv-reference (${tierOpts.tier}): ${SEQS} sequences, ${failures} mismatches; stops ${JSON.stringify([...stops])}`);
     if (failures > 0) assert.fail(`${failures} of ${SEQS} sequences differ; the first ones:\n\n${report.join("\n\n")}`);
+    // The interpreter runs every instruction the generator draws (no TB compiled instead).
+    expect(refused).toBe(0);
     // Most sequences must reach their ebreak.
     expect(stops.get(String(RefCause.BREAKPOINT)) ?? 0).toBeGreaterThan(SEQS / 2);
   }, 600_000);

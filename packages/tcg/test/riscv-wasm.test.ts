@@ -6,16 +6,19 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readElf } from "@wasmu/isa/elf";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BareMetal, Cause, createRiscvTarget, RiscvCpuState, RISCV_EXIT_EXCEPTION, type CpuExit } from "../src/index.js";
 import { available, firstDifference, randomProgram } from "./riscv-qemu-support.js";
 import { asm } from "./riscv-support.js";
+import { type TierCase, TIERS } from "./tiers.js";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "riscv-qemu");
 const RAM = 0x10000n;
 
+let tier: TierCase["opts"] = {};
+
 function machine(): { m: BareMetal; cpu: RiscvCpuState } {
-  const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 20 });
+  const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 20, ...tier });
   return { m, cpu: new RiscvCpuState(m.state.buffer, m.state.byteOffset) };
 }
 
@@ -56,7 +59,8 @@ function runProgram(path: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-describe("RISC-V on the wasm back end", () => {
+describe.each(TIERS)("RISC-V through cpuExec ($name)", ({ opts }) => {
+  beforeAll(() => { tier = opts; });
   it("runs the QEMU differential program with QEMU's output", () => {
     const recorded = new Uint8Array(readFileSync(join(DIR, "qemu-output.bin")));
     expect(firstDifference(runProgram(join(DIR, "program")), recorded)).toBeUndefined();

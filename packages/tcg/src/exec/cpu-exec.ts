@@ -24,6 +24,7 @@ import { NO_PAGE, TB_WORDS, TbField } from "../tb/tb-desc.js";
 import { tbAddJump } from "../tb/tb-jmp.js";
 import { TB_BUFFER_FULL, tbCreate, tbFlush, tbInvalidatePhysRange, tbLookup } from "../tb/tb-maint.js";
 import { now } from "./clock.js";
+import { interpretTb, tierUp } from "./tier-up.js";
 import { jmpCacheAddress, vcpuEnv } from "./exec-shared.js";
 import { LOG_AT_ENTRY, logModule, logOptimized, logTbEntry, logTranslated, type LoggedTb, type TcgLog } from "./log.js";
 import { CF_COUNT_MASK, type GuestCodeReader, type TranslatedTb } from "./translator.js";
@@ -108,10 +109,20 @@ export interface ExecStats {
   codeBytes: number;
   /** Wall time inside generated code (helpers it calls included); counted only while {@link Vcpu.timeCode} is set. */
   codeMs: number;
+  /** TBs encoded for the interpreter (tier 0). */
+  interpTbs: number;
+  /** TBs the interpreter could not run (an op without a handler, a frame too large), compiled at once instead. */
+  interpRefused: number;
+  /** Hot interpreted TBs compiled by tier-up (tier 1). */
+  tieredTbs: number;
+  /** Tier-up modules compiled. */
+  tierModules: number;
+  /** Milliseconds in tier-up (translation, lowering, compile, instantiate). */
+  tierMs: number;
 }
 
 function newStats(): ExecStats {
-  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0, codeBytes: 0, codeMs: 0 };
+  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0, codeBytes: 0, codeMs: 0, interpTbs: 0, interpRefused: 0, tieredTbs: 0, tierModules: 0, tierMs: 0 };
 }
 
 /** One guest CPU. */
@@ -138,7 +149,8 @@ export class Vcpu {
    */
   cflagsBase = 0;
   private readonly ctrl: DataView;
-  private readonly code: GuestCodeReader;
+  /** Guest code as the front end reads it (execute permission checked). */
+  readonly code: GuestCodeReader;
   private readonly ram: Uint8Array;
   private readonly ramLo: bigint;
   private readonly ramSize: bigint;
@@ -201,7 +213,7 @@ export class Vcpu {
   }
 
   /** Guest page (RAM offset >> pageBits) of `addr`, or -1 outside RAM. */
-  private page(addr: bigint): number {
+  page(addr: bigint): number {
     const o = this.ramOffset(addr);
     return o < 0 ? -1 : o >>> this.pageBits;
   }
@@ -265,6 +277,10 @@ export class Vcpu {
     const queue: bigint[] = [pc];
     const seen = new Set<bigint>([pc]);
     const batch: { readonly tr: TranslatedTb; readonly tb: number; readonly pc: bigint; readonly log: string }[] = [];
+    if (w.shared.params.tier !== "jit") {
+      const r = interpretTb(this, pc, flags, cflags);
+      if (r !== undefined) return r;
+    }
     // 1. Translate, optimize and publish.
     for (let qi = 0; qi < queue.length && batch.length < limit; qi++) {
       const p = queue[qi]!;
@@ -451,6 +467,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
         lastTb = -1;
         next = -1;
       }
+      if (w.hotQueue.length > 0 && w.tierUpDue()) tierUp(cpu);
       let tb = next;
       next = -1;
       if (tb < 0) {

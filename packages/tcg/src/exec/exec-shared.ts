@@ -9,7 +9,7 @@
  * | from | what |
  * |------|------|
  * | 0 | unused (address 0 stays zero) |
- * | {@link VCPU_BASE} | vCPU blocks, `vcpuStride` bytes each: control block, then CPU state |
+ * | {@link VCPU_BASE} | vCPU blocks, `vcpuStride` bytes each: control block, CPU state, the interpreter's counters and frame |
  * | `arenaOffset` | the TB arena (src/tb) |
  * | `ramOffset` (64 KiB aligned) | guest RAM: guest address `ramBase + x` is at `ramOffset + x` |
  *
@@ -24,7 +24,8 @@
  * @module
  */
 import type { TbOptLevel } from "../opt/optimize.js";
-import { CTRL_BYTES, CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
+import { CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
+import { INTERP_AREA_BYTES, interpAreaOffset } from "../backend/wasm/interp-format.js";
 import type { LowerConfig, PageAccessTableRef } from "../backend/wasm/lower.js";
 import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
 import { ExclusiveState } from "../tb/exclusive.js";
@@ -63,7 +64,28 @@ export interface ExecParams {
    * page starts unmapped.
    */
   readonly pageProtection?: boolean;
+  /**
+   * The execution tiers (tier-up.ts): `"jit"` compiles every TB before it runs (the
+   * default here), `"interp"` interprets every TB it can, `"auto"` interprets TBs first
+   * and compiles those that get hot, in batches.
+   */
+  readonly tier?: TierMode;
+  /** Entries after which an interpreted TB is queued for compilation (auto; default {@link DEFAULT_HOT_THRESHOLD}). */
+  readonly hotThreshold?: number;
+  /** Hot TBs compiled together into one module (auto; default {@link DEFAULT_TIER_BATCH}). */
+  readonly tierBatch?: number;
+  /** Milliseconds a queued hot TB waits for its batch to fill before the batch is compiled anyway (default {@link DEFAULT_TIER_DELAY_MS}). */
+  readonly tierDelayMs?: number;
 }
+
+/** The execution tiers: compile everything, interpret everything, or interpret then compile hot code. */
+export type TierMode = "auto" | "interp" | "jit";
+/** Default entries of an interpreted TB before it is queued for compilation. */
+export const DEFAULT_HOT_THRESHOLD = 50;
+/** Default hot TBs per compiled module. */
+export const DEFAULT_TIER_BATCH = 256;
+/** Default wait, in ms, for a batch to fill. */
+export const DEFAULT_TIER_DELAY_MS = 20;
 
 /**
  * TBs per module: the missed TB plus statically known successors, breadth first.
@@ -114,7 +136,10 @@ export interface ExecShared {
   /** The shared memory. */
   readonly memory: WasmMemory;
   /** Resolved parameters. */
-  readonly params: ExecParams & { readonly tbsPerModule: number; readonly tbOpt: TbOptLevel; readonly cacheGlobals: boolean; readonly codePageCheck: boolean; readonly pageProtection: boolean };
+  readonly params: ExecParams & {
+    readonly tbsPerModule: number; readonly tbOpt: TbOptLevel; readonly cacheGlobals: boolean; readonly codePageCheck: boolean; readonly pageProtection: boolean;
+    readonly tier: TierMode; readonly hotThreshold: number; readonly tierBatch: number; readonly tierDelayMs: number;
+  };
   /** Layout. */
   readonly layout: ExecLayout;
   /** The TB arena (in `memory`). */
@@ -135,7 +160,8 @@ export function createExecShared(p: ExecParams): ExecShared {
     guestPages: p.ramSize >>> pageBits,
   };
   if (tbParams.regions < 1 || tbParams.maxTbs < tbParams.regions) throw new RangeError(`a TB arena of ${tbParams.maxTbs} TBs cannot have ${tbParams.regions} regions`);
-  const vcpuStride = (CTRL_BYTES + p.stateSize + 63) & ~63;
+  // Control block, CPU state, then the interpreter's area (interp-format.ts).
+  const vcpuStride = (interpAreaOffset(p.stateSize) + INTERP_AREA_BYTES + 63) & ~63;
   const arenaOffset = (VCPU_BASE + p.vcpus * vcpuStride + 7) & ~7;
   const ramOffset = Math.ceil((arenaOffset + tbArenaBytes(tbParams)) / WASM_PAGE) * WASM_PAGE;
   const accessAddr = pageAccessAddress(arenaOffset, tbLayout(tbParams).pages, tbParams.guestPages);
@@ -162,6 +188,10 @@ export function createExecShared(p: ExecParams): ExecShared {
       cacheGlobals: p.cacheGlobals ?? true,
       codePageCheck: p.codePageCheck ?? true,
       pageProtection: protection,
+      tier: p.tier ?? "jit",
+      hotThreshold: p.hotThreshold ?? DEFAULT_HOT_THRESHOLD,
+      tierBatch: p.tierBatch ?? DEFAULT_TIER_BATCH,
+      tierDelayMs: p.tierDelayMs ?? DEFAULT_TIER_DELAY_MS,
     },
     layout: { vcpuStride, arenaOffset, ramOffset, memoryPages },
     tb,

@@ -48,6 +48,11 @@ export class BareMetal {
       ...(opts.codePageCheck !== undefined ? { codePageCheck: opts.codePageCheck } : {}),
       ...(opts.tbsPerModule !== undefined ? { tbsPerModule: opts.tbsPerModule } : {}),
       ...(opts.pageProtection !== undefined ? { pageProtection: opts.pageProtection } : {}),
+      ...(opts.tier !== undefined ? { tier: opts.tier } : {}),
+      ...(opts.hotThreshold !== undefined ? { hotThreshold: opts.hotThreshold } : {}),
+      ...(opts.tierBatch !== undefined ? { tierBatch: opts.tierBatch } : {}),
+      ...(opts.tierDelayMs !== undefined ? { tierDelayMs: opts.tierDelayMs } : {}),
+      ...(opts.tbOpt !== undefined ? { tbOpt: opts.tbOpt } : {}),
     });
     const v = opts.vcpu ?? 0;
     this.worker = new ExecWorker(this.shared, t, opts.registry);

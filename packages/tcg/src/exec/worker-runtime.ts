@@ -15,15 +15,18 @@
 import {
   CTRL_FAULT_ADDR, CTRL_FAULT_INFO, exitCode, ExitKind, FAULT_ATOMIC, FAULT_SIZE_SHIFT, IMPORT_MODULE, RtImport, tbExportName,
 } from "../backend/wasm/lower-abi.js";
-import { TbModuleBuilder } from "../backend/wasm/lower-module.js";
+import { INTERP_MAGIC, InterpHeader, TIER_COMPILED, TIER_QUEUED } from "../backend/wasm/interp-format.js";
+import { buildInterpModule, INTERP_EXPORT, INTERP_HOT_IMPORT } from "../backend/wasm/interp-module.js";
+import { rtTableSize, TbModuleBuilder } from "../backend/wasm/lower-module.js";
 import { ModuleBuilder } from "../backend/wasm/module-builder.js";
 import { ValType } from "../backend/wasm/opcodes.js";
 import type { TbContext } from "../tb/tb-context.js";
-import { TbField, TB_STATE_INVALID } from "../tb/tb-desc.js";
+import { TbField, TB_STATE_INVALID, TB_WORDS } from "../tb/tb-desc.js";
 import { tbInvalidatePhysPageFast, tbLookup } from "../tb/tb-maint.js";
 import { type ExecShared, lowerConfigOf } from "./exec-shared.js";
 import { helperImports } from "./helper-imports.js";
 import { helperTrampolines } from "./helper-trampolines.js";
+import { now } from "./clock.js";
 import { createRtTable } from "./rt-table.js";
 import type { Translator } from "./translator.js";
 import { type WasmModule, type WasmTable, wasmApi } from "./wasm-api.js";
@@ -73,6 +76,13 @@ export interface RuntimeCpu {
 }
 
 let stubModule: WasmModule | undefined;
+/** The interpreter module, by the configuration it was built for (one per process and configuration). */
+const interpModules = new Map<string, WasmModule>();
+
+/** Table states of a TB in one worker. */
+const NOT_LOADED = 0;
+const COMPILED = 1;
+const INTERPRETED = 2;
 let dispatcherModule: WasmModule | undefined;
 
 /**
@@ -128,6 +138,13 @@ export class ExecWorker {
   generation: number;
   /** Calls of `rt.lookup` (lookup_and_goto_ptr that missed the inline jump-cache probe). */
   lookups = 0;
+  /** Hot interpreted TBs queued for compilation by this worker's vCPUs (tier-up.ts compiles them). */
+  readonly hotQueue: number[] = [];
+  /** When the oldest entry of {@link hotQueue} was queued (ms, `now()`). */
+  hotSince = 0;
+  /** The interpreter function (tier 0), made on first use. */
+  private interpFn: unknown;
+  private words: Int32Array | undefined;
   private readonly stub: unknown;
   private readonly loaded: Uint8Array;
   private placed: number[] = [];
@@ -174,9 +191,94 @@ export class ExecWorker {
     this.cpus.set(env, cpu);
   }
 
-  /** Whether the table holds TB `tb`'s code. */
+  /** Whether the table holds TB `tb`'s compiled code. */
   isLoaded(tb: number): boolean {
-    return this.loaded[tb] === 1;
+    return this.loaded[tb] === COMPILED;
+  }
+
+  /** Whether the table holds TB `tb`'s interpreter entry. */
+  isInterpreted(tb: number): boolean {
+    return this.loaded[tb] === INTERPRETED;
+  }
+
+  /** The shared memory as i32 words. */
+  private get memWords(): Int32Array {
+    return (this.words ??= new Int32Array(this.shared.memory.buffer));
+  }
+
+  /** Wasm address of TB `tb`'s code-buffer space. */
+  codeAddress(tb: number): number {
+    const t = this.shared.tb;
+    return t.byteOffset + t.layout.code * 4 + this.memWords[(t.byteOffset >> 2) + t.layout.tbs + tb * TB_WORDS + TbField.CODE_OFFSET]!;
+  }
+
+  /** Whether TB `tb` was encoded for the interpreter (its code-buffer space starts with INTERP_MAGIC). */
+  hasInterpForm(tb: number): boolean {
+    return this.memWords[this.codeAddress(tb) >> 2] === INTERP_MAGIC;
+  }
+
+  /** The tier flags word of interpreted TB `tb` (an index into {@link memWords}). */
+  private tierWord(tb: number): number {
+    return (this.codeAddress(tb) + InterpHeader.TIER) >> 2;
+  }
+
+  /** Puts the interpreter at TB `tb`'s table entry. */
+  setInterpreted(tb: number): void {
+    this.interpFn ??= this.createInterp();
+    this.table.set(tb, this.interpFn);
+    if (this.loaded[tb] === NOT_LOADED) this.placed.push(tb);
+    this.loaded[tb] = INTERPRETED;
+  }
+
+  /** Marks TB `tb` (interpreted) as having a published compiled module. */
+  markCompiled(tb: number): void {
+    Atomics.or(this.memWords, this.tierWord(tb), TIER_COMPILED);
+  }
+
+  private createInterp(): unknown {
+    const shared = this.shared;
+    const t = shared.tb;
+    const cfg = {
+      lower: lowerConfigOf(shared, this.translator.pcOffset),
+      memoryPages: shared.layout.memoryPages,
+      rtSlots: rtTableSize(this.translator.helpers),
+      stateSize: this.translator.stateSize,
+      desc0Addr: t.byteOffset + t.layout.tbs * 4,
+      codeAddr: t.byteOffset + t.layout.code * 4,
+      hotThreshold: shared.params.tier === "auto" ? Math.max(1, shared.params.hotThreshold) : 0,
+    };
+    const key = JSON.stringify(cfg, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    const api = wasmApi();
+    let module = interpModules.get(key);
+    if (module === undefined) {
+      module = new api.Module(buildInterpModule(cfg));
+      interpModules.set(key, module);
+    }
+    const imports = { [IMPORT_MODULE]: { ...this.imports[IMPORT_MODULE], [INTERP_HOT_IMPORT]: (env: number, self: number): number => this.hot(env, self) } };
+    return new api.Instance(module, imports).exports[INTERP_EXPORT];
+  }
+
+  /**
+   * The interpreter's hot-TB call (at the threshold and every 1,024 entries after it):
+   * installs a compiled module another worker published, or queues the TB (once per
+   * process: the first worker to set TIER_QUEUED compiles it). Non-zero: leave to the loop
+   * (compiled code was installed, or a batch is ready to compile).
+   */
+  private hot(_env: number, self: number): number {
+    if (this.loaded[self] === COMPILED) return 1;
+    if (this.registry.moduleOf(self) !== undefined) return this.ensureLoaded(self) ? 1 : 0;
+    const old = Atomics.or(this.memWords, this.tierWord(self), TIER_QUEUED);
+    if ((old & TIER_QUEUED) === 0) {
+      if (this.hotQueue.length === 0) this.hotSince = now();
+      this.hotQueue.push(self);
+    }
+    return this.tierUpDue() ? 1 : 0;
+  }
+
+  /** Whether the hot queue should be compiled now: a full batch, or its oldest entry waited long enough. */
+  tierUpDue(): boolean {
+    const q = this.hotQueue.length;
+    return q > 0 && (q >= this.shared.params.tierBatch || now() - this.hotSince >= this.shared.params.tierDelayMs);
   }
 
   /** Instantiates `module` (placing `tbs`) into this worker's table. */
@@ -184,18 +286,26 @@ export class ExecWorker {
     const exports = new (wasmApi().Instance)(module, this.imports).exports;
     for (const tb of tbs) {
       this.table.set(tb, exports[tbExportName(tb)]);
-      if (this.loaded[tb] !== 1) this.placed.push(tb);
-      this.loaded[tb] = 1;
+      if (this.loaded[tb] === NOT_LOADED) this.placed.push(tb);
+      this.loaded[tb] = COMPILED;
     }
   }
 
   /** Makes TB `tb`'s code available from the registry if needed; false if no module has it. */
   ensureLoaded(tb: number): boolean {
-    if (this.loaded[tb] === 1) return true;
+    const l = this.loaded[tb];
+    if (l === COMPILED) return true;
     const rec = this.registry.moduleOf(tb);
-    if (rec === undefined) return false;
-    this.instantiate(rec.module, rec.tbs);
-    return true;
+    if (rec !== undefined) {
+      this.instantiate(rec.module, rec.tbs);
+      return true;
+    }
+    if (l === INTERPRETED) return true;
+    if (this.shared.params.tier !== "jit" && this.hasInterpForm(tb)) {
+      this.setInterpreted(tb);
+      return true;
+    }
+    return false;
   }
 
   /** After a tb_flush (generation `g`): every table entry back to the stub. */
@@ -204,6 +314,7 @@ export class ExecWorker {
     for (const tb of this.placed) this.table.set(tb, this.stub);
     this.placed = [];
     this.loaded.fill(0);
+    this.hotQueue.length = 0;
     this.generation = g;
     this.registry.flush(g);
   }
@@ -233,7 +344,7 @@ export class ExecWorker {
     if (offHi !== 0 || offLo >= this.shared.params.ramSize) return 0;
     const page = offLo >>> cpu.ctx.shared.params.pageBits;
     const tb = tbLookup(cpu.ctx, cpu.ctx.vcpu, pcLo, pcHi, t.tbFlags(cpu.state), 0, page);
-    if (tb < 0 || this.loaded[tb] !== 1) return 0;
+    if (tb < 0 || this.loaded[tb] === NOT_LOADED) return 0;
     return tb + 1;
   }
 

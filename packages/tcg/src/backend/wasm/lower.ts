@@ -137,6 +137,28 @@ export interface LowerImports {
 
 const { i32, i64 } = ValType;
 
+
+/** Emits the i32 truth value of `a cond b` (both operands pushed, of type `type`). */
+export function emitCompare(fb: FunctionBuilder, type: IrType, c: Cond): void {
+  const is32 = type === "i32";
+  switch (c) {
+    case "eq": if (is32) fb.i32Eq(); else fb.i64Eq(); break;
+    case "ne": if (is32) fb.i32Ne(); else fb.i64Ne(); break;
+    case "lt": if (is32) fb.i32LtS(); else fb.i64LtS(); break;
+    case "ge": if (is32) fb.i32GeS(); else fb.i64GeS(); break;
+    case "le": if (is32) fb.i32LeS(); else fb.i64LeS(); break;
+    case "gt": if (is32) fb.i32GtS(); else fb.i64GtS(); break;
+    case "ltu": if (is32) fb.i32LtU(); else fb.i64LtU(); break;
+    case "geu": if (is32) fb.i32GeU(); else fb.i64GeU(); break;
+    case "leu": if (is32) fb.i32LeU(); else fb.i64LeU(); break;
+    case "gtu": if (is32) fb.i32GtU(); else fb.i64GtU(); break;
+    case "tsteq": if (is32) { fb.i32And(); fb.i32Eqz(); } else { fb.i64And(); fb.i64Eqz(); } break;
+    case "tstne":
+      if (is32) { fb.i32And(); fb.i32Const(0); fb.i32Ne(); } else { fb.i64And(); fb.i64Const(0); fb.i64Ne(); }
+      break;
+  }
+}
+
 function wt(t: IrType): ValType {
   return t === "i32" ? i32 : i64;
 }
@@ -500,24 +522,7 @@ export class TbLowering implements LowerCtx {
   /** Pushes the i32 truth value of `a cond b` (operands already pushed). */
   /** @internal */
   compare(type: IrType, c: Cond): void {
-    const fb = this.fb;
-    const is32 = type === "i32";
-    switch (c) {
-      case "eq": if (is32) fb.i32Eq(); else fb.i64Eq(); break;
-      case "ne": if (is32) fb.i32Ne(); else fb.i64Ne(); break;
-      case "lt": if (is32) fb.i32LtS(); else fb.i64LtS(); break;
-      case "ge": if (is32) fb.i32GeS(); else fb.i64GeS(); break;
-      case "le": if (is32) fb.i32LeS(); else fb.i64LeS(); break;
-      case "gt": if (is32) fb.i32GtS(); else fb.i64GtS(); break;
-      case "ltu": if (is32) fb.i32LtU(); else fb.i64LtU(); break;
-      case "geu": if (is32) fb.i32GeU(); else fb.i64GeU(); break;
-      case "leu": if (is32) fb.i32LeU(); else fb.i64LeU(); break;
-      case "gtu": if (is32) fb.i32GtU(); else fb.i64GtU(); break;
-      case "tsteq": if (is32) { fb.i32And(); fb.i32Eqz(); } else { fb.i64And(); fb.i64Eqz(); } break;
-      case "tstne":
-        if (is32) { fb.i32And(); fb.i32Const(0); fb.i32Ne(); } else { fb.i64And(); fb.i64Const(0); fb.i64Ne(); }
-        break;
-    }
+    emitCompare(this.fb, type, c);
   }
 
   // ---- ops --------------------------------------------------------------------------
