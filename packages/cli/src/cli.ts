@@ -18,7 +18,7 @@ Commands:
   user [options] PROGRAM [ARGS...]
                        run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
                        -U, -0, -strace, -d ITEMS (-d help), -D, -one-insn-per-tb,
-                       -accel tcg,tb-lock=on|off; wasmu user -h)
+                       -accel tcg,tb-lock=on|off,tier=auto|interp|jit; wasmu user -h)
   objdump -d|-h|-t|-r|-R|-s FILE...
                        list ELF64 RISC-V files as GNU objdump does: disassembly,
                        section headers, symbols, relocations, contents (objdump -H)

@@ -45,35 +45,42 @@ const qemuMissing = spawnSync("qemu-riscv64-static", ["--version"]).status !== 0
 if (qemuMissing) console.warn("page-faults.test.ts: qemu-riscv64-static not found; comparing with its recorded output only");
 
 /** Runs the guest; `inWorker`: its thread in a vCPU worker from the start (the worker's fault path). */
-async function run(inWorker = false, path = GUEST): Promise<{ status: number; out: string }> {
+async function run(inWorker = false, path = GUEST, tier: Tier = "auto"): Promise<{ status: number; out: string }> {
   const out = new MemoryStream();
   const kernel = new Kernel({ warn: () => {} });
   const r = await runProgram({
     kernel, path, bytes: new Uint8Array(readFileSync(path)), argv: [path], envp: [], stdio: [new MemoryStream(), out, new MemoryStream()],
     readInterpreter: () => new LoadError(Errno.ENOENT, "no interpreter"),
     maxSyscalls: 10_000,
+    // auto with a threshold of 2: the guest's loops and handlers run in both tiers.
+    tier: tier === "auto" ? { mode: "auto", hotThreshold: 2, tierBatch: 4 } : { mode: tier },
     ...(inWorker ? { vcpuWorkers: "always" as const } : {}),
   });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text };
 }
 
-describe("page protections and SIGSEGV", () => {
+/** The execution tiers (tcg's tier-up.ts): every case runs in each. */
+type Tier = "auto" | "interp" | "jit";
+
+describe.each(["auto", "interp", "jit"] as const)("page protections and SIGSEGV (tier=%s)", (tier) => {
   it("PROT_NONE, PROT_READ, munmapped and non-executable pages fault with QEMU's si_code and si_addr", async () => {
-    const r = await run();
+    const r = await run(false, GUEST, tier);
     expect(r).toEqual({ status: 0, out: QEMU_OUTPUT });
   });
 
   it("the same in a vCPU worker (the fault crosses the worker's channel with its si_code)", { timeout: 60_000 }, async () => {
-    const r = await run(true);
+    const r = await run(true, GUEST, tier);
     expect(r).toEqual({ status: 0, out: QEMU_OUTPUT });
   });
 
   it("protections changed by one thread reach another running in its own worker: its loads fault, its code is invalidated", { timeout: 60_000 }, async () => {
-    const r = await run(false, guest("page-faults-mt"));
+    const r = await run(false, guest("page-faults-mt"), tier);
     expect(r).toEqual({ status: 0, out: QEMU_OUTPUT_MT });
   });
+});
 
+describe("page protections: the recorded outputs", () => {
   it.skipIf(qemuMissing)("the recorded outputs are still what qemu-riscv64-static prints", () => {
     for (const [name, want] of [["page-faults", QEMU_OUTPUT], ["page-faults-mt", QEMU_OUTPUT_MT]] as const) {
       const q = spawnSync("qemu-riscv64-static", [guest(name)], { encoding: "utf8", timeout: 30_000 });

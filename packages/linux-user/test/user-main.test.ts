@@ -31,6 +31,15 @@ describe("wasmu user: qemu-riscv64's options", () => {
     expect(parseUserArgs(["-h"], {})).toBe("help");
   });
 
+  it("parses -accel tcg's tier properties (tier=auto|interp|jit, tier-hot=N, tier-batch=N) and refuses bad ones", () => {
+    const t = (v: string): unknown => { const o = parseUserArgs(["-accel", v, "p"], {}); return typeof o === "string" ? o : { tier: o.tier, tbLock: o.tbLock }; };
+    expect(t("tcg")).toEqual({ tier: { mode: "auto" }, tbLock: false });
+    expect(t("tcg,tier=jit")).toEqual({ tier: { mode: "jit" }, tbLock: false });
+    expect(t("tcg,tb-lock=on,tier=interp")).toEqual({ tier: { mode: "interp" }, tbLock: true });
+    expect(t("tcg,tier=auto,tier-hot=7,tier-batch=300")).toEqual({ tier: { mode: "auto", hotThreshold: 7, tierBatch: 300 }, tbLock: false });
+    for (const bad of ["kvm", "tcg,tier=fast", "tcg,tier-hot=0", "tcg,tier-batch=x", "tcg,bogus=1", "tcg,tier"]) expect(t(bad)).toMatch(/^-accel .*: expected tcg\[/);
+  });
+
   it("refuses a missing or non-RISC-V program with one line and status 1", async () => {
     const a = io();
     expect(await userMain(["/nonexistent/prog"], a.io, {})).toBe(1);

@@ -5,12 +5,13 @@
 // writable code page next to a store refused on a read-only one. Every refused access
 // must leave the state as before the instruction, write nothing, and be reported with the
 // first refused byte and whether the page was mapped.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   ACCESS_NO_EXEC, ACCESS_NO_READ, ACCESS_NO_WRITE, ACCESS_UNMAPPED_PAGE, BareMetal, createRiscvTarget, type CpuExit, CTRL_EXIT_PC, CTRL_FAULT_ADDR,
   CTRL_FAULT_INFO, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_SIZE_SHIFT, FAULT_STORE, RiscvCpuState,
 } from "../src/index.js";
 import { asm } from "./riscv-support.js";
+import { type TierCase, TIERS } from "./tiers.js";
 
 const RAM = 0x10000n;
 const PAGE = 0x1000n;
@@ -52,8 +53,10 @@ function protect(m: BareMetal, addr: bigint, len: bigint, bits: number): void {
   if ((bits & ACCESS_NO_EXEC) !== 0) m.cpu.invalidateRange(addr, addr + len);
 }
 
+let tier: TierCase["opts"] = {};
+
 function machine(): { m: BareMetal; cpu: RiscvCpuState } {
-  const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 18, pageProtection: true, debugLocks: true });
+  const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 18, pageProtection: true, debugLocks: true, ...tier });
   for (const [a, len, bits] of LAYOUT) protect(m, a, len, bits);
   return { m, cpu: new RiscvCpuState(m.state.buffer, m.state.byteOffset) };
 }
@@ -70,7 +73,8 @@ function run(src: string, regs: Readonly<Record<number, bigint>> = {}, compress 
 const fault = (pc: bigint, addr: bigint, size: number, reason: string, store = false, atomic = false): CpuExit =>
   ({ kind: "fault", pc, addr, size, reason, store, atomic, misaligned: false }) as CpuExit;
 
-describe("page protections in generated code", () => {
+describe.each(TIERS)("page protections in both tiers ($name)", ({ opts }) => {
+  beforeAll(() => { tier = opts; });
   it("starts with every page unmapped: a load anywhere in RAM faults as unmapped", () => {
     const m = new BareMetal({ translator: createRiscvTarget(), ramBase: RAM, ramSize: 1 << 18, pageProtection: true });
     expect(m.cpu.ctx.pages.access.get(0)).toBe(ACCESS_UNMAPPED_PAGE);

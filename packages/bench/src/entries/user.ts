@@ -14,6 +14,10 @@
 // wasm emission, WebAssembly.Module and instantiation); the last run's figures are shown
 // under the wasmu side: where its time goes besides running generated code.
 //
+// `--set tier=auto|interp|jit` runs wasmu with `-accel tcg,tier=...` (default: the CLI's
+// default, auto); the stats then also say per tier the TBs and instructions interpreted and
+// the hot TBs, modules and milliseconds of tier-up.
+//
 // Sizes: `--set NAME=VALUE` (lua-iterations, python-iterations, sqlite-rows, gzip-mib,
 // xz-mib, sha256-mib) or `--set user-size=quick` for a few-second run (what the test runs).
 // The defaults keep a default `pnpm bench user-compute user-startup` under ~10 minutes:
@@ -100,6 +104,11 @@ export function statsFigures(file: string): Figure[] {
     { name: "translation, all phases", value: total, unit: "ms" },
     ...phases.map(([name, k]) => ({ name: `  ${name}`, value: g(k), unit: "ms" })),
     { name: "returns to the loop", value: g("returns"), unit: "" },
+    { name: "tier 0: TBs interpreted", value: g("interp_tbs"), unit: "" },
+    { name: "tier 0: guest insns interpreted", value: g("interp_insns"), unit: "" },
+    { name: "tier 1: hot TBs compiled", value: g("tiered_tbs"), unit: "" },
+    { name: "tier 1: modules", value: g("tier_modules"), unit: "" },
+    { name: "tier 1: ms (translate, lower, compile, instantiate)", value: g("tier_ms"), unit: "ms" },
   ];
 }
 
@@ -118,8 +127,16 @@ interface Program {
   readonly warmup?: number;
 }
 
+/** `--set tier=auto|interp|jit`: wasmu's execution tiers (`-accel tcg,tier=...`; default: the CLI's, auto). */
+function tierArgs(ctx: BenchContext): string[] {
+  const t = ctx.settings?.tier;
+  if (t === undefined) return [];
+  if (t !== "auto" && t !== "interp" && t !== "jit") throw new Error(`--set tier=${t}: expected auto, interp or jit`);
+  return ["-accel", `tcg,tier=${t}`];
+}
+
 function wasmuArgv(ctx: BenchContext, statsFile: string): string[] {
-  return [process.execPath, wasmuMain(ctx), "user", "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
+  return [process.execPath, wasmuMain(ctx), "user", ...tierArgs(ctx), "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
 }
 
 function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload {

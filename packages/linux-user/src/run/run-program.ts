@@ -73,6 +73,8 @@ export interface RunOptions {
   readonly dispatcher?: SyscallDispatcher;
   /** The tb-lock=on mode. */
   readonly tbLock?: boolean;
+  /** The execution tiers (tcg's ExecParams tier, hotThreshold, tierBatch; default: interpret, then compile hot code, "auto"). */
+  readonly tier?: { readonly mode: "auto" | "interp" | "jit"; readonly hotThreshold?: number; readonly tierBatch?: number };
   /**
    * Where the first thread runs: on this (the kernel) thread until its first clone
    * (default), or in a vCPU worker from the start (measurements, and tests of the worker
@@ -112,6 +114,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     // would hold 16 TBs each; threads beyond them share regions (a full buffer flushes).
     tb: { regions: defaultRegionCount(REGION_VCPUS, opts.tbArena?.maxTbs ?? DEFAULT_MAX_TBS), ...opts.tbArena, userMode: true, tbLockMode: opts.tbLock ?? false },
     pageProtection: true,
+    tier: opts.tier?.mode ?? "auto",
+    ...(opts.tier?.hotThreshold !== undefined ? { hotThreshold: opts.tier.hotThreshold } : {}),
+    ...(opts.tier?.tierBatch !== undefined ? { tierBatch: opts.tier.tierBatch } : {}),
   });
   const relay = new ModuleRelay();
   const debugLocks = opts.debugLocks ?? false;

@@ -3,7 +3,7 @@
  * one function the CLI calls: option parsing, loading errors as one line naming the file
  * with exit status 1, the guest's exit status (128 + signal when killed, as a shell
  * shows it). Implemented: -L, -E, -U, -0, -strace, -d items (help lists them), -D logfile,
- * -one-insn-per-tb (old name -singlestep), -accel tcg,tb-lock=on|off, -h; accepted and
+ * -one-insn-per-tb (old name -singlestep), -accel tcg[,tb-lock=on|off][,tier=...], -h; accepted and
  * checked and otherwise ignored: -cpu (the riscv64 models of QEMU 7.2 that are RV64GC;
  * `-cpu help` lists them). -d and -one-insn-per-tb reach the run as a {@link UserLog}.
  *
@@ -47,6 +47,8 @@ export interface UserOptions {
   oneInsnPerTb: boolean;
   /** -accel tcg,tb-lock=on. */
   tbLock: boolean;
+  /** -accel tcg,tier=auto|interp|jit,tier-hot=N,tier-batch=N (tcg's tier-up.ts). */
+  tier: TierOptions;
   /** The program and its arguments. */
   program: string;
   /** Arguments after the program. */
@@ -69,8 +71,13 @@ Options:
 -d item[,...]       enable logging of specified items (use '-d help' for a list)
 -one-insn-per-tb    run with one guest instruction per translated block
 -singlestep         the old name of -one-insn-per-tb
--accel tcg,tb-lock=on|off
-                    the translation lock mode (default off)
+-accel tcg[,prop=value...]
+                    tb-lock=on|off: the translation lock mode (default off)
+                    tier=auto|interp|jit: interpret cold code and compile hot
+                    code in batches (auto, the default), interpret only, or
+                    compile every block before it runs (jit)
+                    tier-hot=N: executions before a block is compiled (50)
+                    tier-batch=N: hot blocks compiled per module (256)
 `;
 
 /**
@@ -95,8 +102,8 @@ export const LOG_ITEM_ERROR = "-d: unknown log item";
 export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEnv): UserOptions | string {
   const env = new Map<string, string>();
   for (const [k, v] of Object.entries(hostEnv)) if (v !== undefined) env.set(k, v);
-  const o: Partial<UserOptions> & { env: Map<string, string>; strace: boolean; tbLock: boolean; logMask: number; oneInsnPerTb: boolean } = {
-    env, strace: false, tbLock: false, logMask: 0, oneInsnPerTb: false,
+  const o: Partial<UserOptions> & { env: Map<string, string>; strace: boolean; tbLock: boolean; logMask: number; oneInsnPerTb: boolean; tier: TierOptions } = {
+    env, strace: false, tbLock: false, logMask: 0, oneInsnPerTb: false, tier: { mode: "auto" },
   };
   let i = 0;
   const value = (): string | undefined => argv[++i] ?? undefined;
@@ -135,9 +142,8 @@ export function parseUserArgs(argv: readonly string[], hostEnv: NodeJS.ProcessEn
           o.logMask |= mask;
         }
         else if (opt === "accel") {
-          const m = /^tcg(?:,tb-lock=(on|off))?$/.exec(v);
-          if (m === null) return `-accel ${v}: expected tcg[,tb-lock=on|off]`;
-          o.tbLock = m[1] === "on";
+          const e = parseAccel(v, o);
+          if (e !== undefined) return e;
         }
         break;
       }
@@ -185,6 +191,35 @@ export function readExecutable(host: string | Buffer, shown: string): Uint8Array
 
 /** The largest program or interpreter read whole (Node's Buffer limit is near; Linux maps, wasmu copies). */
 const MAX_EXECUTABLE = 2 ** 31 - 1;
+
+/** The execution tiers of `-accel tcg,tier=...`. */
+export interface TierOptions {
+  /** auto (default), interp or jit. */
+  mode: "auto" | "interp" | "jit";
+  /** tier-hot=N. */
+  hotThreshold?: number;
+  /** tier-batch=N. */
+  tierBatch?: number;
+}
+
+/** Parses `-accel tcg[,tb-lock=on|off][,tier=auto|interp|jit][,tier-hot=N][,tier-batch=N]` into `o`; an error message on bad input. */
+function parseAccel(v: string, o: { tbLock: boolean; tier: TierOptions }): string | undefined {
+  const usage = `-accel ${v}: expected tcg[,tb-lock=on|off][,tier=auto|interp|jit][,tier-hot=N][,tier-batch=N]`;
+  const [accel, ...props] = v.split(",");
+  if (accel !== "tcg") return usage;
+  for (const p of props) {
+    const eq = p.indexOf("=");
+    const k = eq < 0 ? p : p.slice(0, eq);
+    const val = eq < 0 ? "" : p.slice(eq + 1);
+    const count = (): number | undefined => (/^[1-9][0-9]{0,8}$/.test(val) ? Number(val) : undefined);
+    if (k === "tb-lock" && (val === "on" || val === "off")) o.tbLock = val === "on";
+    else if (k === "tier" && (val === "auto" || val === "interp" || val === "jit")) o.tier.mode = val;
+    else if (k === "tier-hot" && count() !== undefined) o.tier.hotThreshold = count()!;
+    else if (k === "tier-batch" && count() !== undefined) o.tier.tierBatch = count()!;
+    else return usage;
+  }
+  return undefined;
+}
 
 /** Reads a program or interpreter for the loader (through the sysroot for absolute paths). */
 function reader(kernel: Kernel): (guestPath: string) => Uint8Array | LoadError {
@@ -253,7 +288,7 @@ async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): 
   }
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const r = await runProgram({
-    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock,
+    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock, tier: o.tier,
     ...(o.logMask !== 0 || o.oneInsnPerTb ? { log: userLog } : {}),
     ...(io.stdio !== undefined ? { stdio: io.stdio } : {}),
   });

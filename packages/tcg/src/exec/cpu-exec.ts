@@ -16,6 +16,7 @@ import {
   CTRL_BYTES, CTRL_EXIT_PC, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
   FAULT_SIZE_SHIFT, FAULT_STORE,
 } from "../backend/wasm/lower-abi.js";
+import { INTERP_INSNS, interpAreaOffset } from "../backend/wasm/interp-format.js";
 import { optimizeTb } from "../opt/optimize.js";
 import type { SyncThread } from "../sync/sync-thread.js";
 import { ACCESS_NO_EXEC, type AccessDenial, type PageAccessTable } from "../tb/page-access.js";
@@ -111,6 +112,8 @@ export interface ExecStats {
   codeMs: number;
   /** TBs encoded for the interpreter (tier 0). */
   interpTbs: number;
+  /** Guest instructions of the interpreted TBs entered (updated when cpuExec returns; an exit in the middle of a TB counts the whole TB). */
+  interpInsns: number;
   /** TBs the interpreter could not run (an op without a handler, a frame too large), compiled at once instead. */
   interpRefused: number;
   /** Hot interpreted TBs compiled by tier-up (tier 1). */
@@ -122,7 +125,7 @@ export interface ExecStats {
 }
 
 function newStats(): ExecStats {
-  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0, codeBytes: 0, codeMs: 0, interpTbs: 0, interpRefused: 0, tieredTbs: 0, tierModules: 0, tierMs: 0 };
+  return { tbs: 0, insns: 0, modules: 0, returns: 0, chained: 0, flushes: 0, translateMs: 0, optimizeMs: 0, emitMs: 0, compileMs: 0, instantiateMs: 0, codeBytes: 0, codeMs: 0, interpTbs: 0, interpInsns: 0, interpRefused: 0, tieredTbs: 0, tierModules: 0, tierMs: 0 };
 }
 
 /** One guest CPU. */
@@ -434,6 +437,11 @@ export class Vcpu {
     logTbEntry(this.log!, this.index, desc0 + tb * TB_WORDS * 4, this.tbPc(tb), tbs.get(tb, TbField.FLAGS), tbs.get(tb, TbField.CFLAGS), this.state);
   }
 
+  /** Guest instructions of the interpreted TBs this vCPU entered (the interpreter's counter). */
+  interpInsns(): number {
+    return Number(this.ctrl.getBigUint64(interpAreaOffset(this.worker.translator.stateSize) + INTERP_INSNS, true));
+  }
+
   /** The pc a fault/helper/SMC exit recorded. */
   exitPc(): bigint {
     return this.ctrl.getBigUint64(CTRL_EXIT_PC, true);
@@ -544,6 +552,7 @@ export function cpuExec(cpu: Vcpu): CpuExit {
       }
     }
   } finally {
+    st.interpInsns = cpu.interpInsns();
     excl.cpuExecEnd(ctx.thread, v);
   }
 }

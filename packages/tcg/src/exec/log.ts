@@ -190,7 +190,8 @@ export function logTbEntry(log: TcgLog, vcpu: number, descAddr: number, pc: bigi
 export function formatStats(vcpu: number, st: ExecStats): string {
   const ms = (v: number): string => v.toFixed(3);
   return `stats vcpu ${vcpu}: tbs=${st.tbs} insns=${st.insns} modules=${st.modules} code_bytes=${st.codeBytes} returns=${st.returns} chained=${st.chained} flushes=${st.flushes}`
-    + ` translate_ms=${ms(st.translateMs)} optimize_ms=${ms(st.optimizeMs)} emit_ms=${ms(st.emitMs)} compile_ms=${ms(st.compileMs)} instantiate_ms=${ms(st.instantiateMs)}\n`;
+    + ` translate_ms=${ms(st.translateMs)} optimize_ms=${ms(st.optimizeMs)} emit_ms=${ms(st.emitMs)} compile_ms=${ms(st.compileMs)} instantiate_ms=${ms(st.instantiateMs)}`
+    + ` interp_tbs=${st.interpTbs} interp_refused=${st.interpRefused} interp_insns=${st.interpInsns} tiered_tbs=${st.tieredTbs} tier_modules=${st.tierModules} tier_ms=${ms(st.tierMs)}\n`;
 }
 
 /** Parses {@link formatStats} lines back (for tools such as the bench): one record per vCPU. */

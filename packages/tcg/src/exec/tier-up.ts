@@ -62,6 +62,8 @@ export function interpretTb(cpu: Vcpu, pc: bigint, flags: number, cflags: number
   const lg = cpu.log;
   const logText = lg === undefined ? "" : logTranslated(lg, pc, tr, cpu.code);
   optimizeTb(tr.func, w.shared.params.tbOpt);
+  const t2 = now();
+  st.optimizeMs += t2 - t1;
   if (lg !== undefined) { const s = logText + logOptimized(lg, tr); if (s !== "") lg.sink.write(s); }
   const slots = slotsOf(t.helpers);
   const bytes = encodeInterp(tr.func, tr.icount, {
@@ -72,7 +74,7 @@ export function interpretTb(cpu: Vcpu, pc: bigint, flags: number, cflags: number
       return s;
     },
   });
-  st.emitMs += now() - t1;
+  st.emitMs += now() - t2;
   if (bytes === undefined) {
     st.interpRefused++;
     return undefined;
