@@ -111,8 +111,8 @@ describe("wasmu user -d", () => {
     if (hasQemu) expect(w).toEqual(dumps(await logOf("qemu", "cpu,fpu,nochain")));
   });
 
-  it("op, op_opt, out_asm: one record of each per translated TB", async () => {
-    const log = await logOf("wasmu", "in_asm,op,op_opt,out_asm");
+  it("op, op_opt, out_asm: one record of each per translated TB (tier=jit: every TB compiled)", async () => {
+    const log = await logOf("wasmu", "in_asm,op,op_opt,out_asm", "start", ["-accel", "tcg,tier=jit"]);
     const count = (re: RegExp): number => [...log.matchAll(re)].length;
     const tbs = count(/^IN: /gm);
     expect(tbs).toBeGreaterThanOrEqual(3);
@@ -142,11 +142,20 @@ describe("wasmu user -d", () => {
 
   it("stats: per-vCPU translation figures at exit", async () => {
     const log = await logOf("wasmu", "stats");
-    const m = /^stats vcpu 0: tbs=(\d+) insns=(\d+) modules=\d+ code_bytes=\d+ .* compile_ms=[\d.]+ instantiate_ms=[\d.]+$/m.exec(log);
+    const m = /^stats vcpu 0: tbs=(\d+) insns=(\d+) modules=\d+ code_bytes=\d+ .* compile_ms=[\d.]+ instantiate_ms=[\d.]+ interp_tbs=(\d+) interp_refused=\d+ interp_insns=(\d+) tiered_tbs=\d+ tier_modules=\d+ tier_ms=[\d.]+$/m.exec(log);
     expect(m).not.toBeNull();
     // At least the three TBs that run (21 instructions); batched successors may add some.
     expect(Number(m![1])).toBeGreaterThanOrEqual(3);
     expect(Number(m![2])).toBeGreaterThanOrEqual(21);
+    // The default tier (auto) interprets these cold TBs: their 21 instructions at least.
+    expect(Number(m![3])).toBeGreaterThanOrEqual(3);
+    expect(Number(m![4])).toBeGreaterThanOrEqual(21);
+  });
+
+  it("out_asm under tier=auto: interpreted TBs say so; TBs that get hot are compiled in one module and shown", async () => {
+    const log = await logOf("wasmu", "out_asm", "start", ["-accel", "tcg,tier=auto,tier-hot=1,tier-batch=1"]);
+    expect(log).toMatch(/^OUT: \[size=\d+\] tb \d+ interpreted \(tier 0, \d+ IR ops\)$/m);
+    expect(log).toMatch(/^OUT: \[size=\d+\] tb \d+ func \d+ \(module of \d+ bytes, 1 TB\)$/m);
   });
 
   it("nochain and -one-insn-per-tb change nothing the guest sees (static glibc demo)", async () => {

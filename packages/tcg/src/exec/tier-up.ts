@@ -30,7 +30,7 @@ import { NO_PAGE, TbField, TB_STATE_INVALID } from "../tb/tb-desc.js";
 import { TB_BUFFER_FULL, tbCreate } from "../tb/tb-maint.js";
 import { now } from "./clock.js";
 import type { Vcpu } from "./cpu-exec.js";
-import { logTranslated, logOptimized } from "./log.js";
+import { LogItem, logModule, logTranslated, logOptimized, type LoggedTb } from "./log.js";
 import { wasmApi } from "./wasm-api.js";
 
 const helperSlots = new WeakMap<object, Map<string, number>>();
@@ -86,6 +86,9 @@ export function interpretTb(cpu: Vcpu, pc: bigint, flags: number, cflags: number
     physPage0: page0, physPage1: page1 < 0 || page1 === page0 ? NO_PAGE : page1, size: tr.size, icount: tr.icount,
   }, bytes);
   if (created === TB_BUFFER_FULL) return TB_BUFFER_FULL;
+  if (lg !== undefined && (lg.mask & LogItem.OUT_ASM) !== 0) {
+    lg.sink.write(`OUT: [size=${bytes.length}] tb ${created.tb} interpreted (tier 0, ${tr.func.ops.length} IR ops)\n\n`);
+  }
   st.tbs++;
   st.insns += tr.icount;
   if (!created.existing) st.interpTbs++;
@@ -110,6 +113,8 @@ export function tierUp(cpu: Vcpu): void {
   ctx.tbLockIfEnabled();
   try {
     tmb.reset();
+    const lg = cpu.log;
+    const logged: LoggedTb[] | undefined = lg === undefined ? undefined : [];
     for (const tb of q) {
       if ((tbs.get(tb, TbField.STATE) & TB_STATE_INVALID) !== 0 || w.isLoaded(tb)) continue;
       const pc = cpu.tbPc(tb);
@@ -117,8 +122,10 @@ export function tierUp(cpu: Vcpu): void {
       // The guest code is what the TB was made from unless the TB was invalidated.
       if (tr === undefined || tr.size !== tbs.get(tb, TbField.SIZE) || tr.icount !== tbs.get(tb, TbField.ICOUNT)) continue;
       optimizeTb(tr.func, w.shared.params.tbOpt);
-      tmb.place(tb, tmb.add(tr.func).funcIndex);
+      const lowered = tmb.add(tr.func);
+      tmb.place(tb, lowered.funcIndex);
       placed.push(tb);
+      logged?.push({ tb, pc, text: "", code: lowered.code, funcIndex: lowered.funcIndex });
     }
     if (placed.length === 0) {
       tmb.reset();
@@ -126,6 +133,7 @@ export function tierUp(cpu: Vcpu): void {
     }
     const bytes = tmb.finish();
     st.codeBytes += bytes.length;
+    if (logged !== undefined) logModule(lg!, bytes, logged, tmb.slotNames);
     const module = new (wasmApi().Module)(bytes);
     // Invalidated while its batch was built: leave it out (never install stale code).
     const live = placed.filter((tb) => (tbs.get(tb, TbField.STATE) & TB_STATE_INVALID) === 0);
