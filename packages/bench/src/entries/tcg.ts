@@ -7,6 +7,7 @@
 //   machine). The kernels' dynamic instruction counts are computed here, in TypeScript,
 //   from the kernel's parameters (the engine counts no retired instructions), and every
 //   run checks the kernel's result: a wrong result fails the workload.
+// - `interp`: the same with tier=interp (tcg's tier 0 alone: every TB interpreted).
 // - its figures, from one cold run (a fresh machine, every TB translated on the way) with
 //   the engine's statistics: translation cost per TB and per guest instruction, split by
 //   phase (front end, optimizer, wasm emission, WebAssembly.Module, instantiation);
@@ -31,7 +32,7 @@ interface TcgApi {
   createRiscvTarget(): object;
   xOffset(i: number): number;
   CpuOffset: { readonly PC: number };
-  BareMetal: new (opts: { translator: object; ramBase: bigint; ramSize: number }) => Machine;
+  BareMetal: new (opts: { translator: object; ramBase: bigint; ramSize: number; tier?: "jit" | "interp" | "auto" }) => Machine;
 }
 
 /** The part of BareMetal the entry uses. */
@@ -342,10 +343,10 @@ function assemble(api: Api, source: string, base: bigint): Uint8Array {
   return r.bytes;
 }
 
-/** A machine with the kernel's code loaded. */
-function machine(api: Api, code: Uint8Array): Machine {
+/** A machine with the kernel's code loaded (`tier`: tcg's execution tiers, default jit: every TB compiled). */
+function machine(api: Api, code: Uint8Array, tier: "jit" | "interp" = "jit"): Machine {
   const t = api.tcg.createRiscvTarget();
-  const m = new api.tcg.BareMetal({ translator: t, ramBase: BASE, ramSize: RAM_SIZE });
+  const m = new api.tcg.BareMetal({ translator: t, ramBase: BASE, ramSize: RAM_SIZE, tier });
   m.load(BASE, code);
   return m;
 }
@@ -523,6 +524,22 @@ export function createTcgEntry(opts: TcgEntryOptions = {}): BenchEntry {
             },
             run: () => runOn(api, warm!, k, r),
             figures: () => coldFigures(cold!),
+          },
+        });
+        let interp: Machine | null = null;
+        out.push({
+          kind: "single",
+          name: `${k.name}-interp`,
+          description: `${k.name} on tier 0 alone (tier=interp: every TB interpreted, none compiled); ${r.insns} guest instructions per run`,
+          target: {
+            kind: "function",
+            label: "interp",
+            unit: "insn",
+            setup: () => {
+              interp = machine(api, code, "interp");
+              runOn(api, interp, k, r);
+            },
+            run: () => runOn(api, interp!, k, r),
           },
         });
         dir ??= mkdtempSync(join(tmpdir(), "wasmu-bench-tcg-"));

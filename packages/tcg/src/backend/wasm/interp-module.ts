@@ -33,7 +33,7 @@ import {
 import { CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, EXIT_KIND_BITS, ExitKind, HELPER_ABI_ARGS, IMPORT_MODULE, RtImport, RtSlot } from "./lower-abi.js";
 import { bswap16, bswap32, bswap64, div, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
 import { atomic, guestLoad, guestStore } from "./lower-memory.js";
-import { emitCompare, type LowerConfig, type LowerCtx, type LowerImports } from "./lower.js";
+import { emitCompare, emitInlineLookup, type LowerConfig, type LowerCtx, type LowerImports } from "./lower.js";
 import { rtTableSize } from "./lower-module.js";
 import { ModuleBuilder } from "./module-builder.js";
 import { ValType } from "./opcodes.js";
@@ -376,6 +376,8 @@ class InterpEmitter implements LowerCtx {
     }
     if (key === "lookup_and_goto_ptr") {
       const t = fb.allocLocal(i32);
+      const il = this.cfg.inlineLookup;
+      if (il !== undefined) emitInlineLookup(this, il, t);
       fb.localGet(this.env);
       fb.localGet(this.self);
       this.callRt(this.imports.lookup, this.imports.tbType);

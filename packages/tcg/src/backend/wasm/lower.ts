@@ -159,6 +159,48 @@ export function emitCompare(fb: FunctionBuilder, type: IrType, c: Cond): void {
   }
 }
 
+/**
+ * The jump-cache probe (tb_lookup's first step, jmp-cache.ts's hash): on a hit whose
+ * descriptor has the pc, the loop's current flags, cflags 0 and is valid, tail-call it.
+ */
+export function emitInlineLookup(c: LowerCtx, il: InlineLookup, target: WasmLocal): void {
+  const fb = c.fb;
+  const bits = il.jmpCacheBits;
+  const lo = c.tmp("i32");
+  const d = c.tmp("i32");
+  const pcOff = CTRL_BYTES + il.pcOffset;
+  fb.localGet(c.env);
+  fb.i32Load(pcOff);
+  fb.localTee(lo);
+  // x = lo >>> 1; idx = (x ^ x >>> bits ^ x >>> 2*bits) & mask
+  fb.i32Const(1); fb.i32ShrU(); fb.localTee(d);
+  fb.localGet(d); fb.i32Const(bits); fb.i32ShrU(); fb.i32Xor();
+  fb.localGet(d); fb.i32Const(2 * bits); fb.i32ShrU(); fb.i32Xor();
+  fb.i32Const((1 << bits) - 1); fb.i32And();
+  fb.i32Const(2); fb.i32Shl();
+  fb.localGet(c.env); fb.i32Load(CTRL_JMP_CACHE_PTR); fb.i32Add();
+  fb.i32AtomicLoad();
+  fb.localTee(target);
+  fb.if();
+  // d = desc0 + (tb << 7), tb = target - 1
+  fb.localGet(target); fb.i32Const(1); fb.i32Sub(); fb.localTee(target);
+  fb.i32Const(Math.log2(c.cfg.descBytes)); fb.i32Shl(); fb.localSet(d);
+  fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_LO); fb.localGet(lo); fb.i32Eq();
+  fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_HI); fb.localGet(c.env); fb.i32Load(pcOff + 4); fb.i32Eq(); fb.i32And();
+  fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_FLAGS); fb.localGet(c.env); fb.i32Load(CTRL_TB_FLAGS); fb.i32Eq(); fb.i32And();
+  fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_CFLAGS); fb.i32Eqz(); fb.i32And();
+  fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_STATE); fb.i32Const(TB_INVALID_BIT); fb.i32And(); fb.i32Eqz(); fb.i32And();
+  fb.if();
+  fb.localGet(c.env);
+  fb.localGet(target);
+  fb.i32Const(c.imports.chain);
+  fb.returnCallIndirect(c.imports.tbType);
+  fb.end();
+  fb.end();
+  fb.freeLocal(lo);
+  fb.freeLocal(d);
+}
+
 function wt(t: IrType): ValType {
   return t === "i32" ? i32 : i64;
 }
@@ -696,54 +738,13 @@ export class TbLowering implements LowerCtx {
     this.writeback(true);
     const target = this.scratch("i32");
     const il = this.cfg.inlineLookup;
-    if (il !== undefined) this.inlineLookup(il, target);
+    if (il !== undefined) emitInlineLookup(this, il, target);
     fb.localGet(this.env);
     fb.localGet(this.self);
     this.callRt(this.imports.lookup, this.imports.tbType);
     this.chainIfSet(target);
     this.returnExit(ExitKind.LOOKUP_MISS);
     this.reachable = false;
-  }
-
-  /**
-   * The jump-cache probe (tb_lookup's first step, jmp-cache.ts's hash): on a hit whose
-   * descriptor has the pc, the loop's current flags, cflags 0 and is valid, tail-call it.
-   */
-  private inlineLookup(il: InlineLookup, target: WasmLocal): void {
-    const fb = this.fb;
-    const bits = il.jmpCacheBits;
-    const lo = this.tmp("i32");
-    const d = this.tmp("i32");
-    const pcOff = CTRL_BYTES + il.pcOffset;
-    fb.localGet(this.env);
-    fb.i32Load(pcOff);
-    fb.localTee(lo);
-    // x = lo >>> 1; idx = (x ^ x >>> bits ^ x >>> 2*bits) & mask
-    fb.i32Const(1); fb.i32ShrU(); fb.localTee(d);
-    fb.localGet(d); fb.i32Const(bits); fb.i32ShrU(); fb.i32Xor();
-    fb.localGet(d); fb.i32Const(2 * bits); fb.i32ShrU(); fb.i32Xor();
-    fb.i32Const((1 << bits) - 1); fb.i32And();
-    fb.i32Const(2); fb.i32Shl();
-    fb.localGet(this.env); fb.i32Load(CTRL_JMP_CACHE_PTR); fb.i32Add();
-    fb.i32AtomicLoad();
-    fb.localTee(target);
-    fb.if();
-    // d = desc0 + (tb << 7), tb = target - 1
-    fb.localGet(target); fb.i32Const(1); fb.i32Sub(); fb.localTee(target);
-    fb.i32Const(Math.log2(this.cfg.descBytes)); fb.i32Shl(); fb.localSet(d);
-    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_LO); fb.localGet(lo); fb.i32Eq();
-    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_PC_HI); fb.localGet(this.env); fb.i32Load(pcOff + 4); fb.i32Eq(); fb.i32And();
-    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_FLAGS); fb.localGet(this.env); fb.i32Load(CTRL_TB_FLAGS); fb.i32Eq(); fb.i32And();
-    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_CFLAGS); fb.i32Eqz(); fb.i32And();
-    fb.localGet(d); fb.i32Load(il.desc0Addr + 4 * TB_STATE); fb.i32Const(TB_INVALID_BIT); fb.i32And(); fb.i32Eqz(); fb.i32And();
-    fb.if();
-    fb.localGet(this.env);
-    fb.localGet(target);
-    this.returnCallRt(this.imports.chain, this.imports.tbType);
-    fb.end();
-    fb.end();
-    fb.freeLocal(lo);
-    fb.freeLocal(d);
   }
 
   private call(op: Op): void {
