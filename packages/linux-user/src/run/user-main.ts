@@ -76,7 +76,7 @@ Options:
                     tier=auto|interp|jit: interpret cold code and compile hot
                     code in batches (auto, the default), interpret only, or
                     compile every block before it runs (jit)
-                    tier-hot=N: executions before a block is compiled (50)
+                    tier-hot=N: executions before a block is compiled (1000)
                     tier-batch=N: hot blocks compiled per module (256)
 `;
 

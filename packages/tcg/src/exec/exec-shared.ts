@@ -81,7 +81,7 @@ export interface ExecParams {
 /** The execution tiers: compile everything, interpret everything, or interpret then compile hot code. */
 export type TierMode = "auto" | "interp" | "jit";
 /** Default entries of an interpreted TB before it is queued for compilation. */
-export const DEFAULT_HOT_THRESHOLD = 50;
+export const DEFAULT_HOT_THRESHOLD = 1000;
 /** Default hot TBs per compiled module. */
 export const DEFAULT_TIER_BATCH = 256;
 /** Default wait, in ms, for a batch to fill. */
