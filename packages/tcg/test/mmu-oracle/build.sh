@@ -12,3 +12,6 @@ riscv64-linux-gnu-strip csr-probe
 # trap-probe keeps its symbols: the test reads the addresses of its labels.
 $CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
   -Wl,-Ttext=0x80000000 -o trap-probe trap-probe.S
+$CC -march=rv64gc -mabi=lp64d -nostdlib -static -mcmodel=medany -Wl,--build-id=none -Wl,-N \
+  -Wl,-Ttext=0x80000000 -Wl,--section-start=.text.stubs=0x80001000 -o pmp-walker pmp-walker.S
+riscv64-linux-gnu-strip pmp-walker
