@@ -1,5 +1,5 @@
 // The WARL rules of the CSR file (src/target/riscv/priv/csr-file.ts) against QEMU's: a
-// bare-metal program (test/mmu-oracle/csr-probe.S) writes all ones and then zero to each
+// bare-metal program (test/priv-oracle/csr-probe.S) writes all ones and then zero to each
 // privileged CSR in M mode on qemu-system-riscv64 (its CPU restricted to RV64GC), and the
 // same probes run on CsrFile. Where QEMU 7.2 departs from the privileged spec (fields of
 // extensions the CPU does not have left writable, unmasked widths), the bits are listed
@@ -69,7 +69,7 @@ function masked(line: string): string {
 
 it.runIf(HAVE_QEMU || IN_CI)("every privileged CSR's WARL rule matches qemu-system-riscv64 outside the documented divergences", () => {
   expect(HAVE_QEMU, "qemu-system-riscv64 must be installed under CI").toBe(true);
-  const probe = new URL("./mmu-oracle/csr-probe", import.meta.url).pathname;
+  const probe = new URL("./priv-oracle/csr-probe", import.meta.url).pathname;
   const q = spawnSync("qemu-system-riscv64", [
     "-M", "virt", "-m", "128M", "-bios", "none", "-display", "none", "-serial", "stdio", "-monitor", "none",
     "-cpu", "rv64,h=false,zba=false,zbb=false,zbc=false,zbs=false,Zihintpause=false,sstc=false", "-kernel", probe,

@@ -1,5 +1,5 @@
 // The Sv39/Sv48 page-table walk (src/target/riscv/priv/mmu.ts) against QEMU's: random page
-// tables and accesses (seeded), run by a bare-metal program (test/mmu-oracle/mmu-walker.S)
+// tables and accesses (seeded), run by a bare-metal program (test/priv-oracle/mmu-walker.S)
 // on qemu-system-riscv64 in S and U mode, and replayed through translate() on the same
 // memory image. Every access must end the same way (trap cause, mtval, loaded value) and
 // the page tables must end with the same A and D bits. Without qemu-system-riscv64 the
@@ -222,7 +222,7 @@ function predict(s: ReturnType<typeof scenario>): string[] {
 
 const tmp = mkdtempSync(join(tmpdir(), "wasmu-mmu-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const WALKER = new URL("./mmu-oracle/mmu-walker", import.meta.url).pathname;
+const WALKER = new URL("./priv-oracle/mmu-walker", import.meta.url).pathname;
 
 it.runIf(HAVE_QEMU || IN_CI).each([1, 2, 3])("random page tables and accesses (seed %i) end as under qemu-system-riscv64", (seed) => {
   expect(HAVE_QEMU, "qemu-system-riscv64 must be installed under CI").toBe(true);

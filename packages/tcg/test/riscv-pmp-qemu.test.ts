@@ -1,6 +1,6 @@
 // PMP (src/target/riscv/priv/pmp.ts) against QEMU's: seeded random PMP configurations
 // (OFF, TOR, NA4 and NAPOT entries, random permissions, some locked) and physical accesses
-// in M, S and U mode, run by a bare-metal program (test/mmu-oracle/pmp-walker.S) on
+// in M, S and U mode, run by a bare-metal program (test/priv-oracle/pmp-walker.S) on
 // qemu-system-riscv64 and replayed through pmpAllows() on the same memory: every access
 // must end the same way. Without qemu-system-riscv64 the test skips loudly (it fails under
 // CI).
@@ -156,7 +156,7 @@ function predict(s: ReturnType<typeof scenario>): string[] {
 
 const tmp = mkdtempSync(join(tmpdir(), "wasmu-pmp-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const WALKER = new URL("./mmu-oracle/pmp-walker", import.meta.url).pathname;
+const WALKER = new URL("./priv-oracle/pmp-walker", import.meta.url).pathname;
 
 function qemu(s: ReturnType<typeof scenario>, name: string): string[] {
   const file = join(tmp, `${name}.bin`);

@@ -1,5 +1,5 @@
 // Traps, delegation, vectored interrupts and xRET (src/target/riscv/priv/trap.ts over
-// csr-file.ts) against QEMU's: a bare-metal program (test/mmu-oracle/trap-probe.S) walks
+// csr-file.ts) against QEMU's: a bare-metal program (test/priv-oracle/trap-probe.S) walks
 // through eleven steps between M, S and U on qemu-system-riscv64 and prints the trap
 // CSRs each one leaves; the same steps replayed through the TypeScript modules must print
 // the same lines (except MPRV after mret in step 11: spec 1.12 against QEMU 7.2's 1.11).
@@ -18,7 +18,7 @@ const IN_CI = process.env.CI === "true";
 const HAVE_QEMU = spawnSync("qemu-system-riscv64", ["--version"], { stdio: "ignore" }).status === 0;
 if (!HAVE_QEMU && !IN_CI) console.warn("SKIP: qemu-system-riscv64 is not installed: the trap differential test against QEMU does not run");
 
-const PROBE = new URL("./mmu-oracle/trap-probe", import.meta.url).pathname;
+const PROBE = new URL("./priv-oracle/trap-probe", import.meta.url).pathname;
 
 function replay(): string[] {
   const r = readElf(new Uint8Array(readFileSync(PROBE)));

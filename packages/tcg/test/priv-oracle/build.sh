@@ -1,5 +1,6 @@
 #!/bin/sh
-# Rebuilds the bare-metal MMU oracle program (committed next to its source). Needs
+# Rebuilds the bare-metal probes of the privileged-architecture oracle tests (committed next
+# to their sources: mmu-walker, csr-probe, trap-probe, pmp-walker). Needs
 # Debian's gcc-riscv64-linux-gnu. Run from this directory: ./build.sh
 set -eu
 CC=${CC:-riscv64-linux-gnu-gcc}
