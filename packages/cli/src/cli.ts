@@ -19,9 +19,9 @@ Commands:
                        run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
                        -U, -0, -strace, -d ITEMS (-d help), -D, -one-insn-per-tb,
                        -accel tcg,tb-lock=on|off,tier=auto|interp|jit; wasmu user -h)
-  objdump -d|-h|-t|-r|-R|-s FILE...
+  objdump -d|-h|-t|-r|-R|-s|-x FILE...
                        list ELF64 RISC-V files as GNU objdump does: disassembly,
-                       section headers, symbols, relocations, contents (objdump -H)
+                       headers, symbols, relocations, contents (objdump -H)
   bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
   help                 display this information
   version              display the version

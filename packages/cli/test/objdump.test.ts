@@ -84,14 +84,14 @@ describe("wasmu objdump -d on Debian sid's riscv64 binaries", () => {
 function wasmuListing(path: string, name: string, options: string): string {
   const parts: string[] = [];
   const show = {
-    sectionHeaders: options.includes("h"), symbols: options.includes("t"), relocs: options.includes("r"), dynamicRelocs: options.includes("R"),
+    archiveHeaders: options.includes("a"), fileHeader: options.includes("f"), privateHeaders: options.includes("p"), sectionHeaders: options.includes("h"), symbols: options.includes("t"), relocs: options.includes("r"), dynamicRelocs: options.includes("R"),
     contents: options.includes("s"),
   };
   objdump(readFileSync(path), { fileName: name, write: (t) => parts.push(t), show });
   return parts.join("");
 }
 
-describe("wasmu objdump -h, -t, -r, -R and -s on the project's fixtures", () => {
+describe("wasmu objdump -a, -f, -p, -h, -t, -r, -R, -s and -x on the project's fixtures", () => {
   if (!hasObjdump && process.env.CI === "true") {
     it("has GNU objdump under CI", () => {
       expect.fail("riscv64-linux-gnu-objdump is missing under CI (apt-get install binutils-riscv64-linux-gnu)");
@@ -107,8 +107,13 @@ describe("wasmu objdump -h, -t, -r, -R and -s on the project's fixtures", () => 
       expect(wasmuListing(join(fixtures, name), name, option)).toBe(readFileSync(join(fixtures, `${name}.objdump-${option}`), "utf8"));
     });
   }
+  for (const name of ["hello", "start", "hello.o", "data.o", "listing.o"]) {
+    it(`equals GNU objdump -x's recorded output for ${name} (-a -f -p -h -r -t), byte for byte`, () => {
+      expect(wasmuListing(join(fixtures, name), name, "afphrt")).toBe(readFileSync(join(fixtures, `${name}.objdump-x`), "utf8"));
+    });
+  }
   for (const name of ["hello", "start", "hello.o", "data.o", "listing.o", "demo"]) {
-    for (const option of ["-h", "-t", "-s", "-r", ...(name === "hello" ? ["-R"] : [])]) {
+    for (const option of ["-a", "-f", "-p", "-h", "-t", "-s", "-r", ...(name === "hello" ? ["-R"] : [])]) {
       it.skipIf(!hasObjdump)(`equals live GNU objdump ${option} for ${name}`, async () => {
         const expected = await run("riscv64-linux-gnu-objdump", [option, name], { cwd: fixtures });
         expect(expected.status).toBe(0);
@@ -118,7 +123,7 @@ describe("wasmu objdump -h, -t, -r, -R and -s on the project's fixtures", () => 
   }
 });
 
-describe("wasmu objdump -h, -t, -r, -R and -s on Debian sid's riscv64 binaries", () => {
+describe("wasmu objdump -x (-a -f -p -h -r -t), -R and -s on Debian sid's riscv64 binaries", () => {
   const targets = [
     { name: "busybox-static", path: join(sysroot, "usr/bin/busybox") },
     { name: "libc.so.6", path: join(sysroot, "usr/lib/riscv64-linux-gnu/libc.so.6") },
@@ -132,8 +137,8 @@ describe("wasmu objdump -h, -t, -r, -R and -s on Debian sid's riscv64 binaries",
       });
     }
     // busybox-static has no dynamic symbols: -R ends it with status 1 and two lines, as GNU's.
-    it.skipIf(!present || !hasObjdump)(`equals GNU objdump -h -t -r -R -s over the whole of ${t.name}, byte for byte`, async () => {
-      const [expected, actual] = await Promise.all([run("riscv64-linux-gnu-objdump", ["-h", "-t", "-r", "-R", "-s", t.path]), run(process.execPath, [bin, "objdump", "-htrRs", t.path])]);
+    it.skipIf(!present || !hasObjdump)(`equals GNU objdump -x -R -s over the whole of ${t.name}, byte for byte`, async () => {
+      const [expected, actual] = await Promise.all([run("riscv64-linux-gnu-objdump", ["-x", "-R", "-s", t.path]), run(process.execPath, [bin, "objdump", "-xRs", t.path])]);
       expect(actual.status).toBe(expected.status);
       expect(actual.stderr).toBe(expected.stderr.replaceAll("riscv64-linux-gnu-objdump:", "wasmu objdump:"));
       expect(diffLines(expected.stdout, actual.stdout).sample.join("\n")).toBe("");
@@ -157,18 +162,20 @@ describe("wasmu objdump's options", () => {
     expect(r.stdout).toBe(readFileSync(join(fixtures, "hello.o.objdump-hts"), "utf8"));
     const long = await run(process.execPath, [bin, "objdump", "--section-headers", "--syms", "--full-contents", "hello.o"], { cwd: fixtures });
     expect(long.stdout).toBe(r.stdout);
+    const all = await run(process.execPath, [bin, "objdump", "-x", "hello.o"], { cwd: fixtures });
+    expect(all.stdout).toBe(readFileSync(join(fixtures, "hello.o.objdump-x"), "utf8"));
   });
 
   it("refuses each option GNU objdump has and wasmu does not, by name, with status 1 and no output", async () => {
     for (const [args, shown] of [
-      [["-x"], "'-x' (--all-headers)"], [["-T"], "'-T' (--dynamic-syms)"], [["-dr"], "'-r' with '-d' (relocations inline in the disassembly)"],
-      [["-f"], "'-f' (--file-headers)"], [["-j", ".text"], "'-j' (--section)"], [["--dynamic-syms"], "'--dynamic-syms'"],
+      [["-T"], "'-T' (--dynamic-syms)"], [["-dr"], "'-r' with '-d' (relocations inline in the disassembly)"], [["-P", "x"], "'-P' (--private)"],
+      [["-D"], "'-D' (--disassemble-all)"], [["-j", ".text"], "'-j' (--section)"], [["--dynamic-syms"], "'--dynamic-syms'"],
       [["--disassemble=main"], "'--disassemble=main'"], [["--start-address=0x10"], "'--start-address=0x10'"], [["-M", "no-aliases"], "'-M' (--disassembler-options)"],
     ] as const) {
       const r = await run(process.execPath, [bin, "objdump", ...args, "hello.o"], { cwd: fixtures });
       expect(r.status, `${args.join(" ")}`).toBe(1);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toBe(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -r, -R, -s and -t)\n`);
+      expect(r.stderr).toBe(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -a, -d, -f, -h, -p, -r, -R, -s, -t and -x)\n`);
     }
   });
 

@@ -13,7 +13,11 @@ import type { CommandIo } from "./io.js";
 const USAGE = `Usage: wasmu objdump <option(s)> <file(s)>
  Display information from ELF64 RISC-V files, as GNU objdump (binutils 2.40) does.
  At least one of the following switches must be given:
+  -a, --archive-headers    Display archive header information
+  -f, --file-headers       Display the contents of the overall file header
+  -p, --private-headers    Display object format specific file header contents
   -h, --[section-]headers  Display the contents of the section headers
+  -x, --all-headers        Display the contents of all headers
   -d, --disassemble        Display assembler contents of executable sections
   -s, --full-contents      Display the full contents of all sections requested
   -t, --syms               Display the contents of the symbol table(s)
@@ -21,26 +25,26 @@ const USAGE = `Usage: wasmu objdump <option(s)> <file(s)>
   -R, --dynamic-reloc      Display the dynamic relocation entries in the file
   -v, --version            Display this program's version number
   -H, --help               Display this information
- GNU objdump's other options (-x, -T, -f, -p, -D, -S, -j, -M, ..., and -r or -R with -d)
+ GNU objdump's other options (-T, -D, -S, -j, -M, ..., and -r or -R with -d)
  are not supported yet: wasmu objdump names them and exits with status 1.
 `;
 
-type Listing = "sectionHeaders" | "symbols" | "relocs" | "dynamicRelocs" | "contents" | "disassemble";
+type Listing = "archiveHeaders" | "fileHeader" | "privateHeaders" | "allHeaders" | "sectionHeaders" | "symbols" | "relocs" | "dynamicRelocs" | "contents" | "disassemble";
 
 /** Short options wasmu implements. */
 const SHORT: Record<string, Listing | "help" | "version"> = {
-  h: "sectionHeaders", t: "symbols", r: "relocs", R: "dynamicRelocs", s: "contents", d: "disassemble", H: "help", v: "version",
+  a: "archiveHeaders", f: "fileHeader", p: "privateHeaders", x: "allHeaders", h: "sectionHeaders", t: "symbols", r: "relocs", R: "dynamicRelocs", s: "contents", d: "disassemble", H: "help", v: "version",
 };
 /** Long options wasmu implements. */
 const LONG: Record<string, Listing | "help" | "version"> = {
-  "--headers": "sectionHeaders", "--section-headers": "sectionHeaders", "--syms": "symbols", "--reloc": "relocs",
+  "--archive-headers": "archiveHeaders", "--file-headers": "fileHeader", "--private-headers": "privateHeaders", "--all-headers": "allHeaders", "--headers": "sectionHeaders", "--section-headers": "sectionHeaders", "--syms": "symbols", "--reloc": "relocs",
   "--dynamic-reloc": "dynamicRelocs", "--full-contents": "contents",
   "--disassemble": "disassemble", "--help": "help", "--version": "version",
 };
 
 /** GNU objdump 2.40's other short options (those after which its argument follows, marked). */
 const GNU_SHORT = new Map<string, string>([
-  ["a", "--archive-headers"], ["f", "--file-headers"], ["p", "--private-headers"], ["P", "--private"], ["x", "--all-headers"],
+  ["P", "--private"],
   ["D", "--disassemble-all"], ["S", "--source"], ["g", "--debugging"], ["e", "--debugging-tags"], ["G", "--stabs"], ["W", "--dwarf"],
   ["L", "--process-links"], ["T", "--dynamic-syms"], ["i", "--info"],
   ["b", "--target"], ["m", "--architecture"], ["j", "--section"], ["M", "--disassembler-options"], ["E", "--endian"],
@@ -61,7 +65,7 @@ const GNU_LONG = new Set([
 
 /** `shown`: the option as given, with its long name for a short one ("'-x' (--all-headers)"). */
 function notSupported(io: CommandIo, shown: string): number {
-  io.err(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -d, -h, -r, -R, -s and -t)\n`);
+  io.err(`wasmu objdump: option ${shown} is not supported (wasmu objdump offers -a, -d, -f, -h, -p, -r, -R, -s, -t and -x)\n`);
   return 1;
 }
 
@@ -121,6 +125,9 @@ export function objdumpCommand(args: readonly string[], io: CommandIo): number {
       return 2;
     }
   }
+  // -x is -a -f -p -h -r -t (-a lists nothing for a file that is not an archive).
+  if (show.allHeaders) Object.assign(show, { archiveHeaders: true, fileHeader: true, privateHeaders: true, sectionHeaders: true, relocs: true, symbols: true });
+  delete show.allHeaders;
   // With -d, objdump prints relocations inline in the disassembly: not done yet.
   if (show.disassemble && (show.relocs || show.dynamicRelocs)) return notSupported(io, `'${show.relocs ? "-r" : "-R"}' with '-d' (relocations inline in the disassembly)`);
   if (Object.keys(show).length === 0 || files.length === 0) {

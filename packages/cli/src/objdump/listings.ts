@@ -300,3 +300,133 @@ export function dynamicRelocationRecords(elf: ElfFile): string {
   const lines = elf.sections.filter((s) => s.type === SHT_RELA && s.link === dynsym.index).flatMap((s) => relocLines(elf, s, symbols, true));
   return lines.length === 0 ? "DYNAMIC RELOCATION RECORDS (none)\n\n" : `DYNAMIC RELOCATION RECORDS\n${RELOC_HEADER}${lines.join("")}\n\n`;
 }
+
+/** `objdump -f`: the architecture, BFD's file flags and the start address. */
+export function fileHeader(elf: ElfFile): string {
+  const h = elf.header;
+  const hasSyms = elf.sections.some((s) => (s.type === SectionType.SYMTAB || s.type === SectionType.DYNSYM) && s.size > s.entsize);
+  const hasReloc = bfdSections(elf).some((b) => b.flags.includes("RELOC"));
+  // D_PAGED: a file with program headers whose loadable segments are page-aligned.
+  const loads = elf.segments.filter((p) => p.type === SegmentType.LOAD);
+  const paged = h.type !== ElfType.REL && elf.segments.length > 0 && loads.every((p) => (p.vaddr - p.offset) % 0x1000n === 0n);
+  const bits: [number, boolean, string][] = [
+    [0x1, hasReloc, "HAS_RELOC"], [0x2, h.type === ElfType.EXEC, "EXEC_P"], [0x10, hasSyms, "HAS_SYMS"],
+    [0x40, h.type === ElfType.DYN, "DYNAMIC"], [0x100, paged, "D_PAGED"],
+  ];
+  const on = bits.filter(([, set]) => set);
+  const flags = on.reduce((a, [bit]) => a | bit, 0);
+  return `architecture: riscv:rv64, flags 0x${hex(flags, 8)}:\n${on.map(([, , n]) => n).join(", ")}\nstart address 0x${hex(h.entry, 16)}\n`;
+}
+
+/** BFD's names of program header types (`get_segment_type`). */
+const SEGMENT_NAMES: Record<number, string> = {
+  0: "NULL", 1: "LOAD", 2: "DYNAMIC", 3: "INTERP", 4: "NOTE", 5: "SHLIB", 6: "PHDR", 7: "TLS",
+  0x6474e550: "EH_FRAME", 0x6474e551: "STACK", 0x6474e552: "RELRO", 0x6474e553: "PROPERTY", 0x6474e554: "SFRAME",
+};
+
+/** BFD's names of dynamic tags; `true` marks the tags whose value is a string. */
+const DYNAMIC_TAGS: Record<number, [string, boolean?]> = {
+  1: ["NEEDED", true], 2: ["PLTRELSZ"], 3: ["PLTGOT"], 4: ["HASH"], 5: ["STRTAB"], 6: ["SYMTAB"], 7: ["RELA"], 8: ["RELASZ"],
+  9: ["RELAENT"], 10: ["STRSZ"], 11: ["SYMENT"], 12: ["INIT"], 13: ["FINI"], 14: ["SONAME", true], 15: ["RPATH", true],
+  16: ["SYMBOLIC"], 17: ["REL"], 18: ["RELSZ"], 19: ["RELENT"], 20: ["PLTREL"], 21: ["DEBUG"], 22: ["TEXTREL"], 23: ["JMPREL"],
+  24: ["BIND_NOW"], 25: ["INIT_ARRAY"], 26: ["FINI_ARRAY"], 27: ["INIT_ARRAYSZ"], 28: ["FINI_ARRAYSZ"], 29: ["RUNPATH", true],
+  30: ["FLAGS"], 32: ["PREINIT_ARRAY"], 33: ["PREINIT_ARRAYSZ"], 35: ["RELRSZ"], 36: ["RELR"], 37: ["RELRENT"],
+  0x6ffffdf8: ["CHECKSUM"], 0x6ffffdf9: ["PLTPADSZ"], 0x6ffffdfa: ["MOVEENT"], 0x6ffffdfb: ["MOVESZ"], 0x6ffffdfc: ["FEATURE"],
+  0x6ffffdfd: ["POSFLAG_1"], 0x6ffffdfe: ["SYMINSZ"], 0x6ffffdff: ["SYMINENT"], 0x6ffffefa: ["CONFIG", true],
+  0x6ffffefb: ["DEPAUDIT", true], 0x6ffffefc: ["AUDIT", true], 0x6ffffefd: ["PLTPAD"], 0x6ffffefe: ["MOVETAB"],
+  0x6ffffeff: ["SYMINFO"], 0x6ffffef5: ["GNU_HASH"], 0x6ffffff9: ["RELACOUNT"], 0x6ffffffa: ["RELCOUNT"], 0x6ffffffb: ["FLAGS_1"],
+  0x6ffffff0: ["VERSYM"], 0x6ffffffc: ["VERDEF"], 0x6ffffffd: ["VERDEFNUM"], 0x6ffffffe: ["VERNEED"], 0x6fffffff: ["VERNEEDNUM"],
+  0x7ffffffd: ["AUXILIARY", true], 0x7ffffffe: ["USED"], 0x7fffffff: ["FILTER", true],
+};
+
+/** A NUL-terminated string at `off` of a string table. */
+function cstr(table: Uint8Array, off: number): string {
+  if (off >= table.length) return "<corrupt>";
+  let end = off;
+  while (end < table.length && table[end] !== 0) end++;
+  return new TextDecoder().decode(table.subarray(off, end));
+}
+
+/** `objdump -p` for ELF: program headers, the dynamic section, symbol version definitions and references. */
+export function privateHeaders(elf: ElfFile): string {
+  const out: string[] = [];
+  if (elf.segments.length > 0) {
+    out.push("\nProgram Header:\n");
+    for (const p of elf.segments) {
+      const name = SEGMENT_NAMES[p.type] ?? `0x${p.type.toString(16)}`;
+      const other = p.flags & ~7;
+      out.push(
+        `${name.padStart(8)} off    0x${hex(p.offset, 16)} vaddr 0x${hex(p.vaddr, 16)} paddr 0x${hex(p.paddr, 16)} align 2**${log2Ceil(p.align)}\n`,
+        `         filesz 0x${hex(p.filesz, 16)} memsz 0x${hex(p.memsz, 16)} flags ${p.flags & 4 ? "r" : "-"}${p.flags & 2 ? "w" : "-"}${p.flags & 1 ? "x" : "-"}${other !== 0 ? ` ${other.toString(16)}` : ""}\n`,
+      );
+    }
+  }
+  const dynamic = elf.sections.find((s) => s.name === ".dynamic");
+  if (dynamic !== undefined && dynamic.type !== SectionType.NOBITS) {
+    out.push("\nDynamic Section:\n");
+    const d = elf.sectionData(dynamic);
+    const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    const strings = elf.sections[dynamic.link] ? elf.sectionData(elf.sections[dynamic.link]!) : new Uint8Array();
+    for (let off = 0; off + 16 <= d.length; off += 16) {
+      const tag = dv.getBigInt64(off, true);
+      if (tag === 0n) break;
+      const value = dv.getBigUint64(off + 8, true);
+      const known = tag >= 0n && tag <= 0x7fffffffn ? DYNAMIC_TAGS[Number(tag)] : undefined;
+      const name = known?.[0] ?? `0x${BigInt.asUintN(64, tag).toString(16)}`;
+      out.push(`  ${name.padEnd(20)} ${known?.[1] ? cstr(strings, Number(value)) : `0x${hex(value, 16)}`}\n`);
+    }
+  }
+  const verdef = elf.sections.find((s) => s.type === SectionType.GNU_VERDEF);
+  if (verdef !== undefined) {
+    out.push("\nVersion definitions:\n");
+    const d = elf.sectionData(verdef);
+    const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    const strings = elf.sections[verdef.link] ? elf.sectionData(elf.sections[verdef.link]!) : new Uint8Array();
+    let off = 0;
+    for (let n = 0; n < verdef.info && off + 20 <= d.length; n++) {
+      const flags = dv.getUint16(off + 2, true);
+      const ndx = dv.getUint16(off + 4, true);
+      const cnt = dv.getUint16(off + 6, true);
+      const hash = dv.getUint32(off + 8, true);
+      let aux = off + dv.getUint32(off + 12, true);
+      const names: string[] = [];
+      for (let k = 0; k < cnt && aux + 8 <= d.length; k++) {
+        names.push(cstr(strings, dv.getUint32(aux, true)));
+        const next = dv.getUint32(aux + 4, true);
+        if (next === 0) break;
+        aux += next;
+      }
+      out.push(`${ndx} 0x${hex(flags, 2)} 0x${hex(hash, 8)} ${names[0] ?? "<corrupt>"}\n`);
+      if (names.length > 1) out.push(`\t${names.slice(1).map((s) => `${s} `).join("")}\n`);
+      const next = dv.getUint32(off + 16, true);
+      if (next === 0) break;
+      off += next;
+    }
+  }
+  const verneed = elf.sections.find((s) => s.type === SectionType.GNU_VERNEED);
+  if (verneed !== undefined) {
+    out.push("\nVersion References:\n");
+    const d = elf.sectionData(verneed);
+    const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    const strings = elf.sections[verneed.link] ? elf.sectionData(elf.sections[verneed.link]!) : new Uint8Array();
+    let off = 0;
+    for (let n = 0; n < verneed.info && off + 16 <= d.length; n++) {
+      const cnt = dv.getUint16(off + 2, true);
+      out.push(`  required from ${cstr(strings, dv.getUint32(off + 4, true))}:\n`);
+      let aux = off + dv.getUint32(off + 8, true);
+      for (let k = 0; k < cnt && aux + 16 <= d.length; k++) {
+        const hash = dv.getUint32(aux, true);
+        const flags = dv.getUint16(aux + 4, true);
+        const other = dv.getUint16(aux + 6, true);
+        out.push(`    0x${hex(hash, 8)} 0x${hex(flags, 2)} ${String(other).padStart(2, "0")} ${cstr(strings, dv.getUint32(aux + 8, true))}\n`);
+        const next = dv.getUint32(aux + 12, true);
+        if (next === 0) break;
+        aux += next;
+      }
+      const next = dv.getUint32(off + 12, true);
+      if (next === 0) break;
+      off += next;
+    }
+  }
+  return out.join("");
+}

@@ -8,7 +8,7 @@
 
 import { Disassembler } from "@wasmu/isa";
 import { ElfType, readElf, type ElfFile, type ElfSection } from "@wasmu/isa/elf";
-import { dynamicRelocationRecords, fullContents, relocationRecords, sectionHeaders, symbolTable } from "./listings.js";
+import { dynamicRelocationRecords, fileHeader, fullContents, privateHeaders, relocationRecords, sectionHeaders, symbolTable } from "./listings.js";
 import { findSymbolForAddress, isCodeSection, isRiscvSpecialName, symbolDisplayName, SymbolTable, SymFlag, type DisSymbol } from "./symbols.js";
 
 /** objdump skips runs of at least this many zero bytes (DEFAULT_SKIP_ZEROES)... */
@@ -36,6 +36,12 @@ export interface ObjdumpOptions {
    * disassembly (-d).
    */
   readonly show?: {
+    /** -a: archive headers; for a file that is not an archive member, its name. */
+    readonly archiveHeaders?: boolean;
+    /** -f: the file header (architecture, BFD flags, start address). */
+    readonly fileHeader?: boolean;
+    /** -p: program headers, dynamic section, version definitions and references. */
+    readonly privateHeaders?: boolean;
     readonly sectionHeaders?: boolean;
     readonly symbols?: boolean;
     /** -r: relocation records (not with disassemble, where objdump shows them inline). */
@@ -58,8 +64,12 @@ export function objdump(bytes: Uint8Array, options: ObjdumpOptions): void {
   const elf = r.elf;
   if (!elf.isRiscV) throw new ObjdumpError(`${options.fileName}: not a RISC-V file (e_machine ${elf.header.machine})`);
   const out = new OutputBuffer(options.write);
-  out.push(`\n${options.fileName}:     file format elf64-littleriscv\n\n`);
+  out.push(`\n${options.fileName}:     file format elf64-littleriscv\n`);
   const show = options.show ?? { disassemble: true };
+  if (show.archiveHeaders) out.push(`${options.fileName}\n`);
+  if (show.fileHeader) out.push(fileHeader(elf));
+  if (show.privateHeaders) out.push(privateHeaders(elf));
+  out.push("\n");
   if (show.sectionHeaders) out.push(sectionHeaders(elf));
   if (show.symbols) out.push(symbolTable(elf));
   if (show.relocs && !show.disassemble) out.push(relocationRecords(elf));
