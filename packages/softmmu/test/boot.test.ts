@@ -227,7 +227,7 @@ const haveGuests = guests.kernel !== undefined && guests.fwDynamic !== undefined
 if (!haveGuests && !IN_CI) console.warn("SKIP: Debian's kernel and OpenSBI are not in $WASMU_GUESTS (scripts/fetch-guests.sh linux-binary-…-riscv64 opensbi): the real-image boot-plan tests do not run");
 
 describe("Debian's kernel and OpenSBI 1.9", () => {
-  it.runIf(haveGuests || IN_CI)("the kernel is a RISC-V Image; -bios fw_dynamic.bin -kernel vmlinuz lays out as under QEMU", () => {
+  it.runIf(haveGuests || IN_CI)("the kernel is a RISC-V Image; -bios fw_dynamic.bin (or fw_jump.bin) -kernel vmlinuz lays out as under QEMU", () => {
     expect(haveGuests, "WASMU_GUESTS must hold linux-binary-*-riscv64 and opensbi under CI").toBe(true);
     const kernel = new Uint8Array(readFileSync(guests.kernel!));
     const firmware = new Uint8Array(readFileSync(guests.fwDynamic!));
@@ -241,10 +241,14 @@ describe("Debian's kernel and OpenSBI 1.9", () => {
     expect(plan.kernelEntry).toBe(0x80200000n);
     expect(plan.initrd!.start).toBe(0x88200000n);
     if (!live || !HAVE_QEMU_SYSTEM) return;
-    const q = qemuBoot("512M", { bios: firmware, kernel, initrd }, "console=ttyS0 rdinit=/init", [[0x80200000n, 4096], [0x80000000n, 4096]]);
-    expect([...plan.rom]).toEqual([...q.rom]);
-    expect(q.read(0x80200000n, 4096)).toEqual(kernel.subarray(0, 4096));
-    expect(q.read(0x80000000n, 4096)).toEqual(firmware.subarray(0, 4096));
-    expect(num(q.chosen.get("linux,initrd-start"))).toBe(0x88200000n);
+    // fw_dynamic.bin and fw_jump.bin: the same layout (fw_jump ignores a2's fw_dynamic_info)
+    for (const fw of [firmware, ...(guests.fwJump ? [new Uint8Array(readFileSync(guests.fwJump))] : [])]) {
+      const p = planBoot({ harts: 2, ramSize: 512n * MiB, firmware: fw, kernel, initrd, append: "console=ttyS0 rdinit=/init" });
+      const q = qemuBoot("512M", { bios: fw, kernel, initrd }, "console=ttyS0 rdinit=/init", [[0x80200000n, 4096], [0x80000000n, 4096]]);
+      expect([...p.rom]).toEqual([...q.rom]);
+      expect(q.read(0x80200000n, 4096)).toEqual(kernel.subarray(0, 4096));
+      expect(q.read(0x80000000n, 4096)).toEqual(fw.subarray(0, 4096));
+      expect(num(q.chosen.get("linux,initrd-start"))).toBe(0x88200000n);
+    }
   });
 });
