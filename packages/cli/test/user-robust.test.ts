@@ -1,8 +1,8 @@
 // `wasmu user` under hostile input and host faults (issue #11): what is not a regular
 // executable file, damaged section headers, host I/O errors, bytes that are not UTF-8,
 // host signals. Compared with qemu-riscv64-static where QEMU gets it right.
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ const bin = join(here, "..", "dist", "main.js");
 const hasQemu = spawnSync("sh", ["-c", "command -v qemu-riscv64-static"]).status === 0;
 if (!hasQemu) console.warn("SKIP: qemu-riscv64-static not found: the robustness cases are not compared with QEMU (apt-get install qemu-user-static)");
 const dir = mkdtempSync(join(tmpdir(), "wasmu-robust-"));
+const busybox = join(process.env.WASMU_GUESTS ?? join(here, "..", "..", "..", ".cache", "guests"), "sysroot", "usr", "bin", "busybox");
 
 const wasmu = (args: readonly string[], opts: RunOptions = {}): ReturnType<typeof run> => run(process.execPath, [bin, ...args], { cwd: dir, timeout: 60_000, ...opts });
 const qemu = (args: readonly string[], opts: RunOptions = {}): ReturnType<typeof run> => run("qemu-riscv64-static", args, { cwd: dir, timeout: 60_000, ...opts });
@@ -180,4 +181,65 @@ describe("threads", () => {
     expect(r).toMatchObject({ status: 0, stdout: `threads ${n} ok\n` });
     if (hasQemu) expect((await qemu([robust, "threads", String(n)])).stdout).toBe(r.stdout);
   }, 600_000);
+});
+
+/** Starts `cmd args`, waits for "ready" on its stdout, sends `signals` one by one, and gives its end. */
+function signalled(cmd: string, args: readonly string[], signals: readonly NodeJS.Signals[]): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let sent = false;
+    const kill = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString("latin1");
+      if (!sent && out.includes("ready\n")) {
+        sent = true;
+        void (async () => {
+          for (const s of signals) {
+            child.kill(s);
+            // One at a time: the guest reports each before the next is sent.
+            const seen = out.length;
+            for (let i = 0; i < 100 && out.length === seen && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+          }
+        })();
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (status, signal) => {
+      clearTimeout(kill);
+      resolve({ status, signal, stdout: out });
+    });
+  });
+}
+
+describe("host signals reach the guest", () => {
+  const all: NodeJS.Signals[] = ["SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCONT", "SIGTERM"];
+  it("SIGINT, SIGHUP, SIGQUIT, SIGUSR1/2, SIGWINCH, SIGCONT, SIGTERM run the guest's handlers (as under QEMU)", async () => {
+    const w = await signalled(process.execPath, [bin, "user", robust, "signals"], all);
+    expect(w).toEqual({ status: 0, signal: null, stdout: "ready\ngot 2\ngot 1\ngot 3\ngot 10\ngot 12\ngot 28\ngot 18\ngot 15\n" });
+    if (hasQemu) expect((await signalled("qemu-riscv64-static", [robust, "signals"], all)).stdout).toBe(w.stdout);
+  }, 300_000);
+
+  it("a default disposition ends the run with 128 + the signal: SIGUSR1 (138, Node's inspector signal), SIGINT, SIGTERM, SIGHUP", async () => {
+    for (const [sig, n] of [["SIGUSR1", 10], ["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]] as const) {
+      const w = await signalled(process.execPath, [bin, "user", robust, "wait"], [sig]);
+      expect(`${sig}: ${w.status}`).toBe(`${sig}: ${128 + n}`);
+      if (hasQemu) {
+        const q = await signalled("qemu-riscv64-static", [robust, "wait"], [sig]);
+        expect(`${sig}: ${q.signal}`).toBe(`${sig}: ${sig}`);
+      }
+    }
+  }, 300_000);
+
+  it("reaches a guest computing on the kernel thread (no system call): busybox sh's trap in a busy loop", async () => {
+    if (!existsSync(busybox)) {
+      if (process.env.CI === "true") expect.fail(`${busybox} is missing (CI fetches busybox-static)`);
+      console.warn(`SKIP: ${busybox} not found: the busy-loop signal case is not run (scripts/fetch-guests.sh .cache/guests busybox-static)`);
+      return;
+    }
+    const script = 'trap "echo got INT; exit 3" INT; echo ready; while :; do :; done';
+    const w = await signalled(process.execPath, [bin, "user", busybox, "sh", "-c", script], ["SIGINT"]);
+    expect(w).toEqual({ status: 3, signal: null, stdout: "ready\ngot INT\n" });
+    if (hasQemu) expect(await signalled("qemu-riscv64-static", [busybox, "sh", "-c", script], ["SIGINT"])).toEqual(w);
+  }, 300_000);
 });

@@ -18,6 +18,8 @@ import {
 import { posix } from "node:path";
 import { FdTable } from "../fs/fd-table.js";
 import { HostStream, hostStdinWasClosed } from "../fs/host-file.js";
+import { forwardHostSignals, startTicker } from "../signals/host-signals.js";
+import type { Worker } from "node:worker_threads";
 import type { OpenFile } from "../fs/open-file.js";
 import { LoadError } from "../loader/elf-image.js";
 import { MapFlag, Prot } from "../mm/constants.js";
@@ -67,6 +69,11 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
   readonly stdio?: readonly [OpenFile | null, OpenFile | null, OpenFile | null];
+  /**
+   * Forward the host's SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGWINCH, SIGCONT and
+   * SIGTSTP to the guest (signals/host-signals.ts) while it runs (the CLI does; default off).
+   */
+  readonly hostSignals?: boolean;
   /** Guest window bytes (default {@link DEFAULT_GUEST_WINDOW}). */
   readonly guestWindow?: number;
   /** The dispatcher (default {@link createLinuxDispatcher}). */
@@ -204,12 +211,20 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   };
 
   const main = threads.addMain(mainThread, 0);
+  let unforward: (() => void) | undefined;
+  let ticker: Worker | undefined;
   try {
     // The first thread runs here until it clones: a single-threaded program never pays for
     // a worker (README.md: start-up figures). At the first clone it moves to a worker too.
     const always = opts.vcpuWorkers === "always";
+    if (opts.hostSignals === true) {
+      unforward = forwardHostSignals(proc);
+      // The first thread computing here would keep the event loop (and the signal
+      // listeners) from running: a ticker kicks it every 50 ms, and runHere then yields.
+      if (!always) ticker = startTicker(shared.memory.buffer as SharedArrayBuffer, kctx.exclusive.words.byteOffset + kctx.exclusive.exitRequestByteOffset(0));
+    }
     while (!always) {
-      let go = runHere(bm.cpu, main, threads, translator, () => waiting.length > 0);
+      let go = runHere(bm.cpu, main, threads, translator, () => waiting.length > 0, ticker !== undefined);
       if (typeof go !== "boolean") {
         // Blocked in a system call: let the event loop settle it. The interval keeps Node
         // alive meanwhile, so a guest deadlock hangs as on Linux instead of ending.
@@ -222,6 +237,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
       }
       if (!go || waiting.length > 0) break;
     }
+    void ticker?.terminate();
+    ticker = undefined;
     if (threads.result === undefined && (always || waiting.length > 0)) {
       bm.cpu.close();
       workers = new VcpuWorkers({
@@ -234,6 +251,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     const r = threads.result ?? { status: 0 };
     return workers === undefined ? r : { ...r, parallelism: { workers: workers.counters.workers, maxRunning: workers.counters.max, tbFlushes: kctx.flushCount } };
   } finally {
+    void ticker?.terminate();
+    unforward?.();
     opts.log?.exit([bm.cpu]);
     if (workers !== undefined) {
       for (const v of threads.all.values()) {
@@ -251,12 +270,19 @@ function reply(go: boolean): bigint {
   return go ? VcpuReply.CONTINUE : VcpuReply.STOP;
 }
 
-/** Runs vCPU `cpu` (thread `v`) on this thread until it blocks (a Promise), stops (false) or `move()` says it moves to a worker (true). */
-function runHere(cpu: Vcpu, v: GuestVcpu, threads: GuestThreads, translator: Translator, move: () => boolean): boolean | Promise<boolean> {
+/**
+ * Runs vCPU `cpu` (thread `v`) on this thread until it blocks (a Promise), stops (false) or
+ * `move()` says it moves to a worker (true). With `yieldOnKick`, a kick (the host-signal
+ * ticker's) returns a Promise settled after the event loop has turned once.
+ */
+function runHere(cpu: Vcpu, v: GuestVcpu, threads: GuestThreads, translator: Translator, move: () => boolean, yieldOnKick = false): boolean | Promise<boolean> {
   for (;;) {
     const req = classifyExit(cpuExec(cpu), v.st, translator);
     let go: boolean | Promise<boolean>;
-    if (req.kind === "kick") go = threads.kick(v);
+    if (req.kind === "kick") {
+      go = threads.kick(v);
+      if (go && yieldOnKick) return new Promise((resolve) => setImmediate(() => resolve(threads.kick(v))));
+    }
     else if (req.kind === "fault") go = threads.fault(v, req.args);
     else go = threads.syscall(v, req.nr, req.args, req.raw);
     if (go !== true || move()) return go;

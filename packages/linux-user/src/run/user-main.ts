@@ -288,7 +288,7 @@ async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): 
   }
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const r = await runProgram({
-    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock, tier: o.tier,
+    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock, tier: o.tier, hostSignals: io.stdio === undefined,
     ...(o.logMask !== 0 || o.oneInsnPerTb ? { log: userLog } : {}),
     ...(io.stdio !== undefined ? { stdio: io.stdio } : {}),
   });
