@@ -90,6 +90,7 @@ export class Uart16550 implements MmioDevice {
   private lsr = LSR_TEMT | LSR_THRE;
   private msr = MSR_DCD | MSR_DSR | MSR_CTS;
   private scr = 0;
+  private rbr = 0;
   private readonly rx: number[] = [];
   private thrPending = false;
   private timeoutPending = false;
@@ -178,8 +179,7 @@ export class Uart16550 implements MmioDevice {
       this.armTimeout();
     } else {
       if ((this.lsr & LSR_DR) !== 0) this.lsr |= LSR_OE;
-      this.rx.length = 0;
-      this.rx.push(b);
+      this.rbr = b;
     }
     this.lsr |= LSR_DR;
     this.updateIrq();
@@ -202,8 +202,9 @@ export class Uart16550 implements MmioDevice {
     switch (offset & 7) {
       case 0: {
         if ((this.lcr & LCR_DLAB) !== 0) return BigInt(this.divider & 0xff);
-        const b = this.rx.shift() ?? 0;
-        if (this.rx.length === 0) this.lsr &= ~(LSR_DR | LSR_BI);
+        // Without FIFOs the holding register keeps its last byte (read again: the same byte).
+        const b = this.fifoEnabled ? (this.rx.shift() ?? 0) : this.rbr;
+        if (!this.fifoEnabled || this.rx.length === 0) this.lsr &= ~(LSR_DR | LSR_BI);
         this.timeoutPending = false;
         this.armTimeout();
         this.updateIrq();
@@ -274,8 +275,9 @@ export class Uart16550 implements MmioDevice {
         } else {
           const changed = (this.ier ^ v) & 0x0f;
           this.ier = v & 0x0f;
-          // Enabling the THR-empty interrupt with THR empty raises it (as the chip and QEMU do).
-          if ((changed & IER_THRI) !== 0 && (this.ier & IER_THRI) !== 0 && (this.lsr & LSR_THRE) !== 0) this.thrPending = true;
+          // Enabling the THR-empty interrupt with THR empty raises it (as the chip and QEMU
+          // do); disabling it forgets a pending one.
+          if ((changed & IER_THRI) !== 0) this.thrPending = (this.ier & IER_THRI) !== 0 && (this.lsr & LSR_THRE) !== 0;
           this.updateIrq();
         }
         return;
