@@ -67,6 +67,24 @@ export function encodeInterp(func: IrFunc, icount: number, env: InterpEncodeEnv)
     else words.push(h, ...ops);
   };
   const ZERO: Word = { slot: "const", n: 0 };
+  // The pc of the current guest instruction, as two words: the last insn_start on the
+  // way here. After a label it is the pc of every branch into it (an out-of-line tail
+  // raising for the instruction that branched there), as the lowering's labelPcs; where
+  // paths disagree it is unknown (undefined), and an op that needs it makes the TB
+  // compiled instead.
+  let pc: bigint | undefined = 0n;
+  let reachable = true;
+  const incoming = new Map<number, (bigint | undefined)[]>();
+  const branchTo = (label: number): void => {
+    let l = incoming.get(label);
+    if (l === undefined) incoming.set(label, (l = []));
+    l.push(pc);
+  };
+  const pcWords = (): [number, number] => {
+    if (pc === undefined) bad = true;
+    const v = pc ?? 0n;
+    return [Number(v & 0xffff_ffffn) | 0, Number(v >> 32n) | 0];
+  };
 
   for (const op of func.ops) {
     if (bad) return undefined;
@@ -75,27 +93,35 @@ export function encodeInterp(func: IrFunc, icount: number, env: InterpEncodeEnv)
     const [a, b] = op.ins;
     switch (op.opc) {
       case "discard": break;
-      case "insn_start": {
-        const pc = BigInt.asUintN(64, a!.value);
-        emit("insn_start", Number(pc & 0xffff_ffffn) | 0, Number(pc >> 32n) | 0);
-        break;
+      case "insn_start": pc = BigInt.asUintN(64, a!.value); break;
+      case "set_label": {
+        const l = op.consts[0]!;
+        labelAt.set(l, words.length * 4);
+        const list = incoming.get(l) ?? [];
+        if (reachable) list.push(pc);
+        const first: bigint | undefined = list.length > 0 ? list[0] : pc;
+        pc = list.every((p) => p !== undefined && p === first) ? first : undefined;
+        reachable = true;
+        continue;
       }
-      case "set_label": labelAt.set(op.consts[0]!, words.length * 4); break;
       case "br":
         emit("br", 0);
         fixups.push({ at: words.length - 1, label: op.consts[0]! });
-        break;
+        branchTo(op.consts[0]!);
+        reachable = false;
+        continue;
       case "brcond":
         emit(`brcond_${t}_${condFromCode(op.consts[0]!)}`, operand(a!), operand(b!), 0);
         fixups.push({ at: words.length - 1, label: op.consts[1]! });
+        branchTo(op.consts[1]!);
         break;
       case "setcond": emit(`setcond_${t}_${condFromCode(op.consts[0]!)}`, operand(o!, true), operand(a!), operand(b!)); break;
       case "movcond":
         emit(`movcond_${t}_${condFromCode(op.consts[0]!)}`, operand(o!, true), operand(a!), operand(b!), operand(op.ins[2]!), operand(op.ins[3]!));
         break;
       case "goto_tb": emit("goto_tb", op.consts[0]!); break;
-      case "exit_tb": emit("exit_tb", op.consts[0]!); break;
-      case "lookup_and_goto_ptr": emit("lookup_and_goto_ptr"); break;
+      case "exit_tb": emit("exit_tb", op.consts[0]!); reachable = false; break;
+      case "lookup_and_goto_ptr": emit("lookup_and_goto_ptr"); reachable = false; break;
       case "mb": emit("mb"); break;
       case "extract": case "sextract": emit(`${op.opc}_${t}`, operand(o!, true), operand(a!), op.consts[0]!, op.consts[1]!); break;
       case "deposit": emit(`deposit_${t}`, operand(o!, true), operand(a!), operand(b!), op.consts[0]!, op.consts[1]!); break;
@@ -105,14 +131,14 @@ export function encodeInterp(func: IrFunc, icount: number, env: InterpEncodeEnv)
       case "st8": case "st16": case "st32": case "st":
         emit(`${op.opc}_${t}`, operand(a!), CTRL_BYTES + op.consts[0]!);
         break;
-      case "guest_ld": emit(`guest_ld_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!)); break;
-      case "guest_st": emit(`guest_st_${t}_${canonicalMemop(t, op.consts[0]!, true)}`, operand(a!), operand(b!)); break;
+      case "guest_ld": emit(`guest_ld_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!), ...pcWords()); break;
+      case "guest_st": emit(`guest_st_${t}_${canonicalMemop(t, op.consts[0]!, true)}`, operand(a!), operand(b!), ...pcWords()); break;
       case "atomic_cmpxchg":
-        emit(`${op.opc}_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!), operand(b!), operand(op.ins[2]!));
+        emit(`${op.opc}_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!), operand(b!), operand(op.ins[2]!), ...pcWords());
         break;
       case "atomic_xchg": case "atomic_fetch_add": case "atomic_fetch_and": case "atomic_fetch_or": case "atomic_fetch_xor":
       case "atomic_fetch_smin": case "atomic_fetch_smax": case "atomic_fetch_umin": case "atomic_fetch_umax":
-        emit(`${op.opc}_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!), operand(b!));
+        emit(`${op.opc}_${t}_${canonicalMemop(t, op.consts[0]!, false)}`, operand(o!, true), operand(a!), operand(b!), ...pcWords());
         break;
       case "call": {
         const h = func.helpers[op.consts[0]!];
@@ -125,7 +151,8 @@ export function encodeInterp(func: IrFunc, icount: number, env: InterpEncodeEnv)
         });
         while (args.length < HELPER_ABI_ARGS) args.push(ZERO);
         const nr = (h.flags & HELPER_NO_RETURN) !== 0 ? 1 : 0;
-        emit(`call_${h.ret}_${nr}`, env.helperSlot(h.name), mask, o === undefined ? { slot: "discard" } : operand(o, true), ...args);
+        emit(`call_${h.ret}_${nr}`, env.helperSlot(h.name), mask, o === undefined ? { slot: "discard" } : operand(o, true), ...args, ...(nr === 1 ? pcWords() : [0, 0]));
+        if (nr === 1) reachable = false;
         break;
       }
       case "mov": emit(`mov_${t}`, operand(o!, true), operand(a!)); break;

@@ -24,6 +24,10 @@
  * | {@link INTERP_HEADER} | ops: a handler number, then its operand words |
  * | constant pool | the TB's constants, 8 bytes each, copied into the frame at entry |
  *
+ * There is no op for `insn_start`: an op that can leave with the pc of its instruction
+ * (a guest access or atomic: fault or SMC exit; a call: a noreturn helper) carries that
+ * pc in its last two words, so the interpreter spends no dispatch per guest instruction.
+ *
  * Operands are byte offsets from `env` (the vCPU block): a global is its CPU-state
  * field (`CTRL_BYTES + offset`); temps and constants are 8-byte slots of the vCPU's
  * interpreter frame, which follows the CPU state ({@link interpFrameOffset}). i32 values
@@ -139,21 +143,21 @@ export function interpHandlers(): readonly HandlerSpec[] {
     }
     for (const o of HOST_LD) if (typesOf(o).includes(t)) add(`${o}_${t}`, 3);
     for (const o of HOST_ST) if (typesOf(o).includes(t)) add(`${o}_${t}`, 3);
-    for (const m of interpMemops(t, false)) add(`guest_ld_${t}_${m}`, 3);
-    for (const m of interpMemops(t, true)) add(`guest_st_${t}_${m}`, 3);
+    // Ops that can leave with EXIT_PC (faults, SMC, noreturn helpers) end with their instruction's pc (2 words).
+    for (const m of interpMemops(t, false)) add(`guest_ld_${t}_${m}`, 5);
+    for (const m of interpMemops(t, true)) add(`guest_st_${t}_${m}`, 5);
     for (const o of ATOMICS) {
       for (const lg of t === "i32" ? [2] : [2, 3]) {
-        for (const signed of lg === 2 && t === "i64" ? [0, 4] : [0]) add(`${o}_${t}_${lg | signed | ((lg + 1) << 3)}`, o === "atomic_cmpxchg" ? 5 : 4);
+        for (const signed of lg === 2 && t === "i64" ? [0, 4] : [0]) add(`${o}_${t}_${lg | signed | ((lg + 1) << 3)}`, o === "atomic_cmpxchg" ? 7 : 6);
       }
     }
   }
-  add("insn_start", 3);
   add("br", 2);
   add("goto_tb", 2);
   add("exit_tb", 2);
   add("lookup_and_goto_ptr", 1);
   add("mb", 1);
-  for (const ret of ["void", "i32", "i64"]) for (const nr of [0, 1]) add(`call_${ret}_${nr}`, 10);
+  for (const ret of ["void", "i32", "i64"]) for (const nr of [0, 1]) add(`call_${ret}_${nr}`, 12);
   specs = s;
   return s;
 }

@@ -13,7 +13,7 @@
  * reads and writes the CPU state directly (like compiled code with `cacheGlobals` off).
  *
  * Dispatch is a `br_table` over one block per handler, in a loop; `ip` is the address of
- * the current op. At entry: the exit-request check, the execution counter (at
+ * the current op. Ops that may exit with EXIT_PC carry their instruction's pc. At entry: the exit-request check, the execution counter (at
  * `hotThreshold` and every 1,024 entries after it, `hot(env, self)` is called; a non-zero
  * answer leaves with NOT_LOADED so the loop can install compiled code and re-dispatch),
  * the instruction count, and the copy of the TB's constants into the frame.
@@ -95,7 +95,8 @@ class InterpEmitter implements LowerCtx {
   readonly self: WasmLocal;
   private readonly ip: WasmLocal;
   private readonly code: WasmLocal;
-  private readonly pc: WasmLocal;
+  /** Words of the op whose handler is being emitted (its last two are the pc for EXIT_PC). */
+  private words = 0;
   /** Loaded input operands of the current handler, by operand index. */
   private ins: (WasmLocal | undefined)[] = [];
   /** Extra depth of the current emission point below the dispatch loop. */
@@ -111,7 +112,6 @@ class InterpEmitter implements LowerCtx {
     this.self = fb.param(1);
     this.ip = fb.allocLocal(i32);
     this.code = fb.allocLocal(i32);
-    this.pc = fb.allocLocal(i64);
   }
 
   get cfg(): LowerConfig {
@@ -164,7 +164,8 @@ class InterpEmitter implements LowerCtx {
 
   storeExitPc(): void {
     this.fb.localGet(this.env);
-    this.fb.localGet(this.pc);
+    this.fb.localGet(this.ip);
+    this.fb.i64Load(4 * (this.words - 2), 2);
     this.fb.i64Store(CTRL_EXIT_PC);
   }
 
@@ -326,13 +327,7 @@ class InterpEmitter implements LowerCtx {
     const typed = (s: string): IrType => (s === "i32" ? "i32" : "i64");
     // Keys: opc_type[_variant]; opcs may contain '_' (ext_i32_i64, guest_ld, atomic_fetch_add...).
     const m = /^(.*)_(i32|i64)(?:_(.+))?$/.exec(key);
-    if (key === "insn_start") {
-      fb.localGet(this.ip);
-      fb.i64Load(4, 2);
-      fb.localSet(this.pc);
-      this.next(words);
-      return;
-    }
+    this.words = words;
     if (key === "br") {
       fb.localGet(this.code);
       this.word(1);
