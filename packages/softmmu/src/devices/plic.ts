@@ -12,6 +12,12 @@
  * interrupt is asserted while some source enabled for it is pending with a priority
  * above its threshold; claim returns the highest-priority one (ties: the lowest id), or 0.
  *
+ * Differences from QEMU 7.2's sifive_plic, which has no gateway: there a claimed
+ * source's pending bit follows its line again at the device's next update (visible in the
+ * pending registers, though not claimable until completed), and a completion is accepted
+ * whether or not the source is enabled for the completing context. Linux's driver sees no
+ * difference (it never reads pending and completes what it claimed).
+ *
  * Runs under the device lock; raises MEIP/SEIP through HartInterrupts.
  */
 import { type AccessSize, type IrqLine, type MmioDevice, SIZE_4 } from "../bus.js";
