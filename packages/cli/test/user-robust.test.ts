@@ -243,3 +243,16 @@ describe("host signals reach the guest", () => {
     if (hasQemu) expect(await signalled("qemu-riscv64-static", [busybox, "sh", "-c", script], ["SIGINT"])).toEqual(w);
   }, 300_000);
 });
+
+describe("bytes, not text", () => {
+  // sh -c with $'...' is not POSIX: the bytes come in through printf.
+  it("argv, environment values, -E values and the program's own name are bytes end to end (as under QEMU)", async () => {
+    const script = (x: string): string =>
+      `A=$(printf '\\377\\376'); V=$(printf 'a\\377b'); cp "$R" "./rob$(printf '\\377')ust"; ` +
+      `X=$(printf '\\303\\050') $${x} $R bytes "$A" abc; $${x} -E "X=$V" $R bytes; $${x} "./rob$(printf '\\377')ust" bytes ok`;
+    const w = await sh(script("W"));
+    expect(w.stdout).toBe("fffe\n616263\nc328\n61ff62\n6f6b\n");
+    expect(w.stderr).toBe("");
+    if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
+  });
+});

@@ -62,9 +62,9 @@ export interface RunOptions {
   /** Reads the interpreter (guest path; apply the sysroot). */
   readonly readInterpreter: (guestPath: string) => Uint8Array | LoadError;
   /** argv. */
-  readonly argv: readonly string[];
+  readonly argv: readonly (string | Uint8Array)[];
   /** The environment. */
-  readonly envp: readonly string[];
+  readonly envp: readonly (string | Uint8Array)[];
   /** Host working directory (default process.cwd()). */
   readonly cwd?: string;
   /** Descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
@@ -158,7 +158,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     proc.sigTrampoline = tramp;
   }
   proc.auxv = loaded.stack.auxv;
-  proc.cmdline = new TextEncoder().encode(opts.argv.map((a) => `${a}\0`).join(""));
+  proc.cmdline = Buffer.concat(opts.argv.flatMap((a) => [typeof a === "string" ? Buffer.from(a, "utf8") : a, new Uint8Array(1)]));
   bm.state.setBigUint64(xOffset(2), BigInt(loaded.sp), true);
   translator.setPc(bm.state, BigInt(loaded.pc));
 

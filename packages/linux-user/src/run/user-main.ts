@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { LogItem, logItemsHelp, parseLogItems } from "@wasmu/tcg";
 import { resolve as resolvePath } from "node:path";
 import { Errno, errnoFromHost, errnoMessage } from "../errno.js";
@@ -221,6 +221,37 @@ function parseAccel(v: string, o: { tbLock: boolean; tier: TierOptions }): strin
   return undefined;
 }
 
+/**
+ * The bytes of what Node decoded lossily: Node decodes argv and the environment as UTF-8
+ * (an invalid byte becomes U+FFFD), so the raw ones are read back from /proc/self/cmdline
+ * and /proc/self/environ, keyed by their decoded text (only texts holding U+FFFD: the
+ * others are exact). Empty without /proc.
+ */
+export function hostRawStrings(): Map<string, Buffer> {
+  const raw = new Map<string, Buffer>();
+  for (const file of ["/proc/self/cmdline", "/proc/self/environ"]) {
+    let b: Buffer;
+    try {
+      b = readFileSync(file);
+    } catch {
+      continue;
+    }
+    for (let at = 0; at < b.length;) {
+      const end = b.indexOf(0, at);
+      const item = b.subarray(at, end < 0 ? b.length : end);
+      const text = item.toString("utf8");
+      if (text.includes("\uFFFD")) {
+        raw.set(text, item);
+        // NAME=VALUE (an environment entry, -E's argument): its value too.
+        const eq = item.indexOf(0x3d);
+        if (eq > 0) raw.set(item.subarray(eq + 1).toString("utf8"), item.subarray(eq + 1));
+      }
+      at = end < 0 ? b.length : end + 1;
+    }
+  }
+  return raw;
+}
+
 /** Reads a program or interpreter for the loader (through the sysroot for absolute paths). */
 function reader(kernel: Kernel): (guestPath: string) => Uint8Array | LoadError {
   return (p) => readExecutable(kernel.sysroot.resolve(p, process.cwd()), p);
@@ -280,15 +311,23 @@ async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): 
   const strace = o.strace || userLog.has(LogItem.STRACE);
   const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });
   const read = reader(kernel);
+  // Bytes end to end: what Node decoded lossily goes to the guest (and to the host's
+  // open) as the bytes it was given (`wasmu user busybox echo $'\xff'` prints ff).
+  const raw = hostRawStrings();
+  const bytesOf = (s: string): string | Uint8Array => (s.includes("\uFFFD") ? raw.get(s) ?? s : s);
   // The program itself: a path as given (through the sysroot when absolute), as qemu-riscv64 takes it.
-  const bytes = read(o.program);
+  const rawProgram = bytesOf(o.program);
+  const bytes = typeof rawProgram === "string" ? read(o.program) : readExecutable(rawProgram[0] === 0x2f ? Buffer.from(rawProgram) : Buffer.concat([Buffer.from(`${process.cwd()}/`), rawProgram]), o.program);
   if (bytes instanceof LoadError) {
     io.stderr(`wasmu: ${bytes.message}\n`);
     return 1;
   }
-  const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
+  const envp = [...o.env].map(([k, v]): string | Uint8Array => {
+    const value = bytesOf(v);
+    return typeof value === "string" ? `${k}=${v}` : Buffer.concat([Buffer.from(`${k}=`), value]);
+  });
   const r = await runProgram({
-    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args], envp, tbLock: o.tbLock, tier: o.tier, hostSignals: io.stdio === undefined,
+    kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args].map(bytesOf), envp, tbLock: o.tbLock, tier: o.tier, hostSignals: io.stdio === undefined,
     ...(o.logMask !== 0 || o.oneInsnPerTb ? { log: userLog } : {}),
     ...(io.stdio !== undefined ? { stdio: io.stdio } : {}),
   });
