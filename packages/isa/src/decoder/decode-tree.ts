@@ -24,26 +24,56 @@ const SPLIT_FIELDS: readonly (readonly [number, number])[] = [
 /** Stop splitting when a leaf has at most this many rows: a short linear scan is cheaper. */
 const LEAF_SIZE = 2;
 
+/** The rows of `rows` under each value of the field [shift, shift + width). */
+function partition(rows: readonly CompiledRow[], shift: number, width: number): CompiledRow[][] {
+  const fieldMask = (((1 << width) - 1) << shift) >>> 0;
+  const children: CompiledRow[][] = Array.from({ length: 1 << width }, () => []);
+  for (const row of rows) {
+    if ((row.mask & fieldMask) === fieldMask) {
+      children[(row.match >>> shift) & ((1 << width) - 1)]!.push(row);
+    } else {
+      // The row leaves (part of) this field free: it belongs under every value it allows.
+      for (let v = 0; v < 1 << width; v++) {
+        if ((((v << shift) ^ row.match) & row.mask & fieldMask) === 0) children[v]!.push(row);
+      }
+    }
+  }
+  return children;
+}
+
+/** Counts per value of the field (the sizes {@link partition} would give, without building it). */
+const counts = new Int32Array(128);
+
+/** The size of the largest child if `rows` were split on the field [shift, shift + width). */
+function largestChild(rows: readonly CompiledRow[], shift: number, width: number): number {
+  const fieldMask = (((1 << width) - 1) << shift) >>> 0;
+  const n = 1 << width;
+  counts.fill(0, 0, n);
+  for (const row of rows) {
+    if ((row.mask & fieldMask) === fieldMask) {
+      counts[(row.match >>> shift) & (n - 1)]!++;
+    } else {
+      for (let v = 0; v < n; v++) {
+        if ((((v << shift) ^ row.match) & row.mask & fieldMask) === 0) counts[v]!++;
+      }
+    }
+  }
+  let largest = 0;
+  for (let v = 0; v < n; v++) if (counts[v]! > largest) largest = counts[v]!;
+  return largest;
+}
+
 function build(rows: readonly CompiledRow[], used: number): DecodeNode {
   if (rows.length > LEAF_SIZE) {
-    let best: { shift: number; width: number; children: CompiledRow[][]; largest: number } | undefined;
+    // Choose the field whose largest child is smallest (sizes counted first; only the
+    // chosen split is built: at module load this is most of the decoder's set-up).
+    let best: { shift: number; width: number; largest: number } | undefined;
     for (const [shift, width] of SPLIT_FIELDS) {
       const fieldMask = (((1 << width) - 1) << shift) >>> 0;
       if ((used & fieldMask) !== 0) continue;
-      const children: CompiledRow[][] = Array.from({ length: 1 << width }, () => []);
-      for (const row of rows) {
-        if ((row.mask & fieldMask) === fieldMask) {
-          children[(row.match >>> shift) & ((1 << width) - 1)]!.push(row);
-        } else {
-          // The row leaves (part of) this field free: it belongs under every value it allows.
-          for (let v = 0; v < 1 << width; v++) {
-            if ((((v << shift) ^ row.match) & row.mask & fieldMask) === 0) children[v]!.push(row);
-          }
-        }
-      }
-      const largest = Math.max(...children.map((c) => c.length));
+      const largest = largestChild(rows, shift, width);
       if (largest < rows.length && (best === undefined || largest < best.largest)) {
-        best = { shift, width, children, largest };
+        best = { shift, width, largest };
       }
     }
     if (best !== undefined) {
@@ -52,7 +82,7 @@ function build(rows: readonly CompiledRow[], used: number): DecodeNode {
         leaf: false,
         shift: best.shift,
         width: best.width,
-        children: best.children.map((c) => build(c, (used | fieldMask) >>> 0)),
+        children: partition(rows, best.shift, best.width).map((c) => build(c, (used | fieldMask) >>> 0)),
       };
     }
   }
