@@ -6,6 +6,9 @@ import { IN_CI } from "./support/real-programs.js";
 import { SyscallChannel, SyscallDispatcher, syscallNr, identitySyscalls, type SyscallArgs } from "../src/index.js";
 import { FakeProcess } from "./support/fake-process.js";
 
+/** WASMU_TORTURE=long runs the concurrency torture cases 20 times longer (more calls, not more time). */
+const TORTURE_SCALE = process.env.WASMU_TORTURE === "long" ? 20 : 1;
+
 // The worker imports the built package (turbo builds before testing).
 const dist = new URL("../dist/index.js", import.meta.url);
 
@@ -53,4 +56,47 @@ describe.runIf(existsSync(dist))("the worker-to-kernel system call slot", () => 
     expect(msg.us).toBeLessThan(1000);
     expect(syscallNr("sched_yield")).toBe(124);
   });
+
+  // Torture: N workers, one slot each, served at once by this thread; calls that settle
+  // at once and later (a Promise) interleave, and each answer must be its own call's.
+  // A bounded number of calls (WASMU_TORTURE=long: 20 times more), never a duration.
+  const CALLS = 1500 * TORTURE_SCALE;
+  it(`4 workers x ${CALLS} calls through their own slots: every answer is the caller's own, a7 is 64 bits`, async () => {
+    const p = new FakeProcess();
+    const seen: bigint[] = [];
+    const dispatcher = new SyscallDispatcher([
+      { getpid: (_t, a) => a[0] * 2n + 1n, sched_yield: (_t, a) => new Promise<bigint>((resolve) => setImmediate(() => resolve(a[0] * 3n))) },
+    ]);
+    const code = `
+const { parentPort, workerData: d } = require("node:worker_threads");
+import(d.url).then(({ SyscallChannel }) => {
+  const ch = new SyscallChannel(d.sab);
+  let bad = 0;
+  for (let i = 0; i < d.calls; i++) {
+    const x = BigInt(d.id * 1000000 + i);
+    const slow = i % 7 === 0;
+    const r = ch.call(slow ? 124 : 172, [x, 0n, 0n, 0n, 0n, 0n], slow ? 124n : (i % 11 === 0 ? 0x1000000acn : 172n));
+    if (r !== (slow ? x * 3n : x * 2n + 1n)) bad++;
+  }
+  parentPort.postMessage(bad);
+});`;
+    const slots = [0, 1, 2, 3].map(() => SyscallChannel.create());
+    const served = slots.map((ch) => ch.serve((nr: number, a: SyscallArgs, raw: bigint) => {
+      if (raw > 0xffffffffn) seen.push(raw);
+      // What the runner does with a7 beyond the table (vcpu-link.ts): ENOSYS, never getpid.
+      return raw > 0xffffffffn ? dispatcher.dispatch(p.thread, -3, a, raw) : dispatcher.dispatch(p.thread, nr, a, raw);
+    }));
+    const workers = slots.map((ch, id) => new Worker(code, { eval: true, execArgv: [], workerData: { sab: ch.buffer, url: dist.href, id, calls: CALLS } }));
+    const bad = await Promise.all(workers.map((w) => new Promise<number>((resolve, reject) => {
+      w.once("message", resolve);
+      w.once("error", reject);
+    })));
+    for (const ch of slots) ch.close();
+    await Promise.all(served);
+    await Promise.all(workers.map((w) => w.terminate()));
+    // The calls with a7 = 2^32 + 172 got ENOSYS, so they count as bad answers: exactly those.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r === 0x1000000acn)).toBe(true);
+    expect(bad).toEqual(slots.map(() => seen.length / 4));
+  }, 120_000 * TORTURE_SCALE);
 });

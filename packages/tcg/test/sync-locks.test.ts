@@ -3,7 +3,7 @@ import { LockChecker, LockClass, LockOrderError } from "../src/sync/lock-checker
 import { mutexLock, mutexTryLock, mutexUnlock, mutexOwner, MUTEX_WAITERS, mutexLockAsync } from "../src/sync/mutex.js";
 import { spinLock, spinTryLock, spinUnlock, spinOwner } from "../src/sync/spinlock.js";
 import { createSyncThread } from "../src/sync/sync-thread.js";
-import { DEBUG_TCG, distModule, runWorkers } from "./sync-workers.js";
+import { DEBUG_TCG, distModule, runWorkers, TORTURE_SCALE } from "./sync-workers.js";
 
 // A broken protocol tends to hang rather than fail: give up well before vitest's 60 s.
 const STRESS_TIMEOUT_MS = 30_000;
@@ -96,7 +96,7 @@ describe("LockChecker", () => {
 describe.each(["spin", "mutex"] as const)("%s lock under contention", (kind) => {
   it("keeps mutual exclusion across 4 workers", async () => {
     const buffer = new SharedArrayBuffer(64);
-    const iterations = 40_000;
+    const iterations = 40_000 * TORTURE_SCALE;
     const res = await runWorkers<number>(stress, "lockCounterWorker", 4, (index) => ({ buffer, index, iterations, kind, debug: DEBUG_TCG }));
     const w = new Int32Array(buffer);
     expect(res).toEqual([0, 0, 0, 0]);
@@ -110,7 +110,7 @@ describe("threads that may not block (browser main thread)", () => {
   it("mix with blocking threads on one mutex and one spinlock without losing wake-ups", async () => {
     for (const kind of ["mutex", "spin"] as const) {
       const buffer = new SharedArrayBuffer(64);
-      const iterations = 20_000;
+      const iterations = 20_000 * TORTURE_SCALE;
       const res = await runWorkers<number>(stress, "lockCounterWorker", 4, (index) => ({ buffer, index, iterations, kind, debug: DEBUG_TCG, noBlock: index < 2 }));
       expect(res).toEqual([0, 0, 0, 0]);
       expect(new Int32Array(buffer)[1]).toBe(4 * iterations);

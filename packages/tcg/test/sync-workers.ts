@@ -18,6 +18,11 @@ export function distModule(rel: string): string {
 
 /** Whether the stress tests run with the debug lock checker (default on; WASMU_DEBUG_TCG=0 turns it off). */
 export const DEBUG_TCG = process.env.WASMU_DEBUG_TCG !== "0";
+/**
+ * The concurrency torture cases (tb-stress, sync-locks) do a bounded number of operations,
+ * never a wall-clock duration; WASMU_TORTURE=long multiplies them by 20 (scripts/torture.sh).
+ */
+export const TORTURE_SCALE = process.env.WASMU_TORTURE === "long" ? 20 : 1;
 
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");

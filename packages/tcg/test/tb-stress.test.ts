@@ -8,7 +8,7 @@ import { attachTbContext, createTbShared, type TbShared } from "../src/tb/tb-con
 import { checkTbInvariants } from "../src/tb/testing/tb-invariants.js";
 import { stressKey, type TbMixResult } from "../src/tb/testing/tb-stress.js";
 import { tbFind } from "../src/tb/tb-maint.js";
-import { DEBUG_TCG, distModule, runInWorker, runWorkers } from "./sync-workers.js";
+import { DEBUG_TCG, distModule, runInWorker, runWorkers, TORTURE_SCALE } from "./sync-workers.js";
 
 /**
  * Resolves once `count` readers have announced themselves in word [1] of `stop`, so the
@@ -21,7 +21,7 @@ async function readersStarted(stop: SharedArrayBuffer, count: number): Promise<v
 }
 
 // A broken protocol tends to hang rather than fail: give up well before vitest's 60 s.
-const STRESS_TIMEOUT_MS = 30_000;
+const STRESS_TIMEOUT_MS = 30_000 * TORTURE_SCALE;
 
 const stress = distModule("tb/testing/tb-stress.js");
 const PAGES = 32;
@@ -56,7 +56,7 @@ describe.each([
       vcpu,
       debug: DEBUG_TCG,
       seed: 1 + vcpu * 7919,
-      ops: 12_000,
+      ops: 12_000 * TORTURE_SCALE,
       keys: KEYS,
       pages: PAGES,
       pct: { chain: 25, invalidate: 6, invalidateRange: 2 },
@@ -83,7 +83,7 @@ describe("jump chains on a hot set of 24 TBs", () => {
       vcpu,
       debug: DEBUG_TCG,
       seed: 1000 + vcpu,
-      ops: 12_000,
+      ops: 12_000 * TORTURE_SCALE,
       keys: 24,
       pages: 4,
       pct: { chain: 60, invalidate: 15, invalidateRange: 3 },
@@ -118,7 +118,7 @@ describe("lock-free lookups in a churning chain", () => {
       vcpu: i + 1,
       debug: DEBUG_TCG,
       seed: 17 + i,
-      ops: 6000,
+      ops: 6000 * TORTURE_SCALE,
       keys,
       pages: PAGES,
       pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
@@ -159,7 +159,7 @@ describe("page_collection_lock under concurrency", () => {
       vcpu,
       debug: DEBUG_TCG,
       seed: 31 + vcpu,
-      ops: 6000,
+      ops: 6000 * TORTURE_SCALE,
       keys: KEYS,
       pages: PAGES,
       pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
@@ -170,7 +170,7 @@ describe("page_collection_lock under concurrency", () => {
       vcpu: 3,
       debug: DEBUG_TCG,
       seed: 5,
-      ops: 8000,
+      ops: 8000 * TORTURE_SCALE,
       keys: KEYS,
       pages: PAGES,
       pct: { chain: 10, invalidate: 20, invalidateRange: 20 },
@@ -198,7 +198,7 @@ describe.each([
       vcpu,
       debug: DEBUG_TCG,
       seed: 77 + vcpu,
-      ops: 15_000,
+      ops: 15_000 * TORTURE_SCALE,
       keys: KEYS,
       pages: PAGES,
       pct: { chain: 0, invalidate: 0, invalidateRange: 0 },
