@@ -50,3 +50,4 @@ export {
 export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtHost } from "./machine/virt.js";
 export { MmioClient, MmioServer, createMmioChannel, type MmioChannelShared } from "./machine/mmio-channel.js";
 export { SerialMux, type SerialMuxActions, MUX_HELP, CTRL_A } from "./devices/serial-mux.js";
+export { VirtMachine, type VirtMachineConfig, type PhysRegion } from "./machine/virt-machine.js";
