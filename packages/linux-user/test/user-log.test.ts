@@ -64,6 +64,9 @@ describe("-d stats", () => {
     expect(stats.map((s) => s.vcpu)).toEqual([0, 1, 2, 3, 4]);
     // Every vCPU entered generated code; together they translated what ran.
     for (const s of stats) expect(s.values.returns).toBeGreaterThan(0);
+    // The tier figures of workers' vCPUs too (the default tier, auto, interprets first).
+    for (const s of stats) for (const k of ["interp_tbs", "interp_insns", "tiered_tbs", "tier_modules", "tier_ms"]) expect({ [k]: typeof s.values[k] }).toEqual({ [k]: "number" });
+    expect(stats.reduce((n, s) => n + s.values.interp_tbs!, 0)).toBeGreaterThan(10);
     expect(stats.reduce((n, s) => n + s.values.tbs!, 0)).toBeGreaterThan(10);
   });
 });

@@ -54,6 +54,7 @@ export interface UserLogConfig {
 /** The ExecStats counters a stats row holds, in its order. */
 const STATS_FIELDS = [
   "tbs", "insns", "modules", "returns", "chained", "flushes", "translateMs", "optimizeMs", "emitMs", "compileMs", "instantiateMs", "codeBytes", "codeMs",
+  "interpTbs", "interpInsns", "interpRefused", "tieredTbs", "tierModules", "tierMs",
 ] as const satisfies readonly (keyof ExecStats)[];
 /** Rows of the stats table: vCPU indexes 0 .. MAX_STATS_VCPUS - 1 (run-program's MAX_THREADS fits). */
 const MAX_STATS_VCPUS = 1024;
