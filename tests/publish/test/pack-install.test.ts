@@ -2,11 +2,12 @@
 // builds it), then, for each package, `npm install` of its tarball and its @wasmu
 // dependencies' in an empty directory outside the repository, and its README's example
 // run there as written, with the output the README states.
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  extractTarball, npmInstall, packAll, publishedPackages, readmeExample, runExample, tarballFiles, withWasmuDependencies,
+  cleanEnv, extractTarball, npmInstall, packAll, run, publishedPackages, readmeExample, runExample, tarballFiles, withWasmuDependencies,
 } from "./support.js";
 
 const packages = publishedPackages();
@@ -53,6 +54,37 @@ describe("the packed tarballs", () => {
       expect(maps).toBeGreaterThan(0);
     });
   }
+});
+
+/** dpkg-deb on PATH (Debian and Ubuntu hosts; CI's). */
+const hasDpkgDeb = spawnSync("sh", ["-c", "command -v dpkg-deb && command -v apt-get"]).status === 0;
+if (!hasDpkgDeb) console.warn("SKIP: dpkg-deb or apt-get not found: the installed wasmu-bench fetch is not run");
+
+describe("the installed @wasmu/bench on its own", () => {
+  it.runIf(!hasDpkgDeb && process.env.CI === "true")("has dpkg-deb and apt-get under CI", () => {
+    expect.fail("dpkg-deb and apt-get are needed under CI");
+  });
+
+  it.skipIf(!hasDpkgDeb)("fetches guests with the fetch script it ships (an offline cache: a local .deb, an index already there)", async () => {
+    const names = withWasmuDependencies("@wasmu/bench", packages);
+    const dir = await npmInstall(names.map((n) => tarballs.get(n)!));
+    // A riscv64 .deb of our own in the cache's debs/, and an empty package index: nothing to download.
+    const cache = join(dir, "cache");
+    const pkg = join(dir, "pkg");
+    mkdirSync(join(pkg, "DEBIAN"), { recursive: true });
+    mkdirSync(join(pkg, "usr", "bin"), { recursive: true });
+    writeFileSync(join(pkg, "DEBIAN", "control"), "Package: fakepkg\nVersion: 1.0-1\nArchitecture: riscv64\nMaintainer: wasmu <wasmu@example.org>\nDescription: test\n");
+    writeFileSync(join(pkg, "usr", "bin", "fake"), "#!/bin/sh\n");
+    mkdirSync(join(cache, "debs"), { recursive: true });
+    mkdirSync(join(cache, "apt", "lists"), { recursive: true });
+    writeFileSync(join(cache, "apt", "lists", "archive_dists_sid_main_binary-riscv64_Packages"), "");
+    expect((await run("dpkg-deb", ["--root-owner-group", "--build", pkg, join(cache, "debs", "fakepkg_1.0-1_riscv64.deb")], { cwd: dir, env: cleanEnv() })).status).toBe(0);
+    // The archive is never contacted (a reserved name, whatever this machine's apt set-up).
+    const r = await runExample(dir, { lang: "sh", code: `FETCH_GUESTS_MIRROR=http://archive.invalid/debian npx wasmu-bench fetch --cache ${cache} fakepkg` });
+    expect(r.status, `${r.stderr}`).toBe(0);
+    expect(r.stdout).toBe("fakepkg\t1.0-1\triscv64\n");
+    expect(existsSync(join(cache, "sysroot", "usr", "bin", "fake"))).toBe(true);
+  });
 });
 
 describe("each package installed alone from its tarballs runs its README example", () => {
