@@ -122,6 +122,7 @@ describe("host I/O errors", () => {
     expect(w.stdout).toBe("read: 9\nstatus 1\nstatus 0\n");
     if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
   });
+
 });
 
 describe("small things", () => {
@@ -252,6 +253,18 @@ describe("bytes, not text", () => {
       `X=$(printf '\\303\\050') $${x} $R bytes "$A" abc; $${x} -E "X=$V" $R bytes; $${x} "./rob$(printf '\\377')ust" bytes ok`;
     const w = await sh(script("W"));
     expect(w.stdout).toBe("fffe\n616263\nc328\n61ff62\n6f6b\n");
+    expect(w.stderr).toBe("");
+    if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
+  });
+
+  it("paths and directory entries are bytes: a file whose name is not UTF-8 opens and is listed as it is (as under QEMU)", async () => {
+    const script = (x: string): string =>
+      `d=$(mktemp -d) && cd "$d" && echo hi > "a$(printf '\\377')b" && ln -s "t$(printf '\\376')" "l$(printf '\\377')" && ` +
+      `$${x} $R open "a$(printf '\\377')b" "c$(printf '\\377')" && cd / && rm -rf "$d"`;
+    const w = await sh(script("W"));
+    // fd for the file, ENOENT for the missing one, then the entries in hex (readdir order).
+    expect(w.stdout.split("\n").slice(0, 2)).toEqual(["fd", "errno 2"]);
+    expect(w.stdout.split("\n").slice(2).filter((l) => l !== "").sort()).toEqual(["61ff62", "6cff"]);
     expect(w.stderr).toBe("");
     if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
   });

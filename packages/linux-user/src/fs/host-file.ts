@@ -14,6 +14,7 @@ import { isatty } from "node:tty";
 import { Errno, errnoFromHost } from "../errno.js";
 import { type FileStat, O, S } from "../syscalls/abi.js";
 import { OpenFile, type TerminalSize } from "./open-file.js";
+import { decodeBytes, hostPath } from "./host-path.js";
 
 /** A FileStat of a host bigint stat. */
 export function statOfHost(s: fs.BigIntStats): FileStat {
@@ -41,7 +42,7 @@ export function hostOpenFlags(guest: number): number {
 /** d_type values of linux_dirent64. */
 const DT = { UNKNOWN: 0, FIFO: 1, CHR: 2, DIR: 4, BLK: 6, REG: 8, LNK: 10, SOCK: 12 } as const;
 
-function dtype(d: fs.Dirent): number {
+function dtype(d: fs.Dirent<string | Buffer>): number {
   if (d.isFile()) return DT.REG;
   if (d.isDirectory()) return DT.DIR;
   if (d.isSymbolicLink()) return DT.LNK;
@@ -92,7 +93,7 @@ export class HostFile extends OpenFile {
     if ((flags & O.TMPFILE) === O.TMPFILE) return -Errno.EOPNOTSUPP;
     let fd: number;
     try {
-      fd = fs.openSync(path, hostOpenFlags(flags), mode);
+      fd = fs.openSync(hostPath(path), hostOpenFlags(flags), mode);
     } catch (e) {
       return -errnoFromHost(e);
     }
@@ -213,7 +214,7 @@ export class HostFile extends OpenFile {
     const self = this.stat();
     const ino = (p: string): bigint => {
       try {
-        return fs.lstatSync(p, { bigint: true }).ino;
+        return fs.lstatSync(hostPath(p), { bigint: true }).ino;
       } catch {
         return 0n;
       }
@@ -224,18 +225,20 @@ export class HostFile extends OpenFile {
     ];
     // The host's readdir order (programs such as find print it): opendir, not readdirSync,
     // which sorts the names (libuv's scandir).
-    const list: fs.Dirent[] = [];
+    const list: fs.Dirent<Buffer>[] = [];
     try {
-      const dir = fs.opendirSync(this.path, { bufferSize: 128 });
+      // encoding "buffer" works at run time (names as Buffers); @types/node 20 omits it.
+      const dir = fs.opendirSync(hostPath(this.path), { bufferSize: 128, encoding: "buffer" as BufferEncoding });
       try {
-        for (let d = dir.readSync(); d !== null; d = dir.readSync()) list.push(d);
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) list.push(d as unknown as fs.Dirent<Buffer>);
       } finally {
         dir.closeSync();
       }
     } catch {
       // a directory removed meanwhile reads as empty
     }
-    for (const d of list) out.push({ ino: ino(`${this.path}/${d.name}`), type: dtype(d), name: enc.encode(d.name) });
+    // Names are bytes (fs/host-path.ts): read as Buffers, given to the guest as they are.
+    for (const d of list) out.push({ ino: ino(`${this.path}/${decodeBytes(d.name)}`), type: dtype(d), name: new Uint8Array(d.name) });
     return out;
   }
 

@@ -13,6 +13,7 @@
  * @module
  */
 import { lstatSync, readlinkSync } from "node:fs";
+import { decodeBytes, hostPath } from "./host-path.js";
 import { posix } from "node:path";
 
 /** Linux's limit on symbolic links followed in one lookup. */
@@ -62,13 +63,13 @@ export class Sysroot {
       const host = `${root}/${[...done, c].join("/")}`;
       let isLink: boolean;
       try {
-        isLink = lstatSync(host).isSymbolicLink();
+        isLink = lstatSync(hostPath(host)).isSymbolicLink();
       } catch {
         return undefined;
       }
       if (isLink && (pending.length > 0 || follow)) {
         if (++links > MAX_SYMLINKS) return undefined;
-        const target = readlinkSync(host);
+        const target = decodeBytes(readlinkSync(hostPath(host), { encoding: "buffer" }));
         const parts = target.split("/").filter((x) => x !== "" && x !== ".");
         if (target.startsWith("/")) done.length = 0;
         pending = [...parts, ...pending];

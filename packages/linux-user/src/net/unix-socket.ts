@@ -23,6 +23,7 @@ import { Errno, errnoFromHost } from "../errno.js";
 import type { IoResult, OpenFile } from "../fs/open-file.js";
 import { AF, MSG, SOCK, type SockAddr, UNNAMED } from "./sockaddr.js";
 import { type Later, type Received, type SendRequest, SHUT, Socket } from "./socket.js";
+import { hostPath } from "../fs/host-path.js";
 
 /** Bytes a stream connection buffers in one direction (Linux's default socket buffer). */
 export const UNIX_STREAM_CAPACITY = 212992;
@@ -80,20 +81,20 @@ function inodeKey(st: fs.BigIntStats): string {
 function makeSocketInode(host: string, mode: number): string | number {
   const dir = dirname(host);
   try {
-    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+    fs.accessSync(hostPath(dir), fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
     return -errnoFromHost(e);
   }
-  if (fs.existsSync(host) || isDanglingLink(host)) return -Errno.EADDRINUSE;
+  if (fs.existsSync(hostPath(host)) || isDanglingLink(host)) return -Errno.EADDRINUSE;
   const tmp = join(dir, `.wasmu-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const server = createServer();
   server.on("error", () => {});
   try {
     server.listen(tmp);
-    if (!fs.existsSync(tmp)) return -Errno.ENAMETOOLONG;
-    fs.chmodSync(tmp, mode);
-    fs.linkSync(tmp, host);
-    return inodeKey(fs.lstatSync(host, { bigint: true }));
+    if (!fs.existsSync(hostPath(tmp))) return -Errno.ENAMETOOLONG;
+    fs.chmodSync(hostPath(tmp), mode);
+    fs.linkSync(hostPath(tmp), hostPath(host));
+    return inodeKey(fs.lstatSync(hostPath(host), { bigint: true }));
   } catch (e) {
     const err = errnoFromHost(e);
     return -(err === Errno.EEXIST ? Errno.EADDRINUSE : err);
@@ -104,7 +105,7 @@ function makeSocketInode(host: string, mode: number): string | number {
 
 function isDanglingLink(p: string): boolean {
   try {
-    return fs.lstatSync(p).isSymbolicLink();
+    return fs.lstatSync(hostPath(p)).isSymbolicLink();
   } catch {
     return false;
   }
@@ -117,7 +118,7 @@ function lookup(addr: SockAddr, host: string | undefined): UnixSocket | number {
   if (host === undefined) return -Errno.ENOENT;
   let st: fs.BigIntStats;
   try {
-    st = fs.statSync(host, { bigint: true });
+    st = fs.statSync(hostPath(host), { bigint: true });
   } catch (e) {
     return -errnoFromHost(e);
   }

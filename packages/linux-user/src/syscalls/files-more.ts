@@ -11,6 +11,7 @@ import { addr, AT, encodeTimeval, int, long, uint } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { fileOf, pathAt, resolveAt } from "./files-common.js";
 import { getPath, put } from "./guest-io.js";
+import { hostPath } from "../fs/host-path.js";
 
 const CLOSE_RANGE_UNSHARE = 2;
 const CLOSE_RANGE_CLOEXEC = 4;
@@ -28,7 +29,7 @@ function host(f: () => void): number {
 function statfs(t: Thread, h: string, buf: number): number {
   let s: fs.StatsFs;
   try {
-    s = fs.statfsSync(h);
+    s = fs.statfsSync(hostPath(h));
   } catch (e) {
     return -errnoFromHost(e);
   }
@@ -52,15 +53,15 @@ function fdPath(t: Thread, fd: number): string | number {
 export const fileMoreSyscalls: SyscallFamily = {
   fchmod: (t, a) => {
     const h = fdPath(t, int(a[0]));
-    return typeof h === "number" ? h : host(() => fs.chmodSync(h, uint(a[1]) & 0o7777));
+    return typeof h === "number" ? h : host(() => fs.chmodSync(hostPath(h), uint(a[1]) & 0o7777));
   },
   fchmodat: (t, a) => {
     const h = pathAt(t, int(a[0]), addr(a[1]), true);
-    return typeof h === "number" ? h : host(() => fs.chmodSync(h, uint(a[2]) & 0o7777));
+    return typeof h === "number" ? h : host(() => fs.chmodSync(hostPath(h), uint(a[2]) & 0o7777));
   },
   fchown: (t, a) => {
     const h = fdPath(t, int(a[0]));
-    return typeof h === "number" ? h : host(() => fs.chownSync(h, int(a[1]), int(a[2])));
+    return typeof h === "number" ? h : host(() => fs.chownSync(hostPath(h), int(a[1]), int(a[2])));
   },
   fchownat: (t, a) => {
     const flags = uint(a[4]);
@@ -73,7 +74,7 @@ export const fileMoreSyscalls: SyscallFamily = {
     const target = getPath(t, addr(a[0]));
     if (typeof target === "number") return target;
     const h = pathAt(t, int(a[1]), addr(a[2]), false);
-    return typeof h === "number" ? h : host(() => fs.symlinkSync(target, h));
+    return typeof h === "number" ? h : host(() => fs.symlinkSync(hostPath(target), hostPath(h)));
   },
   linkat: (t, a) => {
     const flags = uint(a[4]);
@@ -81,12 +82,12 @@ export const fileMoreSyscalls: SyscallFamily = {
     const from = pathAt(t, int(a[0]), addr(a[1]), (flags & AT.SYMLINK_FOLLOW) !== 0);
     if (typeof from === "number") return from;
     const to = pathAt(t, int(a[2]), addr(a[3]), false);
-    return typeof to === "number" ? to : host(() => fs.linkSync(from, to));
+    return typeof to === "number" ? to : host(() => fs.linkSync(hostPath(from), hostPath(to)));
   },
   truncate: (t, a) => {
     if (long(a[1]) < 0) return -Errno.EINVAL;
     const h = pathAt(t, AT.FDCWD, addr(a[0]), true);
-    return typeof h === "number" ? h : host(() => fs.truncateSync(h, long(a[1])));
+    return typeof h === "number" ? h : host(() => fs.truncateSync(hostPath(h), long(a[1])));
   },
   statfs: (t, a) => {
     const p = getPath(t, addr(a[0]));

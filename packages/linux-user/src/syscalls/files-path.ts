@@ -14,6 +14,7 @@ import { addr, AT, encodeStat, encodeStatx, type FileStat, int, O, uint } from "
 import type { SyscallFamily } from "./dispatch.js";
 import { fileOf, pathAt, resolveAt } from "./files-common.js";
 import { get, getPath, put } from "./guest-io.js";
+import { encodeBytes, hostPath } from "../fs/host-path.js";
 
 const RENAME_NOREPLACE = 1;
 const RENAME_EXCHANGE = 2;
@@ -50,14 +51,14 @@ function statAt(t: Thread, dirfd: number, ptr: number, flags: number): FileStat 
   const p = getPath(t, ptr);
   if (typeof p === "number") return p;
   if (p === "" && (flags & AT.EMPTY_PATH) !== 0) {
-    if (dirfd === AT.FDCWD) return host(() => statOfHost(fs.statSync(t.proc.cwd, { bigint: true })));
+    if (dirfd === AT.FDCWD) return host(() => statOfHost(fs.statSync(hostPath(t.proc.cwd), { bigint: true })));
     const f = fileOf(t, dirfd);
     return typeof f === "number" ? f : f.stat();
   }
   const follow = (flags & AT.SYMLINK_NOFOLLOW) === 0;
   const h = resolveAt(t, dirfd, p, follow);
   if (typeof h === "number") return h;
-  return host(() => statOfHost(follow ? fs.statSync(h, { bigint: true }) : fs.lstatSync(h, { bigint: true })));
+  return host(() => statOfHost(follow ? fs.statSync(hostPath(h), { bigint: true }) : fs.lstatSync(hostPath(h), { bigint: true })));
 }
 
 function access(t: Thread, dirfd: number, ptr: number, mode: number, flags: number): number {
@@ -65,7 +66,7 @@ function access(t: Thread, dirfd: number, ptr: number, mode: number, flags: numb
   if ((flags & ~(AT.EACCESS | AT.SYMLINK_NOFOLLOW | AT.EMPTY_PATH)) !== 0) return -Errno.EINVAL;
   const h = pathAt(t, dirfd, ptr, (flags & AT.SYMLINK_NOFOLLOW) === 0);
   if (typeof h === "number") return h;
-  return host(() => (fs.accessSync(h, mode), 0));
+  return host(() => (fs.accessSync(hostPath(h), mode), 0));
 }
 
 function readlinkat(t: Thread, dirfd: number, ptr: number, buf: number, size: number): number {
@@ -76,11 +77,11 @@ function readlinkat(t: Thread, dirfd: number, ptr: number, buf: number, size: nu
   const link = p.startsWith("/proc/") ? readProcLink(t, p) : undefined;
   if (typeof link === "number") return link;
   if (link !== undefined) {
-    target = new TextEncoder().encode(link);
+    target = encodeBytes(link);
   } else {
     const h = resolveAt(t, dirfd, p, false);
     if (typeof h === "number") return h;
-    const r = host(() => fs.readlinkSync(h, { encoding: "buffer" }));
+    const r = host(() => fs.readlinkSync(hostPath(h), { encoding: "buffer" }));
     if (typeof r === "number") return r;
     target = r;
   }
@@ -90,7 +91,7 @@ function readlinkat(t: Thread, dirfd: number, ptr: number, buf: number, size: nu
 }
 
 function chdirTo(t: Thread, h: string): number {
-  const st = host(() => fs.statSync(h));
+  const st = host(() => fs.statSync(hostPath(h)));
   if (typeof st === "number") return st;
   if (!st.isDirectory()) return -Errno.ENOTDIR;
   t.proc.cwd = h;
@@ -119,7 +120,7 @@ function utimensat(t: Thread, dirfd: number, ptr: number, times: number, flags: 
   if (typeof h === "number") return h;
   const path = h;
   const nofollow = (flags & AT.SYMLINK_NOFOLLOW) !== 0;
-  const cur = host(() => (nofollow ? fs.lstatSync(path) : fs.statSync(path)));
+  const cur = host(() => (nofollow ? fs.lstatSync(hostPath(path)) : fs.statSync(hostPath(path))));
   if (typeof cur === "number") return cur;
   let at = Date.now() / 1000;
   let mt = at;
@@ -163,7 +164,7 @@ export const filePathSyscalls: SyscallFamily = {
   faccessat: (t, a) => access(t, int(a[0]), addr(a[1]), uint(a[2]), 0),
   faccessat2: (t, a) => access(t, int(a[0]), addr(a[1]), uint(a[2]), uint(a[3])),
   getcwd: (t, a) => {
-    const s = new TextEncoder().encode(`${t.proc.kernel.sysroot.guestView(t.proc.cwd)}\0`);
+    const s = encodeBytes(`${t.proc.kernel.sysroot.guestView(t.proc.cwd)}\0`);
     if (Number(BigInt.asUintN(64, a[1])) < s.length) return -Errno.ERANGE;
     const r = put(t, addr(a[0]), s);
     return r < 0 ? r : s.length;
@@ -182,12 +183,12 @@ export const filePathSyscalls: SyscallFamily = {
     if ((flags & ~AT.REMOVEDIR) !== 0) return -Errno.EINVAL;
     const h = pathAt(t, int(a[0]), addr(a[1]), false);
     if (typeof h === "number") return h;
-    return host(() => ((flags & AT.REMOVEDIR) !== 0 ? fs.rmdirSync(h) : fs.unlinkSync(h), 0));
+    return host(() => ((flags & AT.REMOVEDIR) !== 0 ? fs.rmdirSync(hostPath(h)) : fs.unlinkSync(hostPath(h)), 0));
   },
   mkdirat: (t, a) => {
     const h = pathAt(t, int(a[0]), addr(a[1]), false);
     if (typeof h === "number") return h;
-    return host(() => (fs.mkdirSync(h, (uint(a[2]) & 0o7777) & ~t.proc.umask), 0));
+    return host(() => (fs.mkdirSync(hostPath(h), (uint(a[2]) & 0o7777) & ~t.proc.umask), 0));
   },
   renameat2: (t, a) => {
     const flags = uint(a[4]);
@@ -198,8 +199,8 @@ export const filePathSyscalls: SyscallFamily = {
     if (typeof from === "number") return from;
     const to = pathAt(t, int(a[2]), addr(a[3]), false);
     if (typeof to === "number") return to;
-    if ((flags & RENAME_NOREPLACE) !== 0 && typeof host(() => fs.lstatSync(to)) !== "number") return -Errno.EEXIST;
-    return host(() => (fs.renameSync(from, to), 0));
+    if ((flags & RENAME_NOREPLACE) !== 0 && typeof host(() => fs.lstatSync(hostPath(to))) !== "number") return -Errno.EEXIST;
+    return host(() => (fs.renameSync(hostPath(from), hostPath(to)), 0));
   },
   utimensat: (t, a) => utimensat(t, int(a[0]), addr(a[1]), addr(a[2]), uint(a[3])),
 };

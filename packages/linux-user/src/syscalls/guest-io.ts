@@ -7,6 +7,7 @@
 import { Errno } from "../errno.js";
 import type { Thread } from "../process/process.js";
 import { decodeTimespec } from "./abi.js";
+import { decodeBytes } from "../fs/host-path.js";
 
 /** Copies `data` to guest address `a`: 0 or -EFAULT. */
 export function put(t: Thread, a: number, data: Uint8Array): number {
@@ -56,7 +57,8 @@ export function getPath(t: Thread, a: number): string | number {
   if (a <= 0) return -Errno.EFAULT;
   const s = t.proc.mm.readCString(a, 4096);
   if (typeof s === "number") return s;
-  return Buffer.from(s).toString("utf8");
+  // Bytes, not text: fs/host-path.ts.
+  return decodeBytes(s);
 }
 
 /** A fixed-size NUL-padded string field (struct utsname's 65 bytes). */

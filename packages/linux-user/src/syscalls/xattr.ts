@@ -16,6 +16,7 @@ import type { Thread } from "../process/process.js";
 import { addr, AT, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { fileOf, pathAt } from "./files-common.js";
+import { hostPath } from "../fs/host-path.js";
 
 /** XATTR_NAME_MAX. */
 const XATTR_NAME_MAX = 255;
@@ -28,8 +29,8 @@ function checkPath(t: Thread, ptr: number, follow: boolean): number {
   const h = pathAt(t, AT.FDCWD, ptr, follow);
   if (typeof h === "number") return h;
   try {
-    if (follow) fs.statSync(h);
-    else fs.lstatSync(h);
+    if (follow) fs.statSync(hostPath(h));
+    else fs.lstatSync(hostPath(h));
     return 0;
   } catch (e) {
     return -errnoFromHost(e);
