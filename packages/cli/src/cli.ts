@@ -15,11 +15,14 @@ Commands:
   user [options] PROGRAM [ARGS...]
                        run a riscv64 Linux program (qemu-riscv64's options: -L, -E,
                        -U, -0, -strace, -d ITEMS (-d help), -D, -one-insn-per-tb,
-                       -accel tcg,tb-lock=on|off,tier=auto|interp|jit; wasmu user -h)
+                       -R, -s, -cpu, -version, -accel tcg,tb-lock=on|off,
+                       tier=auto|interp|jit, and the QEMU_* environment
+                       variables; wasmu user -h)
   objdump -d|-h|-t|-r|-R|-s|-x FILE...
                        list ELF64 RISC-V files as GNU objdump does: disassembly,
                        headers, symbols, relocations, contents (objdump -H)
   bench [NAME...]      run benchmarks (the @wasmu/bench harness; bench --help)
+  binfmt [--install]   print (or register) the binfmt_misc entry for riscv64 programs
   help                 display this information
   version              display the version
 
@@ -37,6 +40,7 @@ Options:
 const userCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/user.js")).userCommand(args, io);
 const objdumpCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/objdump.js")).objdumpCommand(args, io);
 const benchCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/bench.js")).benchCommand(args, io);
+const binfmtCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/binfmt.js")).binfmtCommand(args, io);
 
 /**
  * Runs the `wasmu` command line `args` (without the program name); returns the exit
@@ -51,6 +55,8 @@ export function run(args: readonly string[], io: CommandIo): number | Promise<nu
       return objdumpCommand(rest, io);
     case "bench":
       return benchCommand(rest, io);
+    case "binfmt":
+      return binfmtCommand(rest, io);
     case undefined:
       io.err(HELP);
       return 2;

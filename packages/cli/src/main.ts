@@ -4,6 +4,7 @@
  */
 
 import { writeSync } from "node:fs";
+import { dieOfSignal } from "@wasmu/linux-user";
 import { run } from "./cli.js";
 
 function writer(fd: number): (text: string) => void {
@@ -29,4 +30,4 @@ function writer(fd: number): (text: string) => void {
   };
 }
 
-process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2) });
+process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2), killedBy: dieOfSignal });

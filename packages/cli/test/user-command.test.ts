@@ -19,6 +19,34 @@ async function wasmu(args: string[]): Promise<{ status: number | null; stdout: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const guests = join(here, "..", "..", "linux-user", "test", "guests");
+const hasShells = existsSync(join(sysroot, "bin/busybox"));
+
+describe("wasmu user: a guest killed by a signal", () => {
+  it("kills wasmu with the same signal and prints nothing (as qemu-riscv64)", () => {
+    const r = spawnSync(process.execPath, [bin, "user", join(guests, "null-deref")], { encoding: "utf8", timeout: 120_000 });
+    expect(r.signal).toBe("SIGSEGV");
+    expect(r.stderr).toBe("");
+    if (hasQemu) {
+      const q = spawnSync("qemu-riscv64-static", [join(guests, "null-deref")], { encoding: "utf8" });
+      expect(q.signal).toBe("SIGSEGV");
+      expect(r.stdout).toBe(q.stdout);
+    }
+  });
+  it.runIf(hasShells)("a guest shell killed with children still running: wasmu ends with its signal, nothing is left waiting", () => {
+    // The background sleeps would hold the run for 60 s if they outlived their shell.
+    const r = spawnSync(process.execPath, [bin, "user", "-L", sysroot, "/bin/busybox", "sh", "-c", "sleep 60 & (sleep 60; echo late) & echo started; kill -TERM $$"], { encoding: "utf8", timeout: 50_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.signal).toBe("SIGTERM");
+    expect(r.stdout).toBe("started\n");
+    expect(r.stderr).toBe("");
+  });
+  it.runIf(hasShells)("yes | head -2 ends quietly (yes dies of SIGPIPE inside; the shell's status is head's)", () => {
+    const r = spawnSync(process.execPath, [bin, "user", "-L", sysroot, "/bin/busybox", "sh", "-c", "yes | head -2"], { encoding: "utf8", timeout: 120_000 });
+    expect(r).toMatchObject({ status: 0, stdout: "y\ny\n", stderr: "" });
+  });
+});
+
 describe("wasmu user", () => {
   it("runs the bundled static program", async () => {
     expect(await wasmu(["user", "start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });

@@ -60,7 +60,7 @@ export { LINUX_SYSCALL_FAMILIES, createLinuxDispatcher } from "./syscalls/linux.
 
 // ---- Running a program (src/run)
 export { type RunOptions, type RunResult, DEFAULT_GUEST_WINDOW, GUEST_WINDOW_BASE, MAX_THREADS, runProgram } from "./run/run-program.js";
-export { type UserMainIo, type UserOptions, USER_USAGE, parseUserArgs, userMain } from "./run/user-main.js";
+export { type UserMainIo, type UserOptions, USER_USAGE, dieOfSignal, parseUserArgs, userMain } from "./run/user-main.js";
 
 // ---- Signals: the riscv64 frame and delivery (src/signals)
 export {

@@ -5,8 +5,12 @@
 
 import { userMain } from "@wasmu/linux-user";
 import type { CommandIo } from "./io.js";
+import { VERSION } from "../version.js";
 
-/** Runs `wasmu user ARGS`; resolves to the guest's exit status (128+signal if killed). */
+/**
+ * Runs `wasmu user ARGS`; resolves to the guest's exit status. A guest killed by a signal
+ * kills wasmu with it through `io.killedBy` (the bin, as qemu-riscv64); without it, 128+signal.
+ */
 export function userCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  return userMain(args, { stdout: io.out, stderr: io.err });
+  return userMain(args, { stdout: io.out, stderr: io.err, version: VERSION, ...(io.killedBy !== undefined ? { killedBy: io.killedBy } : {}) });
 }

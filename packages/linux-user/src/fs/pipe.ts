@@ -120,7 +120,7 @@ export class PipeEnd extends OpenFile {
     if (rest === 0) return done;
     const space = p.capacity - p.size;
     // Writes of at most PIPE_BUF bytes go in whole or not at all.
-    const fits = rest <= PIPE_BUF ? (space >= rest ? rest : 0) : space;
+    const fits = rest <= PIPE_BUF ? (space >= rest ? rest : 0) : Math.min(space, rest);
     if (fits > 0) {
       p.put(buf.subarray(done, done + fits));
       p.wake();

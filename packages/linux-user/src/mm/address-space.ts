@@ -474,21 +474,47 @@ export class AddressSpace {
     return -Errno.ENAMETOOLONG;
   }
 
-  /** A copy of this address space's mappings, flags, brk and mapped bytes into `memory` (fork). */
+  /**
+   * A copy of this address space's mappings, flags, brk and mapped bytes into `memory`
+   * (fork). `memory` must be fresh (all zero): only pages holding a non-zero byte are
+   * copied, so a large mapping the parent never touched costs a scan, not a copy, and
+   * leaves the child's pages uncommitted.
+   */
   fork(opts: Omit<AddressSpaceOptions, "stackLimit" | "mmapMinAddr"> & { readonly memory: GuestMemory }): AddressSpace {
     const child = new AddressSpace({ ...opts, stackLimit: this.stackLimit, mmapMinAddr: this.mmapMinAddr, pageBits: Math.log2(this.pageSize) });
     if (child.memory.lo !== this.memory.lo || child.memory.size !== this.memory.size) throw new RangeError("fork needs a memory of the same window");
     this.locked(() => {
       for (const v of this.vmas.all) {
         child.vmas.insert(v);
-        const o = v.start - this.memory.lo;
-        child.memory.bytes.set(this.memory.bytes.subarray(o, o + (v.end - v.start)), o);
+        copyTouched(this.memory.bytes, child.memory.bytes, v.start - this.memory.lo, v.end - this.memory.lo, this.pageSize);
       }
       child.pages.copyFrom(this.pages);
       child.startBrk = this.startBrk;
       child.brkValue = this.brkValue;
     });
     return child;
+  }
+}
+
+/** Zeros to compare guest memory with (a 64 KiB chunk at a time). */
+const ZERO_CHUNK = Buffer.alloc(64 * 1024);
+
+/**
+ * Copies the pages of `[start, end)` (byte offsets, page-aligned) of `from` that are not
+ * all zero into `to`. Zero runs are found by memcmp against a zero buffer (Buffer.equals),
+ * 64 KiB at a time, then page by page inside a chunk that is not all zero: ~10x faster
+ * than a JavaScript loop over words.
+ */
+function copyTouched(from: Uint8Array, to: Uint8Array, start: number, end: number, page: number): void {
+  const src = Buffer.from(from.buffer, from.byteOffset, from.byteLength);
+  const chunk = ZERO_CHUNK.length;
+  const zeroPage = ZERO_CHUNK.subarray(0, page);
+  for (let c = start; c < end; c += chunk) {
+    const ce = Math.min(end, c + chunk);
+    if (ce - c === chunk && src.subarray(c, ce).equals(ZERO_CHUNK)) continue;
+    for (let p = c; p < ce; p += page) {
+      if (!src.subarray(p, p + page).equals(zeroPage)) to.set(from.subarray(p, p + page), p);
+    }
   }
 }
 

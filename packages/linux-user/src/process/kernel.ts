@@ -10,7 +10,16 @@ import * as os from "node:os";
 import { Sysroot } from "../fs/sysroot.js";
 import type { FdTable } from "../fs/fd-table.js";
 import type { AddressSpace } from "../mm/address-space.js";
-import { type Credentials, Process, type Thread } from "./process.js";
+import { type Credentials, Process, type ProcessEnd, type Thread } from "./process.js";
+import { DEFAULT_IGNORED, Sa, sigBit } from "../signals/deliver.js";
+import type { SigInfo } from "../signals/frame.js";
+
+/** SIGCHLD. */
+export const SIGCHLD = 17;
+/** SIGKILL. */
+const SIGKILL = 9;
+/** si_code of SIGCHLD (CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
+export const Cld = { EXITED: 1, KILLED: 2, DUMPED: 3 } as const;
 
 /** Clocks, as the time system calls read them (nanoseconds). */
 export interface HostClock {
@@ -114,6 +123,74 @@ export class Kernel {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.warnSink(line);
+  }
+
+  /**
+   * Sends `info` to process `target` (kill(2)'s side; also SIGCHLD): nothing when the
+   * target ignores it; otherwise queued on a thread that does not block it (the main
+   * thread if all do), which is kicked (a vCPU worker leaves its loop; a call waiting on
+   * the kernel thread notices within sigwait.ts's poll period). The runner delivers it,
+   * which runs the handler or takes the default action (the end of the process).
+   */
+  signalProcess(target: Process, info: SigInfo): void {
+    if (target.ended !== undefined || target.threads.size === 0) return;
+    const sig = info.signo;
+    if (sig === 0) return;
+    const handler = target.sigactions.get(sig)?.handler ?? 0n;
+    if (sig !== SIGKILL && (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig)))) return;
+    const threads = [...target.threads.values()];
+    const t = threads.find((x) => (x.sigmask & sigBit(sig)) === 0n) ?? target.mainThread ?? threads[0]!;
+    // SIGKILL is never blocked and never caught: the whole process ends.
+    if (sig === SIGKILL) t.exit ??= { status: 128 + sig, group: true, signal: sig };
+    t.pending.push(info);
+    target.threadHost?.kick(t);
+  }
+
+  /**
+   * Process `p` has ended (every thread gone, files closed by the runner): it becomes a
+   * zombie for its parent (SIGCHLD, a wake-up of its waits), or disappears at once when
+   * the parent ignores SIGCHLD (or set SA_NOCLDWAIT) or is not a guest process; its own
+   * children pass to "init" (no guest parent: reaped when they end). A vfork parent wakes.
+   */
+  processEnded(p: Process, end: ProcessEnd): void {
+    if (p.ended !== undefined) return;
+    p.ended = end;
+    p.vforkDone?.();
+    p.vforkDone = undefined;
+    for (const c of p.children) {
+      c.parent = undefined;
+      c.ppid = 1;
+      if (c.ended !== undefined) this.processes.delete(c.pid);
+    }
+    p.children.clear();
+    const parent = p.parent;
+    if (parent === undefined || parent.ended !== undefined) {
+      this.processes.delete(p.pid);
+      return;
+    }
+    const act = parent.sigactions.get(SIGCHLD);
+    if (p.exitSignal !== 0) {
+      const code = end.signal === undefined ? Cld.EXITED : end.core === true ? Cld.DUMPED : Cld.KILLED;
+      this.signalProcess(parent, { signo: p.exitSignal, code, pid: p.pid, uid: p.creds.uid, status: end.signal ?? end.code });
+    }
+    // Linux: a parent ignoring SIGCHLD (SIG_IGN, not the default) or with SA_NOCLDWAIT leaves no zombie.
+    if (act !== undefined && (act.handler === 1n || (act.flags & BigInt(Sa.NOCLDWAIT)) !== 0n)) this.reap(p);
+    parent.childWait.wake();
+  }
+
+  /** Removes zombie `p` (wait4 collected it). */
+  reap(p: Process): void {
+    p.parent?.children.delete(p);
+    this.processes.delete(p.pid);
+  }
+
+  /** The processes kill(2)'s `pid` names for `from`: one pid, a group (0: the caller's), or every other (-1). */
+  killTargets(from: Process, pid: number): Process[] {
+    const live = [...this.processes.values()].filter((p) => p.ended === undefined);
+    if (pid > 0) return live.filter((p) => p.pid === pid);
+    if (pid === -1) return live.filter((p) => p !== from);
+    const pgid = pid === 0 ? from.pgid : -pid;
+    return live.filter((p) => p.pgid === pgid);
   }
 
   /** Creates a process with its main thread. */

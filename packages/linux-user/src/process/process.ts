@@ -11,6 +11,8 @@ import type { AddressSpace } from "../mm/address-space.js";
 import type { FdTable } from "../fs/fd-table.js";
 import type { AltStack, SavedRegs, SigInfo } from "../signals/frame.js";
 import type { Kernel } from "./kernel.js";
+import { WaitList } from "../fs/wait-list.js";
+import { SharedFileMaps } from "../mm/shared-file-maps.js";
 
 /** User and group ids of a process. */
 export interface Credentials {
@@ -110,6 +112,35 @@ export interface ThreadHost {
   kick(t: Thread): void;
 }
 
+/**
+ * The runner's side of process creation and program replacement (run-program.ts
+ * implements it; README.md, process model).
+ */
+export interface ProcessHost {
+  /** fork / clone without CLONE_THREAD from `parent`: the child's pid or -errno. */
+  fork(parent: Thread, req: CloneRequest): number | Promise<number>;
+  /**
+   * execve of `path` (a guest path) for thread `t`: -errno when it cannot be loaded (the
+   * caller goes on), or 0 with `t.exec` set (the runner then replaces the image after the call).
+   */
+  exec(t: Thread, path: string, argv: readonly (string | Uint8Array)[], envp: readonly (string | Uint8Array)[]): number;
+}
+
+/** How a process ended, as wait4 and SIGCHLD report it. */
+export interface ProcessEnd {
+  /** The exit code (0..255) when it exited. */
+  readonly code: number;
+  /** The signal that killed it, if it was killed. */
+  readonly signal?: number;
+  /** Whether that signal dumps core (WCOREDUMP; wasmu writes no core file). */
+  readonly core?: boolean;
+}
+
+/** Linux's wait status word of an end (WIFEXITED: code << 8; WIFSIGNALED: signal | 0x80 for core). */
+export function waitStatus(e: ProcessEnd): number {
+  return e.signal !== undefined ? e.signal | (e.core === true ? 0x80 : 0) : (e.code & 0xff) << 8;
+}
+
 /** A thread's registers as the signal code reads and writes them (the runner provides it over the vCPU state). */
 export interface CpuRegs {
   /** A snapshot of pc, x1..x31, f0..f31 and fcsr. */
@@ -136,6 +167,8 @@ export class Thread {
   sigmask = 0n;
   /** Set by exit/exit_group: the runner stops this thread (or the process) after the call. */
   exit: ThreadExit | undefined;
+  /** Set by a successful execve: the new image (opaque to the kernel), which the runner switches to after the call. */
+  exec: unknown;
 
   /**
    * @param tid thread id (the pid for the main thread).
@@ -177,6 +210,22 @@ export class Process {
   pdeathsig = 0;
   /** Signal dispositions by signal number (absent: SIG_DFL); shared by the threads, reset by execve. */
   readonly sigactions = new Map<number, SigAction>();
+  /** Creates child processes and replaces the image (the runner); undefined when it cannot. */
+  host: ProcessHost | undefined;
+  /** The parent, while it is a guest process (undefined: the host, or reparented to "init"). */
+  parent: Process | undefined;
+  /** Children, running or zombies, until reaped. */
+  readonly children = new Set<Process>();
+  /** Set when the process has ended: a zombie until its parent reaps it. */
+  ended: ProcessEnd | undefined;
+  /** The signal its parent gets when it ends (clone's low byte; SIGCHLD for fork). */
+  exitSignal = 17;
+  /** Wakes the waits of this process's wait4/waitid (a child ended). */
+  readonly childWait = new WaitList();
+  /** MAP_SHARED file mappings, written back to their files at msync, munmap, execve and exit. */
+  sharedMaps = new SharedFileMaps();
+  /** A vfork parent's wake-up: called when this child execs or ends. */
+  vforkDone: (() => void) | undefined;
 
   /**
    * @param kernel the kernel it runs under.

@@ -47,7 +47,7 @@ const SIGNAL_NAMES: Readonly<Record<number, string>> = {
   13: "Broken pipe", 14: "Alarm clock", 15: "Terminated",
 };
 /** Default actions that dump core (QEMU says "core dumped" for them). */
-const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+export const CORE_SIGNALS: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
 
 /** The result of a process killed by `sig`. */
 export function killedBy(sig: number): RunResult {
@@ -133,6 +133,8 @@ export class GuestThreads {
   private readonly used = new Set<number>();
   /** The result, once the process has ended. */
   result: RunResult | undefined;
+  /** Set when a thread's execve succeeded: the new image (run-program.ts's) and that thread. */
+  exec: { readonly image: unknown; readonly by: Thread } | undefined;
   private syscalls = 0;
 
   /** @param o see {@link GuestThreadsOptions}. */
@@ -189,6 +191,13 @@ export class GuestThreads {
     } else {
       st.setBigUint64(xOffset(10), BigInt.asUintN(64, r), true);
       this.o.translator.setPc(st, pc + 4n);
+    }
+    if (t.exec !== undefined && t.exit === undefined) {
+      // execve: every thread of the old image stops (Linux's de_thread); the runner goes on with the new one.
+      this.exec = { image: t.exec, by: t };
+      t.exec = undefined;
+      this.end({ status: 0 });
+      return false;
     }
     if (t.exit !== undefined) {
       if (t.exit.group) this.end(t.exit.signal !== undefined ? killedBy(t.exit.signal) : { status: t.exit.status });

@@ -50,6 +50,8 @@ export interface SigInfo {
   readonly pid?: number;
   /** See {@link pid}. */
   readonly uid?: number;
+  /** SIGCHLD's si_status (the exit code or the signal). */
+  readonly status?: number;
 }
 
 /** The alternate signal stack of a thread. */
@@ -72,6 +74,7 @@ export function encodeSigframe(info: SigInfo, regs: SavedRegs, mask: bigint, sta
   else if (info.pid !== undefined) {
     v.setInt32(16, info.pid, true);
     v.setUint32(20, info.uid ?? 0, true);
+    if (info.status !== undefined) v.setInt32(24, info.status, true);
   }
   const uc = UC_OFFSET;
   v.setBigUint64(uc + Uc.STACK_SP, BigInt(stack.sp), true);

@@ -56,11 +56,14 @@ export function forwardHostSignals(p: Process, onSignal: () => void = () => {}):
 /**
  * A tiny worker that sets the int32 at `byteOffset` of `buffer` (a vCPU's EXIT_REQUEST
  * word) to 1 every `ms` ms, so that a vCPU computing on the kernel thread returns to its
- * loop, which can then let the event loop run the signal listeners. Stop it with terminate().
+ * loop, which can then let the event loop run the signal listeners. A message
+ * `{ buffer, byteOffset }` points it at another word (another process's vCPU, run-program.ts).
+ * Stop it with terminate().
  */
 export function startTicker(buffer: SharedArrayBuffer, byteOffset: number, ms = 50): Worker {
-  const code = `const { workerData: d } = require("node:worker_threads");
-const w = new Int32Array(d.buffer, d.byteOffset, 1);
+  const code = `const { workerData: d, parentPort } = require("node:worker_threads");
+let w = new Int32Array(d.buffer, d.byteOffset, 1);
+parentPort.on("message", (m) => { w = new Int32Array(m.buffer, m.byteOffset, 1); });
 setInterval(() => { Atomics.store(w, 0, 1); Atomics.notify(w, 0); }, d.ms);`;
   const worker = new Worker(code, { eval: true, workerData: { buffer, byteOffset, ms }, execArgv: [], env: { ...process.env, NODE_OPTIONS: "" }, stdout: true, stderr: true });
   worker.unref();

@@ -30,9 +30,9 @@ export type SyscallFamily = Readonly<Record<string, SyscallHandler>>;
 
 /**
  * Calls wasmu leaves unimplemented on purpose, without a warning: glibc probes them and
- * copes with ENOSYS (rseq registration, the riscv hardware probe, clone3 before clone).
+ * copes with ENOSYS (rseq registration, the riscv hardware probe).
  */
-const QUIET_ENOSYS = new Set(["rseq", "riscv_hwprobe", "clone3"]);
+const QUIET_ENOSYS = new Set(["rseq", "riscv_hwprobe"]);
 
 function toBig(r: number | bigint): bigint {
   return typeof r === "bigint" ? r : BigInt(r);

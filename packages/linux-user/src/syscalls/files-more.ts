@@ -59,6 +59,20 @@ export const fileMoreSyscalls: SyscallFamily = {
     const h = pathAt(t, int(a[0]), addr(a[1]), true);
     return typeof h === "number" ? h : host(() => fs.chmodSync(hostPath(h), uint(a[2]) & 0o7777));
   },
+  // fchmodat2 (Linux 6.6): fchmodat with flags; a symbolic link's own mode cannot change (EOPNOTSUPP, as on Linux).
+  fchmodat2: (t, a) => {
+    const flags = uint(a[3]);
+    if ((flags & ~(AT.SYMLINK_NOFOLLOW | AT.EMPTY_PATH)) !== 0) return -Errno.EINVAL;
+    const nofollow = (flags & AT.SYMLINK_NOFOLLOW) !== 0;
+    const h = pathAt(t, int(a[0]), addr(a[1]), !nofollow);
+    if (typeof h === "number") return h;
+    try {
+      if (nofollow && fs.lstatSync(h).isSymbolicLink()) return -Errno.EOPNOTSUPP;
+    } catch (e) {
+      return -errnoFromHost(e);
+    }
+    return host(() => fs.chmodSync(h, uint(a[2]) & 0o7777));
+  },
   fchown: (t, a) => {
     const h = fdPath(t, int(a[0]));
     return typeof h === "number" ? h : host(() => fs.chownSync(hostPath(h), int(a[1]), int(a[2])));

@@ -149,21 +149,6 @@ export const identitySyscalls: SyscallFamily = {
     const r = putU32s(t, addr(a[1]), ...g);
     return r < 0 ? r : g.length;
   },
-  getpgid: (t, a) => (int(a[0]) === 0 || int(a[0]) === t.proc.pid ? t.proc.pgid : -Errno.ESRCH),
-  getsid: (t, a) => (int(a[0]) === 0 || int(a[0]) === t.proc.pid ? t.proc.sid : -Errno.ESRCH),
-  setpgid: (t, a) => {
-    const pid = int(a[0]) || t.proc.pid;
-    if (pid !== t.proc.pid) return -Errno.ESRCH;
-    const pgid = int(a[1]) || pid;
-    if (pgid < 0) return -Errno.EINVAL;
-    t.proc.pgid = pgid;
-    return 0;
-  },
-  setsid: (t) => {
-    if (t.proc.pgid === t.proc.pid) return -Errno.EPERM;
-    t.proc.sid = t.proc.pgid = t.proc.pid;
-    return t.proc.pid;
-  },
   uname: (t, a) => {
     const k = t.proc.kernel;
     const parts = ["Linux", k.uts.nodename, k.uts.release, k.uts.version, "riscv64", "(none)"];

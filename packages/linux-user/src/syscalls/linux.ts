@@ -15,6 +15,7 @@ import { itimerSyscalls } from "./itimer.js";
 import { landlockSyscalls } from "./landlock.js";
 import { memorySyscalls } from "./memory.js";
 import { pollSyscalls } from "./poll.js";
+import { processSyscalls } from "./process.js";
 import { schedSyscalls } from "./sched.js";
 import { signalSyscalls } from "./signals.js";
 import { sigwaitSyscalls } from "./sigwait.js";
@@ -27,7 +28,7 @@ import { xattrSyscalls } from "./xattr.js";
 /** Every implemented family. */
 export const LINUX_SYSCALL_FAMILIES: readonly SyscallFamily[] = [
   identitySyscalls, timeSyscalls, memorySyscalls, fileIoSyscalls, filePathSyscalls, fileFdSyscalls, fileMoreSyscalls, pollSyscalls, epollSyscalls, timerfdSyscalls, threadSyscalls, futexSyscalls, signalSyscalls,
-  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls, sigwaitSyscalls, itimerSyscalls,
+  socketSyscalls, xattrSyscalls, schedSyscalls, landlockSyscalls, sigwaitSyscalls, itimerSyscalls, processSyscalls,
 ];
 
 /** A dispatcher with every implemented family. */

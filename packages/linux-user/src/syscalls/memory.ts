@@ -1,5 +1,6 @@
 /**
- * Memory: brk, mmap (anonymous and file-backed copies), munmap, mprotect, mremap,
+ * Memory: brk, mmap (anonymous and file-backed copies; MAP_SHARED file mappings written
+ * back by mm/shared-file-maps.ts at msync, munmap and mremap), munmap, mprotect, mremap,
  * madvise, and the calls that only need to succeed (msync, mlock, mincore...), over the
  * process's {@link AddressSpace}.
  *
@@ -19,6 +20,8 @@ function mmap(t: Thread, start: number, len: number, prot: number, flags: number
   if (start < 0 || len < 0) return -Errno.ENOMEM;
   if (len === 0) return -Errno.EINVAL;
   if (off < 0 || off % mm.pageSize !== 0) return -Errno.EINVAL;
+  // A fixed mapping replaces what was there: shared file pages it covers are written back first.
+  if ((flags & (MapFlag.FIXED | MapFlag.FIXED_NOREPLACE)) === MapFlag.FIXED) t.proc.sharedMaps.drop(mm, start, start + mm.pageUp(len));
   if ((flags & MapFlag.ANONYMOUS) !== 0) return mm.mmap(start, len, prot, flags);
   const file = t.proc.files.get(fd);
   if (file === undefined) return -Errno.EBADF;
@@ -28,7 +31,9 @@ function mmap(t: Thread, start: number, len: number, prot: number, flags: number
   if (type !== MapFlag.PRIVATE && (prot & Prot.WRITE) !== 0 && !file.writable) return -Errno.EACCES;
   const data = file.mapData(off, mm.pageUp(len));
   if (typeof data === "number") return data;
-  return mm.mmap(start, len, prot, flags, { data, offset: off, name: file.hostPath !== undefined ? t.proc.kernel.sysroot.guestView(file.hostPath) : "" });
+  const r = mm.mmap(start, len, prot, flags, { data, offset: off, name: file.hostPath !== undefined ? t.proc.kernel.sysroot.guestView(file.hostPath) : "" });
+  if (r >= 0 && type !== MapFlag.PRIVATE) t.proc.sharedMaps.add(r, r + mm.pageUp(len), file, off);
+  return r;
 }
 
 function madvise(t: Thread, start: number, len: number, advice: number): number {
@@ -56,18 +61,40 @@ function madvise(t: Thread, start: number, len: number, advice: number): number 
 export const memorySyscalls: SyscallFamily = {
   brk: (t, a) => t.proc.mm.brk(addr(a[0])),
   mmap: (t, a) => mmap(t, addr(a[0]), addr(a[1]), uint(a[2]), uint(a[3]), int(a[4]), long(a[5])),
-  munmap: (t, a) => (addr(a[0]) < 0 ? -Errno.EINVAL : t.proc.mm.munmap(addr(a[0]), addr(a[1]) < 0 ? -1 : addr(a[1]))),
+  munmap: (t, a) => {
+    const [s, len] = [addr(a[0]), addr(a[1])];
+    if (s < 0) return -Errno.EINVAL;
+    const mm = t.proc.mm;
+    if (len > 0 && s % mm.pageSize === 0) t.proc.sharedMaps.drop(mm, s, s + mm.pageUp(len));
+    return mm.munmap(s, len < 0 ? -1 : len);
+  },
   mprotect: (t, a) => (addr(a[0]) < 0 ? -Errno.ENOMEM : t.proc.mm.mprotect(addr(a[0]), addr(a[1]) < 0 ? -1 : addr(a[1]), uint(a[2]))),
   mremap: (t, a) => {
     const [o, ol, nl, na] = [addr(a[0]), addr(a[1]), addr(a[2]), addr(a[4])];
     if (o < 0 || ol < 0 || nl < 0 || na < 0) return -Errno.EINVAL;
-    return t.proc.mm.mremap(o, ol, nl, uint(a[3]), na);
+    const mm = t.proc.mm;
+    const maps = t.proc.sharedMaps;
+    if (maps.empty || o % mm.pageSize !== 0) return mm.mremap(o, ol, nl, uint(a[3]), na);
+    // A shared file mapping stays one at its new place (python's mmap.resize): written back, moved, recorded again.
+    const old = maps.covering(o, o + mm.pageUp(ol));
+    const file = old?.file.ref();
+    maps.flush(mm, o, o + mm.pageUp(ol));
+    const r = mm.mremap(o, ol, nl, uint(a[3]), na);
+    if (r >= 0) {
+      maps.drop(mm, o, o + mm.pageUp(ol), false);
+      if (file !== undefined) maps.add(r, r + mm.pageUp(nl), file, old!.offset);
+    }
+    file?.unref();
+    return r;
   },
   madvise: (t, a) => madvise(t, addr(a[0]), addr(a[1]), int(a[2])),
   msync: (t, a) => {
     const s = addr(a[0]);
     if (s < 0 || s % t.proc.mm.pageSize !== 0 || (uint(a[2]) & ~7) !== 0) return -Errno.EINVAL;
-    return t.proc.mm.vmas.covered(s, s + t.proc.mm.pageUp(addr(a[1]))) ? 0 : -Errno.ENOMEM;
+    const end = s + t.proc.mm.pageUp(addr(a[1]));
+    if (!t.proc.mm.vmas.covered(s, end)) return -Errno.ENOMEM;
+    t.proc.sharedMaps.flush(t.proc.mm, s, end);
+    return 0;
   },
   mlock: () => 0,
   munlock: () => 0,

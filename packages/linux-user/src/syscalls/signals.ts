@@ -80,7 +80,19 @@ export const signalSyscalls: SyscallFamily = {
     if (next !== undefined) t.sigmask = next & ~UNBLOCKABLE;
     return 0;
   },
-  kill: (t, a) => (isSelf(t, int(a[0])) ? sendToSelf(t, int(a[1]), SI_USER) : -Errno.ESRCH),
+  kill: (t, a) => {
+    const pid = int(a[0]);
+    const sig = int(a[1]);
+    if (sig < 0 || sig > Sig.NSIG) return -Errno.EINVAL;
+    if (pid === -0x8000_0000) return -Errno.ESRCH;
+    // Other guest processes through the kernel (a pid, a group, or all: -1); the caller itself as before.
+    const targets = t.proc.kernel.killTargets(t.proc, pid);
+    if (targets.length === 0) return isSelf(t, pid) ? sendToSelf(t, sig, SI_USER) : -Errno.ESRCH;
+    for (const p of targets) {
+      if (p !== t.proc) t.proc.kernel.signalProcess(p, { signo: sig, code: SI_USER, pid: t.proc.pid, uid: t.proc.creds.uid });
+    }
+    return targets.includes(t.proc) ? sendToSelf(t, sig, SI_USER) : 0;
+  },
   tkill: (t, a) => {
     const target = t.proc.threads.get(int(a[0]));
     return target !== undefined ? sendToSelf(t, int(a[1]), SI_TKILL, target) : int(a[0]) <= 0 ? -Errno.EINVAL : -Errno.ESRCH;

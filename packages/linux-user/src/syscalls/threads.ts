@@ -7,7 +7,7 @@
  * @module
  */
 import { Errno } from "../errno.js";
-import { addr, int, uint } from "./abi.js";
+import { addr, int } from "./abi.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { putU64s } from "./guest-io.js";
 
@@ -39,19 +39,6 @@ export const threadSyscalls: SyscallFamily = {
     return putU64s(t, addr(a[1]), BigInt(target.robustList.head)) || putU64s(t, addr(a[2]), BigInt(target.robustList.len));
   },
   sched_yield: () => 0,
-  // No process has children before fork exists (next issue): Linux's answer is ECHILD.
-  wait4: (_t, a) => (uint(a[2]) & ~(1 | 2 | 8 | 0x0100_0000 | 0x2000_0000 | 0x4000_0000 | 0x8000_0000)) !== 0 ? -Errno.EINVAL : -Errno.ECHILD,
-  waitid: () => -Errno.ECHILD,
-  clone: (t, a) => {
-    const flags = Number(BigInt.asUintN(32, a[0]));
-    if ((flags & Clone.THREAD) !== 0 && (flags & Clone.SIGHAND) === 0) return -Errno.EINVAL;
-    if ((flags & Clone.SIGHAND) !== 0 && (flags & Clone.VM) === 0) return -Errno.EINVAL;
-    // fork, vfork and other process creation: the next issue (README.md, process model).
-    if ((flags & Clone.THREAD) === 0) return -Errno.ENOSYS;
-    const host = t.proc.threadHost;
-    if (host === undefined) return -Errno.EAGAIN;
-    return host.clone(t, { flags, stack: a[1], ptid: addr(a[2]), tls: a[3], ctid: addr(a[4]) });
-  },
   exit: (t, a) => {
     t.exit = { status: int(a[0]) & 0xff, group: false };
     return 0;

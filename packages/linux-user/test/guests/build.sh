@@ -33,3 +33,9 @@ riscv64-linux-gnu-strip restart
 # issue #11 probes (glibc, static, threads).
 $CC -O2 -static -pthread -Wall -Wl,--build-id=none -o robust robust.c
 riscv64-linux-gnu-strip robust
+# Processes: fork/wait/pipes/groups (compared with qemu-riscv64-static), execve of itself.
+$CC -O2 -static -Wall -Wl,--build-id=none -o procs procs.c
+$CC -O2 -static -Wall -Wl,--build-id=none -o execs execs.c
+riscv64-linux-gnu-strip procs execs
+$CC -O2 -static -Wall -Wl,--build-id=none -o shared-file shared-file.c
+riscv64-linux-gnu-strip shared-file

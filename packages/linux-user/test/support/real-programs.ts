@@ -17,7 +17,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../../src/index.js";
@@ -159,7 +159,7 @@ function qemuOne(c: RealCase, argv: readonly string[], stdin: string | Uint8Arra
     p.stdin.on("error", () => {}); // a program that does not read its stdin
     p.stdin.end(stdin);
     p.on("close", (code, signal) => {
-      const status = code ?? 128 + (signal !== null ? ({ SIGSEGV: 11, SIGABRT: 6, SIGKILL: 9, SIGILL: 4, SIGBUS: 7 } as Record<string, number>)[signal] ?? 0 : 0);
+      const status = code ?? 128 + (signal !== null ? osConstants.signals[signal] : 0);
       resolve({ status, out: Buffer.concat(out).toString("utf8"), err: Buffer.concat(err).toString("utf8"), warnings: [] });
     });
   });
