@@ -221,10 +221,11 @@ describe("host signals reach the guest", () => {
     if (hasQemu) expect((await signalled("qemu-riscv64-static", [robust, "signals"], all)).stdout).toBe(w.stdout);
   }, 300_000);
 
-  it("a default disposition ends the run with 128 + the signal: SIGUSR1 (138, Node's inspector signal), SIGINT, SIGTERM, SIGHUP", async () => {
-    for (const [sig, n] of [["SIGUSR1", 10], ["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]] as const) {
+  it("a default disposition ends the run with the signal (a shell sees 128 + it): SIGUSR1 (138, Node's inspector signal), SIGINT, SIGTERM, SIGHUP", async () => {
+    for (const sig of ["SIGUSR1", "SIGINT", "SIGTERM", "SIGHUP"] as const) {
       const w = await signalled(process.execPath, [bin, "user", robust, "wait"], [sig]);
-      expect(`${sig}: ${w.status}`).toBe(`${sig}: ${128 + n}`);
+      // wasmu dies of the guest's signal, as qemu-riscv64 does (issue 10).
+      expect(`${sig}: ${w.signal}`).toBe(`${sig}: ${sig}`);
       if (hasQemu) {
         const q = await signalled("qemu-riscv64-static", [robust, "wait"], [sig]);
         expect(`${sig}: ${q.signal}`).toBe(`${sig}: ${sig}`);
