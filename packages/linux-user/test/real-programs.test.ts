@@ -129,6 +129,15 @@ const lua: RealCase[] = [
   { name: "lua5.4 error status", argv: [`${B}lua5.4`, "-e", "error('boom')"] },
 ];
 
+// A subset under each non-default tier: every TB interpreted (no compiled code at all), and
+// every TB compiled before it runs (the default, auto, runs the suites above).
+const tiers: RealCase[] = (["interp", "jit"] as const).flatMap((tier) => [
+  { ...busybox[0]!, name: `${busybox[0]!.name} (tier=${tier})`, tier },
+  { ...lua[0]!, name: `${lua[0]!.name} (tier=${tier})`, tier },
+  { ...sqlite[1]!, name: `${sqlite[1]!.name} (tier=${tier})`, tier },
+  { ...compression[1]!, name: `${compression[1]!.name} (tier=${tier})`, tier },
+]);
+
 const SUITES: [string, RealCase[], string[]][] = [
   ["coreutils", coreutils, ["/usr/bin/ls", "/usr/bin/sort"]],
   ["perl-base", perl, ["/usr/bin/perl"]],
@@ -136,6 +145,7 @@ const SUITES: [string, RealCase[], string[]][] = [
   ["gzip and xz-utils", compression, ["/usr/bin/gzip", "/usr/bin/xz"]],
   ["busybox-static", busybox, ["/usr/bin/busybox"]],
   ["lua5.4", lua, ["/usr/bin/lua5.4"]],
+  ["tiers", tiers, ["/usr/bin/busybox", "/usr/bin/lua5.4", "/usr/bin/sqlite3", "/usr/bin/gzip"]],
 ];
 
 for (const [suite, cases, programs] of SUITES) {

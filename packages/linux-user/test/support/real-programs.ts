@@ -71,6 +71,8 @@ export interface RealCase {
   readonly stderr?: boolean;
   /** Extra environment (after the fixed one: LC_ALL=C, TZ=UTC, PATH, HOME). */
   readonly env?: Readonly<Record<string, string>>;
+  /** wasmu's execution tiers (default: runProgram's, auto). */
+  readonly tier?: "auto" | "interp" | "jit";
 }
 
 /** What one run produced. */
@@ -178,7 +180,7 @@ async function wasmuOne(c: RealCase, argv: readonly string[], stdinData: string 
   };
   const bytes = read(path);
   if (bytes instanceof LoadError) throw new Error(bytes.message);
-  const r = await runProgram({ kernel, path, bytes, readInterpreter: read, argv, envp: envOf(c), cwd, stdio: [stdin, out, err] });
+  const r = await runProgram({ kernel, path, bytes, readInterpreter: read, argv, envp: envOf(c), cwd, stdio: [stdin, out, err], ...(c.tier !== undefined ? { tier: { mode: c.tier } } : {}) });
   if (r instanceof LoadError) throw new Error(r.message);
   return { status: r.status, out: out.text, err: err.text, warnings };
 }
