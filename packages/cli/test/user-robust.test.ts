@@ -2,7 +2,7 @@
 // executable file, damaged section headers, host I/O errors, bytes that are not UTF-8,
 // host signals. Compared with qemu-riscv64-static where QEMU gets it right.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, symlinkSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -268,5 +268,30 @@ describe("bytes, not text", () => {
     expect(w.stdout.split("\n").slice(2).filter((l) => l !== "").sort()).toEqual(["61ff62", "6cff"]);
     expect(w.stderr).toBe("");
     if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
+  });
+});
+
+describe("bytes, not text: the interpreter", () => {
+  const sysroot = join(dirname(busybox), "..", "..");
+  const ldso = join(sysroot, "usr/lib/riscv64-linux-gnu/ld-linux-riscv64-lp64d.so.1");
+  it("a PT_INTERP whose path is not UTF-8 is opened by its bytes (as under QEMU)", async () => {
+    if (!existsSync(ldso)) {
+      if (process.env.CI === "true") expect.fail(`${ldso} is missing (CI fetches libc6)`);
+      console.warn(`SKIP: ${ldso} not found: the non-UTF-8 PT_INTERP case is not run (scripts/fetch-guests.sh .cache/guests libc6)`);
+      return;
+    }
+    // A short directory of its own: the new path must fit in the old one's 33 bytes.
+    const short = mkdtempSync("/tmp/wi");
+    const interp = Buffer.concat([Buffer.from(`${short}/l`), Buffer.of(0xff)]);
+    expect(interp.length).toBeLessThan(33);
+    symlinkSync(ldso, interp);
+    const p = mutant("hello", "hello-interp", (b) => {
+      const at = b.indexOf("/lib/ld-linux-riscv64-lp64d.so.1\0");
+      b.fill(0, at, at + 33);
+      interp.copy(b, at);
+    });
+    const r = await wasmu(["user", "-L", sysroot, p, "wasmu", "3"]);
+    expect(r).toMatchObject({ status: 3, stdout: "hello, wasmu! fib(50) = 12586269025, mean = 2.2917, len = 5\n", stderr: "" });
+    if (hasQemu) expect(await qemu(["-L", sysroot, p, "wasmu", "3"])).toMatchObject({ status: 3, stdout: r.stdout });
   });
 });

@@ -8,6 +8,7 @@
  */
 import { ElfType, readElf, SegmentFlags, SegmentType, EM_RISCV, type ElfFile } from "@wasmu/isa/elf";
 import { Errno } from "../errno.js";
+import { decodeBytes } from "../fs/host-path.js";
 import { Prot } from "../mm/constants.js";
 
 /** Why a program cannot be loaded: the errno execve would return and a one-line reason naming the file. */
@@ -114,7 +115,8 @@ export function planElf(path: string, bytes: Uint8Array): ElfImage | LoadError {
       if (s.filesz < 2n || s.filesz > BigInt(PATH_MAX) || s.offset + s.filesz > BigInt(bytes.length)) return bad("bad PT_INTERP");
       const raw = bytes.subarray(Number(s.offset), Number(s.offset + s.filesz));
       if (raw[raw.length - 1] !== 0) return bad("PT_INTERP is not NUL-terminated");
-      interpreter = new TextDecoder().decode(raw.subarray(0, raw.indexOf(0)));
+      // Bytes, not text (fs/host-path.ts): an interpreter path need not be UTF-8.
+      interpreter = decodeBytes(raw.subarray(0, raw.indexOf(0)));
     } else if (s.type === SegmentType.GNU_STACK) {
       execStack = (s.flags & SegmentFlags.X) !== 0;
     } else if (s.type === SegmentType.LOAD) {

@@ -17,6 +17,7 @@ import { constants as osConstants } from "node:os";
 import { resolve as resolvePath } from "node:path";
 import { Errno, errnoFromHost, errnoMessage } from "../errno.js";
 import { LoadError } from "../loader/elf-image.js";
+import { hostPath } from "../fs/host-path.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { Kernel } from "../process/kernel.js";
 import { runProgram } from "./run-program.js";
@@ -359,7 +360,7 @@ export function hostRawStrings(): Map<string, Buffer> {
 
 /** Reads a program or interpreter for the loader (through the sysroot for absolute paths). */
 function reader(kernel: Kernel): (guestPath: string) => Uint8Array | LoadError {
-  return (p) => readExecutable(kernel.sysroot.resolve(p, process.cwd()), p);
+  return (p) => readExecutable(hostPath(kernel.sysroot.resolve(p, process.cwd())), p);
 }
 
 /**
