@@ -13,7 +13,7 @@
  * @module
  */
 import {
-  CTRL_BYTES, CTRL_EXIT_PC, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
+  CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED,
   FAULT_SIZE_SHIFT, FAULT_STORE,
 } from "../backend/wasm/lower-abi.js";
 import { INTERP_INSNS, interpAreaOffset } from "../backend/wasm/interp-format.js";
@@ -201,6 +201,7 @@ export class Vcpu {
       },
     };
     this.ctrl.setUint32(CTRL_JMP_CACHE_PTR, jmpCacheAddress(shared, index), true);
+    this.ctrl.setUint32(CTRL_EXIT_REQ_PTR, this.ctx.exitRequestAddress(index), true);
     worker.attach(this.env, this);
   }
 

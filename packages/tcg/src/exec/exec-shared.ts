@@ -24,11 +24,9 @@
  * @module
  */
 import type { TbOptLevel } from "../opt/optimize.js";
-import { CTRL_EXIT_REQ_PTR } from "../backend/wasm/lower-abi.js";
 import { INTERP_AREA_BYTES, interpAreaOffset } from "../backend/wasm/interp-format.js";
 import type { LowerConfig, PageAccessTableRef } from "../backend/wasm/lower.js";
 import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
-import { ExclusiveState } from "../tb/exclusive.js";
 import { ACCESS_UNMAPPED_PAGE } from "../tb/page-access.js";
 import { PageTable } from "../tb/page-desc.js";
 import { TbField, TB_WORDS } from "../tb/tb-desc.js";
@@ -171,14 +169,9 @@ export function createExecShared(p: ExecParams): ExecShared {
   const memory = new (wasmApi().Memory)({ initial: memoryPages, maximum: memoryPages, shared: true });
   const buffer = memory.buffer as SharedArrayBuffer;
   const tb = createTbShared(tbParams, buffer, arenaOffset, true);
-  const view = new DataView(buffer);
-  const layout = tbLayout(tbParams);
   if (protection) new Uint8Array(buffer, accessAddr, tbParams.guestPages).fill(ACCESS_UNMAPPED_PAGE);
-  const excl = new ExclusiveState(new Int32Array(buffer, tb.byteOffset, layout.totalWords), layout.exclusive, p.vcpus);
-  for (let v = 0; v < p.vcpus; v++) {
-    const xb = tb.byteOffset + excl.exitRequestByteOffset(v);
-    view.setUint32(VCPU_BASE + v * vcpuStride + CTRL_EXIT_REQ_PTR, xb, true);
-  }
+  // A vCPU block's pointers (exit request, jump cache) are written when a Cpu attaches to
+  // it (cpu-exec.ts), not here: writing one word into each of 1024 blocks touched 4 MiB.
   return {
     memory,
     params: {

@@ -181,7 +181,7 @@ export function createTbShared(params: TbParams, buffer?: SharedArrayBuffer, byt
   w[TbHeader.USER_MODE] = p.userMode ? 1 : 0;
   const ctxWords = w;
   const tbs = new TbStore(ctxWords, layout.tbs, p.maxTbs);
-  new PageTable(ctxWords, layout.pages, p.guestPages, p.pageBits, p.bitmaps, tbs).init();
+  new PageTable(ctxWords, layout.pages, p.guestPages, p.pageBits, p.bitmaps, tbs).init(true);
   Atomics.store(w, TbHeader.MAGIC, MAGIC);
   return shared;
 }
