@@ -20,6 +20,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from "no
 import { posix } from "node:path";
 import { Errno, errnoFromHost } from "../errno.js";
 import { FdTable } from "../fs/fd-table.js";
+import { decodeBytes, encodeBytes, hostPath } from "../fs/host-path.js";
 import { readProcLink } from "../fs/proc.js";
 import { HostStream, hostStdinWasClosed } from "../fs/host-file.js";
 import { forwardHostSignals, startTicker } from "../signals/host-signals.js";
@@ -32,7 +33,7 @@ import { loadProgram } from "../loader/load-elf.js";
 import { AddressSpace } from "../mm/address-space.js";
 import { tcgCodeHook } from "../mm/code-hook.js";
 import { tcgPageAccess } from "../mm/tcg-page-access.js";
-import { guestMemoryOfExec } from "../mm/guest-memory.js";
+import { flatGuestMemory, guestMemoryOfExec } from "../mm/guest-memory.js";
 import { tbContextMmapLock } from "../mm/mmap-lock.js";
 import type { Kernel } from "../process/kernel.js";
 import { type CloneRequest, Process, type ProcessHost, Rlimit, type Thread } from "../process/process.js";
@@ -159,7 +160,7 @@ interface ExecTarget {
  */
 class ProcessRunner {
   /** Processes whose run has not finished, and the promise of that run. */
-  readonly live = new Map<Process, Promise<void>>();
+  readonly live = new Map<Process, Promise<unknown>>();
   /** Processes currently wanting the kernel thread (for time slicing). */
   private runnable = 0;
   /**
@@ -240,7 +241,8 @@ class ProcessRunner {
    */
   private execTarget(proc: Process, path: string, argv: readonly (string | Uint8Array)[], depth = 0): ExecTarget | number {
     if (path === "") return -Errno.ENOENT;
-    const host = this.kernel.sysroot.resolve(path, proc.cwd);
+    // Guest paths are bytes (fs/host-path.ts): a name that is not UTF-8 reaches the host as it is.
+    const host = hostPath(this.kernel.sysroot.resolve(path, proc.cwd));
     let bytes: Uint8Array;
     try {
       const st = statSync(host);
@@ -256,8 +258,7 @@ class ProcessRunner {
     // the interpreter, everything after it (trimmed) as one argument.
     const buf = bytes.subarray(2, Math.min(bytes.length, BINPRM_BUF_SIZE));
     const nl = buf.indexOf(0x0a);
-    const latin = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
-    const text = latin(nl >= 0 ? buf.subarray(0, nl) : buf).replace(/^[ \t]+/, "");
+    const text = decodeBytes(nl >= 0 ? buf.subarray(0, nl) : buf).replace(/^[ \t]+/, "");
     if (nl < 0) {
       // No newline in the buffer: Linux accepts it only if the interpreter name ends inside it.
       if (!/[ \t]/.test(text) && bytes.length > BINPRM_BUF_SIZE) return -Errno.ENOEXEC;
@@ -265,8 +266,7 @@ class ProcessRunner {
     const m = /^([^ \t\0]*)[ \t]*(.*?)[ \t]*$/s.exec(text.split("\0")[0]!)!;
     const interp = m[1]!;
     if (interp === "") return -Errno.ENOEXEC;
-    const toBytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "latin1"));
-    const next = [toBytes(interp), ...(m[2] !== "" ? [toBytes(m[2]!)] : []), path, ...argv.slice(1)];
+    const next = [encodeBytes(interp), ...(m[2] !== "" ? [encodeBytes(m[2]!)] : []), encodeBytes(path), ...argv.slice(1)];
     return this.execTarget(proc, interp, next, depth + 1);
   }
 
@@ -356,7 +356,7 @@ class ProcessRunner {
   }
 
   /** Runs process `proc` from `image` (`later`: once the current call has returned) to its end, then hands it to the kernel (zombie). */
-  start(proc: Process, image: Image, later = false): Promise<void> {
+  start(proc: Process, image: Image, later = false): Promise<RunResult> {
     const run = (async () => {
       if (later) await new Promise<void>((resolve) => setImmediate(resolve));
       let r: RunResult;
@@ -366,9 +366,16 @@ class ProcessRunner {
         proc.sharedMaps.release(proc.mm);
         proc.files.closeAll();
       }
-      this.results.set(proc, r);
       // No core file is written (RLIMIT_CORE is 0 by default, as QEMU leaves it): never WCOREDUMP.
       this.kernel.processEnded(proc, r.signal !== undefined ? { code: 0, signal: r.signal, core: false } : { code: r.status & 0xff });
+      // A zombie keeps its pid and status only: its guest memory, TB arena and vCPU
+      // states (hundreds of MiB committed) must not wait for the parent's wait4 to be freed.
+      proc.host = undefined;
+      proc.threadHost = undefined;
+      for (const t of proc.threads.values()) t.cpu = undefined;
+      proc.threads.clear();
+      proc.mm = this.endedMm();
+      return r;
     })();
     const tracked = run.finally(() => this.live.delete(proc));
     this.live.set(proc, tracked);
@@ -378,8 +385,13 @@ class ProcessRunner {
   /** The first internal error of a child process's run (runProgram throws it). */
   failure: Error | undefined;
 
-  /** How each process ended (the first process's result is wasmu's). */
-  readonly results = new Map<Process, RunResult>();
+  private ended: AddressSpace | undefined;
+
+  /** The (empty, tiny) address space every ended process points at instead of its own. */
+  private endedMm(): AddressSpace {
+    this.ended ??= new AddressSpace({ memory: flatGuestMemory(GUEST_WINDOW_BASE, 1 << 16) });
+    return this.ended;
+  }
 
   /** Runs `proc`'s images in turn (each execve replaces the last): how it ended. */
   private async runProcess(proc: Process, image: Image): Promise<RunResult> {
@@ -611,15 +623,16 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   proc.cmdline = concatArgs(opts.argv);
   // The host's signals go to the first process (the one the user started).
   const unforward = opts.hostSignals === true ? forwardHostSignals(proc) : undefined;
+  let result: RunResult;
   try {
-    await runner.start(proc, image);
+    result = await runner.start(proc, image);
   } finally {
     unforward?.();
     await runner.shutdown();
     runner.stopTicker();
   }
   if (runner.failure !== undefined) throw runner.failure;
-  return runner.results.get(proc)!;
+  return result;
 }
 
 function reply(go: boolean): bigint {
