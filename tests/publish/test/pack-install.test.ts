@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  cleanEnv, extractTarball, npmInstall, packAll, run, publishedPackages, readmeExample, runExample, tarballFiles, withWasmuDependencies,
+  cleanEnv, extractTarball, npmInstall, packAll, removeTemporaryDirs, run, publishedPackages, readmeExample, runExample, tarballFiles, withWasmuDependencies,
 } from "./support.js";
 
 const packages = publishedPackages();
@@ -16,6 +16,7 @@ let tarballs: Map<string, string>;
 beforeAll(async () => {
   tarballs = await packAll();
 });
+afterAll(removeTemporaryDirs);
 
 /** Every file a manifest's exports and bin name (wildcard exports: their directory). */
 function namedFiles(manifest: { exports?: Record<string, string | Record<string, string>>; bin?: Record<string, string> }): string[] {

@@ -3,15 +3,14 @@
 // packages, `npm install` of the CLI's tarballs in an empty directory, and the installed
 // `wasmu` reporting the new version and running its README example. (`pnpm release:dry-run`
 // runs the whole suite after the bump, in a git worktree.)
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { describe, expect, it } from "vitest";
-import { cleanEnv, npmInstall, run, packAll, publishedPackages, readmeExample, ROOT, runExample, withWasmuDependencies, workspacePackages } from "./support.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { cleanEnv, npmInstall, removeTemporaryDirs, run, tempDir, packAll, publishedPackages, readmeExample, ROOT, runExample, withWasmuDependencies, workspacePackages } from "./support.js";
 
 /** A copy of the workspace's manifests, changesets and packages (without node_modules and tests). */
 function copyWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), "wasmu-release-"));
+  const dir = tempDir("wasmu-release-");
   for (const f of ["package.json", "pnpm-workspace.yaml", "LICENSE"]) cpSync(join(ROOT, f), join(dir, f));
   cpSync(join(ROOT, ".changeset"), join(dir, ".changeset"), { recursive: true });
   for (const p of workspacePackages()) {
@@ -30,6 +29,8 @@ function copyWorkspace(): string {
   }
   return dir;
 }
+
+afterAll(removeTemporaryDirs);
 
 describe("a dry-run release", () => {
   it("changeset version bumps every package together, and the packed, installed CLI reports the new version and runs its example", async () => {

@@ -1,9 +1,24 @@
 // What the publish tests share: the workspace's packages, packing them, installing
 // tarballs with npm in an empty directory, and the README examples.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+
+/** Every temporary directory the tests made (removed by {@link removeTemporaryDirs}). */
+const temporary: string[] = [];
+
+/** A new temporary directory, removed after the tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+/** Removes the temporary directories (packs, installs, copies): call from afterAll. */
+export function removeTemporaryDirs(): void {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** The repository root (tests/publish/test -> the root). */
 export const ROOT = resolve(import.meta.dirname, "..", "..", "..");
@@ -110,7 +125,7 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * first, unless `ignoreScripts`); the tarball of each package by name.
  */
 export async function packAll(root = ROOT, options: { ignoreScripts?: boolean } = {}): Promise<Map<string, string>> {
-  const dest = mkdtempSync(join(tmpdir(), "wasmu-pack-"));
+  const dest = tempDir("wasmu-pack-");
   const out = new Map<string, string>();
   for (const p of publishedPackages(root)) {
     const env = cleanEnv(options.ignoreScripts ? { npm_config_ignore_scripts: "true" } : {});
@@ -135,7 +150,7 @@ export async function tarballFiles(tgz: string): Promise<string[]> {
 
 /** Extracts a tarball into a new directory; returns the package's directory in it. */
 export async function extractTarball(tgz: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "wasmu-tgz-"));
+  const dir = tempDir("wasmu-tgz-");
   const r = await run("tar", ["xzf", tgz, "-C", dir], { cwd: dir, env: process.env });
   if (r.status !== 0) throw new Error(`tar xzf ${tgz}: ${r.stderr}`);
   return join(dir, "package");
@@ -147,7 +162,7 @@ export async function extractTarball(tgz: string): Promise<string> {
  * tarballs (checked in package-lock.json), never from a registry.
  */
 export async function npmInstall(tarballs: readonly string[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "wasmu-install-"));
+  const dir = tempDir("wasmu-install-");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "wasmu-user", private: true }, null, 2) + "\n");
   const r = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
     cwd: dir,
