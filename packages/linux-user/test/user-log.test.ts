@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LogItem, parseStats } from "@wasmu/tcg";
-import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
+import { DEFAULT_GUEST_WINDOW, Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
 import { funcSymbols, lookupSymbol, UserLog, type FuncSymbol } from "../src/run/user-log.js";
 import { LOG_HELP, LOG_ITEM_ERROR, parseUserArgs } from "../src/run/user-main.js";
 
@@ -68,5 +68,13 @@ describe("-d stats", () => {
     for (const s of stats) for (const k of ["interp_tbs", "interp_insns", "tiered_tbs", "tier_modules", "tier_ms"]) expect({ [k]: typeof s.values[k] }).toEqual({ [k]: "number" });
     expect(stats.reduce((n, s) => n + s.values.interp_tbs!, 0)).toBeGreaterThan(10);
     expect(stats.reduce((n, s) => n + s.values.tbs!, 0)).toBeGreaterThan(10);
+    // Then one memory line: the process's RSS and the shared memory's reserved size.
+    const mem = /^stats memory: peak_rss_kb=(\d+) rss_kb=(\d+) heap_used_kb=(\d+) heap_total_kb=(\d+) external_kb=\d+ array_buffers_kb=\d+ wasm_memory_kb=(\d+)\n/m.exec(text.join(""));
+    expect(mem).not.toBeNull();
+    const [peak, rss, used, total, wasm] = mem!.slice(1).map(Number) as [number, number, number, number, number];
+    expect(rss).toBeGreaterThan(0);
+    expect(peak).toBeGreaterThanOrEqual(rss * 0.9); // maxRSS (getrusage) and rss (statm) are sampled apart
+    expect(used).toBeLessThanOrEqual(total);
+    expect(wasm * 1024).toBeGreaterThanOrEqual(DEFAULT_GUEST_WINDOW); // the guest window is in it
   });
 });

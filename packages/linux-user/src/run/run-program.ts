@@ -540,7 +540,7 @@ class ProcessRunner {
       return { result: workers === undefined ? r : { ...r, parallelism: { workers: workers.counters.workers, maxRunning: workers.counters.max, tbFlushes: kctx.flushCount } } };
     } finally {
       this.runnable--;
-      opts.log?.exit([bm.cpu]);
+      opts.log?.exit([bm.cpu], { wasmBytes: shared.memory.buffer.byteLength });
       if (workers !== undefined) {
         for (const v of threads.all.values()) {
           kctx.exclusive.kick(v.index);

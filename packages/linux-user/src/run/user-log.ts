@@ -161,7 +161,7 @@ export class UserLog {
    * At exit: the stats item's line per vCPU that ran: the counters of `cpus` (the kernel
    * thread's vCPUs) plus what workers published for the same indexes.
    */
-  exit(cpus: readonly { readonly index: number; readonly stats: ExecStats }[]): void {
+  exit(cpus: readonly { readonly index: number; readonly stats: ExecStats }[], memory?: { readonly wasmBytes: number }): void {
     if (!this.has(LogItem.STATS)) return;
     const byIndex = new Map<number, ExecStats>();
     for (const c of cpus) byIndex.set(c.index, { ...c.stats });
@@ -175,8 +175,22 @@ export class UserLog {
       }
       for (let k = 0; k < STATS_FIELDS.length; k++) st[STATS_FIELDS[k]!] += row[k]!;
     }
-    this.write([...byIndex].sort((a, b) => a[0] - b[0]).map(([i, st]) => formatStats(i, st)).join(""));
+    this.write([...byIndex].sort((a, b) => a[0] - b[0]).map(([i, st]) => formatStats(i, st)).join("") + formatMemoryStats(memory?.wasmBytes));
   }
+}
+
+/**
+ * The stats item's memory line, `stats memory: key=value ...` in KiB: the process's peak
+ * and current RSS (every thread: Node itself, the JS heaps, the shared wasm memory's
+ * touched pages, compiled code), the kernel thread's JS heap (used, reserved), its
+ * external and ArrayBuffer bytes, and the reserved size of the shared wasm memory (guest
+ * window + TB arena + vCPU blocks; only touched pages count in RSS).
+ */
+export function formatMemoryStats(wasmBytes?: number): string {
+  const m = process.memoryUsage();
+  const kb = (b: number): number => Math.round(b / 1024);
+  return `stats memory: peak_rss_kb=${process.resourceUsage().maxRSS} rss_kb=${kb(m.rss)} heap_used_kb=${kb(m.heapUsed)} heap_total_kb=${kb(m.heapTotal)}`
+    + ` external_kb=${kb(m.external)} array_buffers_kb=${kb(m.arrayBuffers)}${wasmBytes !== undefined ? ` wasm_memory_kb=${kb(wasmBytes)}` : ""}\n`;
 }
 
 /** The guest's mappings merged into runs of equal protection (QEMU's page dump). */

@@ -62,7 +62,7 @@ export const LOG_ITEMS: readonly LogItemInfo[] = [
   { name: "page", mask: LogItem.PAGE, help: "dump pages at beginning of user mode emulation" },
   { name: "nochain", mask: LogItem.NOCHAIN, help: "do not chain compiled TBs so that \"exec\" and \"cpu\" show\ncomplete traces" },
   { name: "strace", mask: LogItem.STRACE, help: "log every user-mode syscall, its input, and its result" },
-  { name: "stats", mask: LogItem.STATS, help: "at exit, per vCPU: TBs, modules and milliseconds spent\ntranslating, optimizing, emitting, compiling, instantiating" },
+  { name: "stats", mask: LogItem.STATS, help: "at exit, per vCPU: TBs, modules and milliseconds spent\ntranslating, optimizing, emitting, compiling, instantiating;\nthen the memory (peak RSS, JS heap, shared memory)" },
 ];
 
 /** `-d help`'s text. */
