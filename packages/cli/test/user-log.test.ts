@@ -97,18 +97,25 @@ describe("wasmu user -d", () => {
     }
   });
 
+  // A kick (the run's 50 ms ticker, which lets the event loop run while a guest computes on
+  // the kernel thread) that reaches a TB at its entry check makes it leave before its first
+  // instruction; it is entered again, and logged again, as QEMU logs a TB again after a
+  // cpu_loop_exit at its start. How many kicks land depends on the machine's load, so the
+  // records of one entry repeated back to back count once.
+  const once = (records: string[]): string[] => records.filter((r, i) => i === 0 || r !== records[i - 1]);
+
   it("exec with nochain: the same sequence of executed TBs as QEMU", async () => {
-    const w = traces(await logOf("wasmu", "exec,nochain"));
+    const w = once(traces(await logOf("wasmu", "exec,nochain")));
     expect(w).toEqual(["0000000000010144 ", "0000000000010158 ", "0000000000010194 done"]);
-    if (hasQemu) expect(w).toEqual(traces(await logOf("qemu", "exec,nochain")));
+    if (hasQemu) expect(w).toEqual(once(traces(await logOf("qemu", "exec,nochain"))));
   });
 
   it("cpu,fpu: QEMU's register dump at each TB entry, with the same values (the stack pointer aside)", async () => {
     const dumps = (log: string): string[] => [...log.matchAll(/^ pc {7}[0-9a-f]{16}\n(?: .*\n){16}/gm)].map((m) => m[0].replace(/(x2\/sp {4})[0-9a-f]{16}/, "$1<sp>"));
-    const w = dumps(await logOf("wasmu", "cpu,fpu,nochain"));
+    const w = once(dumps(await logOf("wasmu", "cpu,fpu,nochain")));
     expect(w).toHaveLength(3);
     expect(w[2]).toMatch(/^ pc {7}0000000000010194\n x0\/zero {2}0{16} x1\/ra {4}0000000000010186 x2\/sp {4}<sp> x3\/gp {4}0{16}\n/);
-    if (hasQemu) expect(w).toEqual(dumps(await logOf("qemu", "cpu,fpu,nochain")));
+    if (hasQemu) expect(w).toEqual(once(dumps(await logOf("qemu", "cpu,fpu,nochain"))));
   });
 
   it("op, op_opt, out_asm: one record of each per translated TB (tier=jit: every TB compiled)", async () => {
