@@ -28,8 +28,10 @@ interface Waiter {
   worker: Worker;
 }
 
-function waiter(table: FutexTable, mem: SharedArrayBuffer, addr: number, tid: number, bitset = -1, ms = 10_000): Waiter {
-  const worker = new Worker(WAITER, { eval: true, execArgv: [], workerData: { url: dist.href, table: table.buffer, mem, addr, tid, bitset, ms } });
+// A wait meant to be woken has no timeout of its own (it was 10 s: a worker started under
+// heavy load outlived it, found by scripts/torture.sh); the test's bound catches a hang.
+function waiter(table: FutexTable, mem: SharedArrayBuffer, addr: number, tid: number, bitset = -1, ms = Infinity): Waiter {
+  const worker = new Worker(WAITER, { eval: true, execArgv: [], workerData: { url: dist.href, table: table.buffer, mem, addr, tid, bitset, ms: Number.isFinite(ms) ? ms : undefined } });
   let q: (n: number) => void = () => {};
   let r: (n: number) => void = () => {};
   const queued = new Promise<number>((res) => (q = res));
