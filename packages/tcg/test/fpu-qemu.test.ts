@@ -15,13 +15,13 @@ if (qemu === undefined) {
 }
 
 describe.skipIf(qemu === undefined)("FPU vs QEMU (live)", () => {
-  it("constructed rounding cases", () => {
-    const r = mismatches(runOracle(qemu!, constructedVectors()));
+  it("constructed rounding cases", async () => {
+    const r = mismatches(await runOracle(qemu!, constructedVectors()));
     expect(r.samples).toEqual([]);
   });
 
-  it("boundary values", () => {
-    const r = mismatches(runOracle(qemu!, boundaryVectors()));
+  it("boundary values", async () => {
+    const r = mismatches(await runOracle(qemu!, boundaryVectors()));
     expect(r.samples).toEqual([]);
   });
 
@@ -29,17 +29,17 @@ describe.skipIf(qemu === undefined)("FPU vs QEMU (live)", () => {
   const extra = Number(process.env.WASMU_FPU_VECTORS ?? "0");
   const perOp = 40 + (Number.isFinite(extra) && extra > 0 ? extra : 0);
   const timeout = 60_000 + perOp * 50;
-  it.each([...FP_OPS.keys()].map((name, i) => [name, i] as const))("seeded random vectors: %s", (name, i) => {
+  it.each([...FP_OPS.keys()].map((name, i) => [name, i] as const))("seeded random vectors: %s", async (name, i) => {
     const vs = randomVectors(20261125 + i, perOp, name);
     for (let k = 0; k < vs.length; k += 100_000) {
-      const r = mismatches(runOracle(qemu!, vs.slice(k, k + 100_000)));
+      const r = mismatches(await runOracle(qemu!, vs.slice(k, k + 100_000)));
       expect(r.samples).toEqual([]);
     }
   }, timeout);
 
-  it.runIf(process.env.WASMU_FPU_RECORD === "1")("records vectors.txt", () => {
+  it.runIf(process.env.WASMU_FPU_RECORD === "1")("records vectors.txt", async () => {
     const vs = [...constructedVectors(), ...boundaryVectors().filter((_, i) => i % 8 === 0), ...randomVectors(424242, 10)];
-    const es = runOracle(qemu!, vs);
+    const es = await runOracle(qemu!, vs);
     const header = "# QEMU 7.2 (qemu-riscv64-static) results for test/fpu-oracle: op rm a b c result fflags (hex)\n";
     writeFileSync(RECORDED, header + es.map(recordedLine).join("\n") + "\n");
     expect(es.length).toBe(vs.length);

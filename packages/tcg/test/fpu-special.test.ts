@@ -202,8 +202,8 @@ describe("FPU special cases", () => {
   });
 
   const qemu = findQemu();
-  it.skipIf(qemu === undefined)("every row agrees with QEMU", () => {
-    const es = runOracle(qemu!, rows.map(([op, rm, a, b, c]) => ({ op, rm, a, b, c })));
+  it.skipIf(qemu === undefined)("every row agrees with QEMU", async () => {
+    const es = await runOracle(qemu!, rows.map(([op, rm, a, b, c]) => ({ op, rm, a, b, c })));
     const diff = es.filter((e, i) => e.result !== rows[i]![5] || e.flags !== rows[i]![6]).map((e) => `${e.op} rm=${e.rm} ${e.a.toString(16)}: qemu ${e.result.toString(16)}/${e.flags}`);
     expect(diff).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // Test vectors for the FPU differential tests: boundary values, constructed rounding
 // cases and seeded random bits, plus a runner for the QEMU oracle (fpu-oracle/).
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FP_OPS, FpStatus, execFpOp, f32FromBits, f32ToBits, f64FromBits, f64ToBits, isRoundingMode } from "../src/index.js";
@@ -308,10 +308,24 @@ export function vectorLine(v: Vector): string {
   return `${v.op} ${v.rm} ${v.a.toString(16)} ${v.b.toString(16)} ${v.c.toString(16)}`;
 }
 
-/** Runs the vectors through the oracle under QEMU in one process; returns results. */
-export function runOracle(qemu: string, vs: readonly Vector[]): Expected[] {
+/**
+ * Runs the vectors through the oracle under QEMU in one process; returns results. The
+ * child is awaited, not run with spawnSync: a test worker blocked for 60 s misses
+ * vitest's RPC reply (`Timeout calling "onTaskUpdate"`), and this file's tests run one
+ * oracle each, back to back.
+ */
+export async function runOracle(qemu: string, vs: readonly Vector[]): Promise<Expected[]> {
   const input = vs.map(vectorLine).join("\n") + "\n";
-  const r = spawnSync(qemu, [ORACLE], { input, encoding: "utf8", maxBuffer: 1 << 30 });
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(qemu, [ORACLE], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.stdin.end(input);
+  });
   if (r.status !== 0) throw new Error(`fpu-oracle failed: ${r.stderr}`);
   const lines = r.stdout.trimEnd().split("\n");
   if (lines.length !== vs.length) throw new Error(`fpu-oracle: ${lines.length} lines for ${vs.length} vectors`);
