@@ -31,7 +31,7 @@ import {
   interpHandlers, InterpHeader, interpMemops,
 } from "./interp-format.js";
 import { CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, EXIT_KIND_BITS, ExitKind, HELPER_ABI_ARGS, IMPORT_MODULE, RtImport, RtSlot } from "./lower-abi.js";
-import { bswap16, bswap32, bswap64, div, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
+import { BINARY_OPERATORS, binaryOperator, bswap16, bswap32, bswap64, div, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
 import { atomic, guestLoad, guestStore } from "./lower-memory.js";
 import { emitCompare, emitInlineLookup, type LowerConfig, type LowerCtx, type LowerImports } from "./lower.js";
 import { rtTableSize } from "./lower-module.js";
@@ -507,28 +507,15 @@ class InterpEmitter implements LowerCtx {
   }
 
   private binary(opc: string, t: IrType, a: Temp, b: Temp): void {
-    const fb = this.fb;
-    const is32 = t === "i32";
-    const bin = (e32: () => void, e64: () => void): void => { this.get(a); this.get(b); if (is32) e32(); else e64(); };
+    if (BINARY_OPERATORS.has(opc)) {
+      this.get(a);
+      this.get(b);
+      binaryOperator(this, opc, t);
+      return;
+    }
     switch (opc) {
-      case "add": bin(() => fb.i32Add(), () => fb.i64Add()); return;
-      case "sub": bin(() => fb.i32Sub(), () => fb.i64Sub()); return;
-      case "mul": bin(() => fb.i32Mul(), () => fb.i64Mul()); return;
       case "mulsh": case "muluh": mulh(this, opc === "mulsh", t, a, b); return;
       case "div": case "divu": case "rem": case "remu": div(this, opc, t, a, b); return;
-      case "and": bin(() => fb.i32And(), () => fb.i64And()); return;
-      case "or": bin(() => fb.i32Or(), () => fb.i64Or()); return;
-      case "xor": bin(() => fb.i32Xor(), () => fb.i64Xor()); return;
-      case "andc": this.get(a); this.get(b); not(this, t); if (is32) fb.i32And(); else fb.i64And(); return;
-      case "orc": this.get(a); this.get(b); not(this, t); if (is32) fb.i32Or(); else fb.i64Or(); return;
-      case "eqv": bin(() => { fb.i32Xor(); not(this, "i32"); }, () => { fb.i64Xor(); not(this, "i64"); }); return;
-      case "nand": bin(() => { fb.i32And(); not(this, "i32"); }, () => { fb.i64And(); not(this, "i64"); }); return;
-      case "nor": bin(() => { fb.i32Or(); not(this, "i32"); }, () => { fb.i64Or(); not(this, "i64"); }); return;
-      case "shl": bin(() => fb.i32Shl(), () => fb.i64Shl()); return;
-      case "shr": bin(() => fb.i32ShrU(), () => fb.i64ShrU()); return;
-      case "sar": bin(() => fb.i32ShrS(), () => fb.i64ShrS()); return;
-      case "rotl": bin(() => fb.i32Rotl(), () => fb.i64Rotl()); return;
-      case "rotr": bin(() => fb.i32Rotr(), () => fb.i64Rotr()); return;
     }
     throw new Error(`interp: binary ${opc}`);
   }

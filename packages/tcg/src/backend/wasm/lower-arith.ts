@@ -14,6 +14,38 @@ export function not(c: LowerCtx, type: IrType): void {
   if (type === "i32") { c.fb.i32Const(-1); c.fb.i32Xor(); } else { c.fb.i64Const(-1); c.fb.i64Xor(); }
 }
 
+/** The two-operand ops {@link binaryOperator} emits. */
+export const BINARY_OPERATORS: ReadonlySet<string> = new Set(["add", "sub", "mul", "and", "or", "xor", "andc", "orc", "eqv", "nand", "nor", "shl", "shr", "sar", "rotl", "rotr"]);
+
+/**
+ * Emits the operator of a two-operand op in {@link BINARY_OPERATORS} (one wasm instruction,
+ * or that and a NOT), with both operands already on the stack. Shared by the lowering and
+ * tier 0's interpreter, so both tiers compute these ops with the same code.
+ */
+export function binaryOperator(c: LowerCtx, opc: string, type: IrType): void {
+  const fb = c.fb;
+  const is32 = type === "i32";
+  switch (opc) {
+    case "add": if (is32) fb.i32Add(); else fb.i64Add(); return;
+    case "sub": if (is32) fb.i32Sub(); else fb.i64Sub(); return;
+    case "mul": if (is32) fb.i32Mul(); else fb.i64Mul(); return;
+    case "and": if (is32) fb.i32And(); else fb.i64And(); return;
+    case "or": if (is32) fb.i32Or(); else fb.i64Or(); return;
+    case "xor": if (is32) fb.i32Xor(); else fb.i64Xor(); return;
+    case "andc": not(c, type); if (is32) fb.i32And(); else fb.i64And(); return;
+    case "orc": not(c, type); if (is32) fb.i32Or(); else fb.i64Or(); return;
+    case "eqv": if (is32) fb.i32Xor(); else fb.i64Xor(); not(c, type); return;
+    case "nand": if (is32) fb.i32And(); else fb.i64And(); not(c, type); return;
+    case "nor": if (is32) fb.i32Or(); else fb.i64Or(); not(c, type); return;
+    case "shl": if (is32) fb.i32Shl(); else fb.i64Shl(); return;
+    case "shr": if (is32) fb.i32ShrU(); else fb.i64ShrU(); return;
+    case "sar": if (is32) fb.i32ShrS(); else fb.i64ShrS(); return;
+    case "rotl": if (is32) fb.i32Rotl(); else fb.i64Rotl(); return;
+    case "rotr": if (is32) fb.i32Rotr(); else fb.i64Rotr(); return;
+    default: throw new Error(`binaryOperator: ${opc}`);
+  }
+}
+
 export function mulh(c: LowerCtx, signed: boolean, type: IrType, a: Temp, b: Temp): void {
   const fb = c.fb;
   if (type === "i32") {

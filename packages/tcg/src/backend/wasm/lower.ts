@@ -39,7 +39,7 @@ import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { FunctionBuilder, WasmLocal } from "./function-builder.js";
 import { CTRL_BYTES, CTRL_EXIT_PC, CTRL_EXIT_REQ_PTR, CTRL_JMP_CACHE_PTR, CTRL_TB_FLAGS, EXIT_KIND_BITS, ExitKind, HELPER_ABI_ARGS } from "./lower-abi.js";
-import { bswap16, bswap32, bswap64, deposit, div, extract, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
+import { BINARY_OPERATORS, binaryOperator, bswap16, bswap32, bswap64, deposit, div, extract, hostLoad, hostStore, mulh, not } from "./lower-arith.js";
 import { atomic, guestLoad, guestStore } from "./lower-memory.js";
 import { ValType } from "./opcodes.js";
 import { TbField, TB_STATE_INVALID } from "../../tb/tb-desc.js";
@@ -576,36 +576,21 @@ export class TbLowering implements LowerCtx {
     const a = op.ins[0]!;
     const b = op.ins[1]!;
     const out = op.outs[0]!;
-    const bin = (emit32: () => void, emit64: () => void): void => {
+    if (BINARY_OPERATORS.has(op.opc)) {
       this.get(a);
       this.get(b);
-      if (is32) emit32(); else emit64();
+      binaryOperator(this, op.opc, type);
       this.set(out);
-    };
+      return;
+    }
     switch (op.opc) {
       case "mov": this.get(a); this.set(out); return;
       case "discard": return;
       case "insn_start": this.pc = a.value; return;
-      case "add": bin(() => fb.i32Add(), () => fb.i64Add()); return;
-      case "sub": bin(() => fb.i32Sub(), () => fb.i64Sub()); return;
       case "neg": this.const(type, 0n); this.get(a); if (is32) fb.i32Sub(); else fb.i64Sub(); this.set(out); return;
-      case "mul": bin(() => fb.i32Mul(), () => fb.i64Mul()); return;
       case "mulsh": case "muluh": mulh(this, op.opc === "mulsh", type, a, b); this.set(out); return;
       case "div": case "divu": case "rem": case "remu": div(this, op.opc, type, a, b); this.set(out); return;
-      case "and": bin(() => fb.i32And(), () => fb.i64And()); return;
-      case "or": bin(() => fb.i32Or(), () => fb.i64Or()); return;
-      case "xor": bin(() => fb.i32Xor(), () => fb.i64Xor()); return;
       case "not": this.get(a); not(this, type); this.set(out); return;
-      case "andc": this.get(a); this.get(b); not(this, type); if (is32) fb.i32And(); else fb.i64And(); this.set(out); return;
-      case "orc": this.get(a); this.get(b); not(this, type); if (is32) fb.i32Or(); else fb.i64Or(); this.set(out); return;
-      case "eqv": bin(() => { fb.i32Xor(); not(this, "i32"); }, () => { fb.i64Xor(); not(this, "i64"); }); return;
-      case "nand": bin(() => { fb.i32And(); not(this, "i32"); }, () => { fb.i64And(); not(this, "i64"); }); return;
-      case "nor": bin(() => { fb.i32Or(); not(this, "i32"); }, () => { fb.i64Or(); not(this, "i64"); }); return;
-      case "shl": bin(() => fb.i32Shl(), () => fb.i64Shl()); return;
-      case "shr": bin(() => fb.i32ShrU(), () => fb.i64ShrU()); return;
-      case "sar": bin(() => fb.i32ShrS(), () => fb.i64ShrS()); return;
-      case "rotl": bin(() => fb.i32Rotl(), () => fb.i64Rotl()); return;
-      case "rotr": bin(() => fb.i32Rotr(), () => fb.i64Rotr()); return;
       case "clz": this.get(a); if (is32) fb.i32Clz(); else fb.i64Clz(); this.set(out); return;
       case "ctz": this.get(a); if (is32) fb.i32Ctz(); else fb.i64Ctz(); this.set(out); return;
       case "ctpop": this.get(a); if (is32) fb.i32Popcnt(); else fb.i64Popcnt(); this.set(out); return;
