@@ -51,3 +51,4 @@ export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtH
 export { MmioClient, MmioServer, createMmioChannel, type MmioChannelShared } from "./machine/mmio-channel.js";
 export { SerialMux, type SerialMuxActions, MUX_HELP, CTRL_A } from "./devices/serial-mux.js";
 export { VirtMachine, type VirtMachineConfig, type PhysRegion } from "./machine/virt-machine.js";
+export { startVirtMachine, type VirtRunOptions, type VirtRunResult, type VirtRun } from "./machine/virt-run.js";

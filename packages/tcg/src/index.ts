@@ -111,7 +111,7 @@ export { type WasmInsn, type WasmImmKind, type WasmDisasmOptions, decodeBody, di
 
 // ---- Execution: the cpu-exec loop, worker runtime, bare-metal harness (src/exec)
 export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCodeReader, CF_COUNT_MASK, CF_NO_GOTO_TB } from "./exec/translator.js";
-export { type ExecParams, type ExecShared, type ExecLayout, createExecShared, defaultRegionCount, DEFAULT_MAX_TBS, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
+export { type ExecParams, type TierMode, type ExecShared, type ExecLayout, createExecShared, defaultRegionCount, DEFAULT_MAX_TBS, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
 export { type WasmHelperImpl, helperImports } from "./exec/helper-imports.js";
 export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
 export { type CpuExit, type ExecStats, type FaultReason, Vcpu, cpuExec } from "./exec/cpu-exec.js";
