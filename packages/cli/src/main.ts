@@ -7,9 +7,9 @@ import { writeSync } from "node:fs";
 import { dieOfSignal } from "@wasmu/linux-user";
 import { run } from "./cli.js";
 
-function writer(fd: number): (text: string) => void {
-  return (text: string) => {
-    const buf = Buffer.from(text, "utf8");
+function writer(fd: number): (text: string | Uint8Array) => void {
+  return (text: string | Uint8Array) => {
+    const buf = typeof text === "string" ? Buffer.from(text, "utf8") : text;
     let off = 0;
     while (off < buf.length) {
       try {
@@ -30,4 +30,4 @@ function writer(fd: number): (text: string) => void {
   };
 }
 
-process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2), killedBy: dieOfSignal });
+process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2), errBytes: writer(2), killedBy: dieOfSignal });

@@ -24,9 +24,11 @@ export interface RunOptions {
   timeout?: number;
   /** Bytes or text for the child's stdin (closed after); default: an empty stdin. */
   input?: string | Uint8Array;
+  /** How stdout and stderr are decoded (default utf8; latin1 keeps every byte as one character). */
+  encoding?: BufferEncoding;
 }
 
-/** Runs `cmd args` to its end; its status, signal and whole stdout and stderr (UTF-8). */
+/** Runs `cmd args` to its end; its status, signal and whole stdout and stderr (decoded as `opts.encoding`, default UTF-8). */
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
@@ -43,7 +45,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     child.on("close", (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+      resolve({ status, signal, stdout: Buffer.concat(out).toString(opts.encoding ?? "utf8"), stderr: Buffer.concat(err).toString(opts.encoding ?? "utf8") });
     });
   });
 }

@@ -87,8 +87,8 @@ describe("section headers", () => {
 
 const robust = join(here, "..", "..", "linux-user", "test", "guests", "robust");
 /** `sh -c SCRIPT` with $W (wasmu user), $Q (QEMU) and $R (the robust guest) set. */
-const sh = (script: string): ReturnType<typeof run> =>
-  run("sh", ["-c", script], { cwd: dir, timeout: 120_000, env: { ...process.env, W: `${process.execPath} ${bin} user`, Q: "qemu-riscv64-static", R: robust } });
+const sh = (script: string, opts: RunOptions = {}): ReturnType<typeof run> =>
+  run("sh", ["-c", script], { cwd: dir, timeout: 120_000, ...opts, env: { ...process.env, W: `${process.execPath} ${bin} user`, Q: "qemu-riscv64-static", R: robust } });
 
 describe("host I/O errors", () => {
   it("-D on a full device: reported once, the guest goes on and its output is whole", async () => {
@@ -268,6 +268,33 @@ describe("bytes, not text", () => {
     expect(w.stdout.split("\n").slice(2).filter((l) => l !== "").sort()).toEqual(["61ff62", "6cff"]);
     expect(w.stderr).toBe("");
     if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
+  });
+});
+
+describe("bytes, not text: names the guest makes", () => {
+  // names T L S: symlink(T, L) then readlink(L); bind to S then getsockname (robust.c).
+  const script = (x: string, trace = ""): string =>
+    `d=$(mktemp -d) && cd "$d" && $${x} ${trace} $R names "t$(printf '\\376')u" "l$(printf '\\377')m" "s$(printf '\\375')" 2>&1 >out; ` +
+    `cat out; rm out; ls -A; cd / && rm -rf "$d"`;
+
+  it("a symlink's target and a socket's path are the guest's bytes (as under QEMU)", async () => {
+    const w = await sh(script("W"));
+    // readlink's target, getsockname's path, then nothing left in the directory.
+    expect(w).toMatchObject({ status: 0, stdout: "74fe75\n73fd\n", stderr: "" });
+    if (hasQemu) expect((await sh(script("Q"))).stdout).toBe(w.stdout);
+  });
+
+  it("-strace quotes those bytes as they are, as qemu-riscv64 -strace does", async () => {
+    const lines = (out: string): string[] =>
+      out.split("\n").filter((l) => /(symlinkat|bind|unlinkat)\(/.test(l)).map((l) => l.replace(/^\d+ /, "").replace(/0x[0-9a-f]+/g, "ADDR"));
+    const w = await sh(script("W", "-strace"), { encoding: "latin1" });
+    expect(lines(w.stdout)).toEqual([
+      'symlinkat("t\xfeu",AT_FDCWD,"l\xffm") = 0',
+      'bind(3,{sun_family=AF_UNIX,sun_path="s\xfd"}, 110) = 0',
+      'unlinkat(AT_FDCWD,"l\xffm",0) = 0',
+      'unlinkat(AT_FDCWD,"s\xfd",0) = 0',
+    ]);
+    if (hasQemu) expect(lines((await sh(script("Q", "-strace"), { encoding: "latin1" })).stdout)).toEqual(lines(w.stdout));
   });
 });
 

@@ -52,7 +52,7 @@ describe("-d stats", () => {
     // parallel: 4 threads (vCPUs 1-4, each in its own worker) pass spinning barriers.
     const path = fileURLToPath(new URL("guests/parallel", import.meta.url));
     const text: string[] = [];
-    const log = new UserLog({ mask: LogItem.STATS, oneInsnPerTb: false, symbols: [] }, (s) => text.push(s));
+    const log = new UserLog({ mask: LogItem.STATS, oneInsnPerTb: false, symbols: [] }, (b) => text.push(Buffer.from(b).toString("latin1")));
     const out = new MemoryStream();
     const r = await runProgram({
       kernel: new Kernel({ warn: () => {} }), path, bytes: new Uint8Array(readFileSync(path)), argv: [path], envp: [],

@@ -14,6 +14,11 @@
  * straight to the log descriptor with `fs.writeSync` (one whole record per call, the file
  * opened with O_APPEND, so records of different vCPUs never mix). Without `-D` the main
  * thread's records go to the caller's stderr function, a worker's to descriptor 2.
+ *
+ * Records are byte strings: every character stands for one byte (`latin1`), so that guest
+ * bytes a record quotes (-strace's paths, argv, socket paths; symbol names) reach the log
+ * exactly as the guest had them, as under qemu-riscv64, even when they are not UTF-8.
+ * Formatters write guest bytes with {@link guestText}; the writers encode with latin1.
  * With the stats item, a worker copies its vCPU's counters into that vCPU's row of a shared
  * table ({@link UserLogConfig.statsSlots}) each time it hands a request to the kernel
  * thread ({@link UserLog.publishStats}; the exit_group or last exit of the process is such
@@ -32,7 +37,7 @@ import type { LoadedProgram } from "../loader/load-elf.js";
 import type { AddressSpace } from "../mm/address-space.js";
 import { Prot } from "../mm/constants.js";
 
-/** A function symbol: [start, end) and its name. */
+/** A function symbol: [start, end) and its name (a byte string, see the module comment). */
 export type FuncSymbol = readonly [start: bigint, end: bigint, name: string];
 
 /** The data a {@link UserLog} is made of (posted to vCPU workers). */
@@ -73,7 +78,7 @@ export class UserLog {
    * @param config the items, the descriptor, the symbols.
    * @param stderr where records go without `-D` (default: descriptor 2).
    */
-  constructor(config: UserLogConfig, stderr?: (text: string) => void) {
+  constructor(config: UserLogConfig, stderr?: (bytes: Uint8Array) => void) {
     if ((config.mask & LogItem.STATS) !== 0 && config.statsSlots === undefined) {
       config = { ...config, statsSlots: new SharedArrayBuffer(MAX_STATS_VCPUS * STATS_FIELDS.length * 8) };
     }
@@ -81,7 +86,8 @@ export class UserLog {
     this.config = config;
     this.statsRows = config.statsSlots === undefined ? undefined : new Float64Array(config.statsSlots);
     const fd = config.fd;
-    const raw = fd !== undefined ? (s: string): void => void writeSync(fd, s) : (stderr ?? ((s: string): void => void writeSync(2, s)));
+    const sink = stderr ?? ((b: Uint8Array): void => void writeSync(2, b));
+    const raw = fd !== undefined ? (s: string): void => void writeSync(fd, Buffer.from(s, "latin1")) : (s: string): void => sink(Buffer.from(s, "latin1"));
     // A log that cannot be written (-D /dev/full, a -D file on /proc, stderr on a full
     // disk or a closed pipe) never stops the guest: the first failure, in any thread, is
     // reported once on stderr (when the log is a -D file) and logging stops there.
@@ -204,13 +210,18 @@ function pageMap(mm: AddressSpace): [number, number, number][] {
   return out;
 }
 
+/** Guest bytes as a log record's byte string (one character per byte; see the module comment). */
+export function guestText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
 /** STT_FUNC symbols with a size from an ELF's .symtab, moved by `bias`; [] if it has none or is not ELF. */
 export function funcSymbols(bytes: Uint8Array, bias: bigint): FuncSymbol[] {
   try {
     const elf = new ElfFile(bytes);
     return elf.symbols
       .filter((s) => s.type === SymbolType.FUNC && s.size > 0n && s.shndx !== 0 && s.shndx < 0xff00)
-      .map((s): FuncSymbol => [s.value + bias, s.value + bias + s.size, s.name]);
+      .map((s): FuncSymbol => [s.value + bias, s.value + bias + s.size, Buffer.from(s.name, "utf8").toString("latin1")]);
   } catch {
     return [];
   }

@@ -27,6 +27,12 @@ import { UserLog } from "./user-log.js";
 export interface UserMainIo {
   /** Error and usage text (the host's stderr). */
   stderr(text: string): void;
+  /**
+   * Where -d and -strace records go without -D: bytes as they are, since they quote the
+   * guest's bytes (default: `stderr` of their UTF-8 decoding, which is lossy for bytes that
+   * are not UTF-8; the CLI gives the host's descriptor 2).
+   */
+  readonly stderrBytes?: (bytes: Uint8Array) => void;
   /** Usage text for -h (the host's stdout). */
   stdout(text: string): void;
   /** The guest's descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
@@ -417,7 +423,7 @@ export async function userMain(argv: readonly string[], io: UserMainIo, hostEnv:
 }
 
 async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): Promise<number> {
-  const userLog = new UserLog({ mask: o.logMask, oneInsnPerTb: o.oneInsnPerTb, ...(fd !== undefined ? { fd } : {}), symbols: [] }, (s) => io.stderr(s));
+  const userLog = new UserLog({ mask: o.logMask, oneInsnPerTb: o.oneInsnPerTb, ...(fd !== undefined ? { fd } : {}), symbols: [] }, io.stderrBytes ?? ((b) => io.stderr(Buffer.from(b).toString("utf8"))));
   const log = userLog.write;
   const strace = o.strace || userLog.has(LogItem.STRACE);
   const kernel = new Kernel({ ...(o.sysroot !== undefined ? { sysroot: o.sysroot } : {}), ...(strace ? { strace: log } : {}), warn: (l) => log(`${l}\n`) });

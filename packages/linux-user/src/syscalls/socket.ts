@@ -11,6 +11,7 @@
  * @module
  */
 import { Errno } from "../errno.js";
+import { decodeBytes } from "../fs/host-path.js";
 import type { OpenFile } from "../fs/open-file.js";
 import { AF, decodeSockAddr, encodeSockAddr, MSG, SOCK, type SockAddr } from "../net/sockaddr.js";
 import type { Received, SendRequest, Socket } from "../net/socket.js";
@@ -73,7 +74,7 @@ function sockAddrArg(t: Thread, s: Socket, ptr: number, len: number): SockAddr |
 /** The host path of a pathname unix address (bind: the last component not followed), if it is one. */
 function unixHost(t: Thread, a: SockAddr, follow: boolean): string | undefined | number {
   if (a.family !== AF.UNIX || a.path.length === 0 || a.path[0] === 0) return undefined;
-  return resolveAt(t, AT.FDCWD, Buffer.from(a.path).toString("utf8"), follow);
+  return resolveAt(t, AT.FDCWD, decodeBytes(a.path), follow);
 }
 
 /** Writes address `a` to (ptr, *lenPtr) as Linux does: truncated to the buffer, the full length stored. */

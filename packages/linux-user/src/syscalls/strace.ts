@@ -109,7 +109,7 @@ function formatString(v: bigint, mm: AddressSpace | undefined): string {
   if (v === 0n) return "NULL";
   const s = mm?.readCString(Number(BigInt.asUintN(53, v)));
   if (s === undefined || typeof s === "number") return formatPointer(v);
-  return `"${Buffer.from(s).toString("utf8")}"`;
+  return `"${Buffer.from(s).toString("latin1")}"`; // a byte string: see run/user-log.ts
 }
 
 const SOCK_TYPES: Readonly<Record<number, string>> = { 1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM", 5: "SOCK_SEQPACKET", 10: "SOCK_PACKET" };
@@ -126,7 +126,7 @@ function formatSockaddr(v: bigint, len: number, mm: AddressSpace | undefined): s
   if (family === 1) {
     const path = b.subarray(2);
     const nul = path.indexOf(0);
-    return `{sun_family=AF_UNIX,sun_path="${Buffer.from(nul >= 0 ? path.subarray(0, nul) : path).toString("utf8")}"}`;
+    return `{sun_family=AF_UNIX,sun_path="${Buffer.from(nul >= 0 ? path.subarray(0, nul) : path).toString("latin1")}"}`;
   }
   if (family === 2 && b.length >= 8) return `{sin_family=AF_INET,sin_port=htons(${dv.getUint16(2, false)}),sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
   const data = Array.from({ length: 14 }, (_, i) => (b[2 + i] ?? 0).toString(16).padStart(2, "0"));

@@ -9,6 +9,8 @@
  *                     or "pthread_create I: ERRNO"
  *   syscall           syscall(-1), unknown and out-of-range numbers (also in a thread)
  *   open PATH...      open each path: "fd" or "errno N"; lists the directory "." as hex names
+ *   names T L S       symlink(T, L), then readlink(L) as hex; bind an AF_UNIX socket to
+ *                     path S, then getsockname's sun_path as hex; unlinks L and S
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,6 +131,28 @@ int main(int argc, char **argv) {
     DIR *d = opendir(".");
     struct dirent *e;
     while (d && (e = readdir(d))) if (e->d_name[0] != '.') hex(e->d_name);
+    return 0;
+  }
+  if (!strcmp(mode, "names") && argc > 4) {
+    char buf[256];
+    if (symlink(argv[2], argv[3]) != 0) printf("symlink: errno %d\n", errno);
+    ssize_t n = readlink(argv[3], buf, sizeof buf - 1);
+    if (n < 0) printf("readlink: errno %d\n", errno);
+    else {
+      buf[n] = 0;
+      hex(buf);
+    }
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    strncpy(a.sun_path, argv[4], sizeof a.sun_path - 1);
+    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0) printf("bind: errno %d\n", errno);
+    struct sockaddr_un b;
+    socklen_t len = sizeof b;
+    memset(&b, 0, sizeof b);
+    if (getsockname(s, (struct sockaddr *)&b, &len) != 0) printf("getsockname: errno %d\n", errno);
+    else hex(b.sun_path);
+    unlink(argv[3]);
+    unlink(argv[4]);
     return 0;
   }
   return 2;
