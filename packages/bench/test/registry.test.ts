@@ -251,10 +251,11 @@ describe("finding the repository and the CLI", () => {
     expect(findRepoRoot(join(root!, "node_modules", "@wasmu", "bench", "dist"))).toBeNull();
   });
 
-  it("runs the wasmu CLI of its @wasmu/cli dependency (bin.wasmu), not a repository path", async () => {
+  it("runs the wasmu CLI of its @wasmu/cli dependency (the dist/main.js its bin.wasmu runs), not a repository path", async () => {
     const { cliMainPath, cliPackageDir } = await import("../src/context.js");
     const pkg = JSON.parse(readFileSync(join(cliPackageDir(), "package.json"), "utf8")) as { name: string; bin: { wasmu: string } };
     expect(pkg.name).toBe("@wasmu/cli");
-    expect(cliMainPath()).toBe(join(cliPackageDir(), pkg.bin.wasmu));
+    expect(cliMainPath()).toBe(join(cliPackageDir(), "dist", "main.js"));
+    expect(readFileSync(join(cliPackageDir(), pkg.bin.wasmu), "utf8")).toContain("/../dist/main.js");
   });
 });

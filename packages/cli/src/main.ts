@@ -30,4 +30,22 @@ function writer(fd: number): (text: string | Uint8Array) => void {
   };
 }
 
-process.exitCode = await run(process.argv.slice(2), { out: writer(1), err: writer(2), errBytes: writer(2), killedBy: dieOfSignal });
+/**
+ * The signals the invoking process left ignored, as bin/wasmu read them before Node reset
+ * every disposition (WASMU_HOST_SIGIGN: /proc/self/status's SigIgn, a hex mask of bit
+ * signal-1). Removed from the environment, which the guest inherits.
+ */
+function hostIgnoredSignals(): number[] | undefined {
+  const mask = process.env.WASMU_HOST_SIGIGN?.trim();
+  delete process.env.WASMU_HOST_SIGIGN;
+  if (mask === undefined || !/^[0-9a-fA-F]{1,16}$/.test(mask)) return undefined;
+  const bits = BigInt(`0x${mask}`);
+  const sigs: number[] = [];
+  for (let sig = 1; sig <= 64; sig++) if (((bits >> BigInt(sig - 1)) & 1n) !== 0n) sigs.push(sig);
+  return sigs;
+}
+
+const ignoredSignals = hostIgnoredSignals();
+process.exitCode = await run(process.argv.slice(2), {
+  out: writer(1), err: writer(2), errBytes: writer(2), killedBy: dieOfSignal, ...(ignoredSignals !== undefined ? { ignoredSignals } : {}),
+});

@@ -21,7 +21,7 @@ describe("wasmu binfmt", () => {
     const out: string[] = [];
     expect(binfmtCommand([], { out: (s) => out.push(s), err: () => {} })).toBe(0);
     const line = out.join("").trim();
-    expect(line).toMatch(/^:wasmu-riscv64:M::(\\x[0-9a-f]{2}){20}:(\\x[0-9a-f]{2}){20}:\/\S+\/main\.js:$/);
+    expect(line).toMatch(/^:wasmu-riscv64:M::(\\x[0-9a-f]{2}){20}:(\\x[0-9a-f]{2}){20}:\/\S+\/bin\/wasmu:$/);
     expect(RISCV64_MAGIC).toHaveLength(RISCV64_MASK.length);
     for (const g of ["hello", "auxv-dump-pie", "hello-dyn", "procs"]) expect(matches(line, readFileSync(join(guests, g)))).toBe(true);
     // The host's own node binary (x86-64 or another machine) and a text file do not match.

@@ -233,6 +233,20 @@ describe("host signals reach the guest", () => {
     }
   }, 300_000);
 
+  it("signals the invoking process left ignored stay ignored in the guest (execve's rule; QEMU the same), through the bin script", async () => {
+    // Node resets every disposition when it starts: bin/wasmu reads them first.
+    const script = (cmd: string): string => `trap '' INT QUIT HUP; exec ${cmd} "$R" ignored`;
+    const env = { ...process.env, R: robust };
+    const w = await run("sh", ["-c", script(`${join(here, "..", "bin", "wasmu")} user`)], { cwd: dir, timeout: 120_000, env });
+    expect(w).toMatchObject({ status: 0, stdout: "1 2 3 \n", stderr: "" });
+    // Not ignored: nothing; and the variable that carried them is not in the guest's environment.
+    expect((await run(join(here, "..", "bin", "wasmu"), ["user", robust, "ignored"], { cwd: dir, timeout: 120_000 })).stdout).toBe("\n");
+    if (hasQemu) expect((await run("sh", ["-c", script("qemu-riscv64-static")], { cwd: dir, timeout: 120_000, env })).stdout).toBe(w.stdout);
+    // An ignored SIGINT sent to wasmu is dropped; SIGTERM still ends the guest.
+    const bg = await signalled("sh", ["-c", `trap '' INT; exec ${join(here, "..", "bin", "wasmu")} user ${robust} wait`], ["SIGINT", "SIGTERM"]);
+    expect(bg.signal).toBe("SIGTERM");
+  }, 300_000);
+
   it("reaches a guest computing on the kernel thread (no system call): busybox sh's trap in a busy loop", async () => {
     if (!existsSync(busybox)) {
       if (process.env.CI === "true") expect.fail(`${busybox} is missing (CI fetches busybox-static)`);

@@ -46,10 +46,11 @@ export function binfmtCommand(args: readonly string[], io: CommandIo): number {
       return 2;
     }
   }
-  // The bin itself (dist/main.js, with its #!/usr/bin/env node line): the kernel runs scripts as interpreters too.
-  // (From the sources, as in the tests, the built bin next to them.)
-  const bin = fileURLToPath(new URL("../main.js", import.meta.url));
-  const interp = existsSync(bin) ? realpathSync(bin) : fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+  // The bin itself (bin/wasmu, a #!/bin/sh script that runs dist/main.js with Node): the
+  // kernel runs scripts as interpreters too, and the script keeps the ignored signals.
+  // (The same path from dist/commands and from src/commands.)
+  const bin = fileURLToPath(new URL("../../bin/wasmu", import.meta.url));
+  const interp = existsSync(bin) ? realpathSync(bin) : bin;
   const line = binfmtLine(interp, flags);
   if (!install) {
     io.out(`${line}\n`);

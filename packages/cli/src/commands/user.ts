@@ -12,5 +12,5 @@ import { VERSION } from "../version.js";
  * kills wasmu with it through `io.killedBy` (the bin, as qemu-riscv64); without it, 128+signal.
  */
 export function userCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  return userMain(args, { stdout: io.out, stderr: io.err, ...(io.errBytes !== undefined ? { stderrBytes: io.errBytes } : {}), version: VERSION, ...(io.killedBy !== undefined ? { killedBy: io.killedBy } : {}) });
+  return userMain(args, { stdout: io.out, stderr: io.err, ...(io.errBytes !== undefined ? { stderrBytes: io.errBytes } : {}), ...(io.ignoredSignals !== undefined ? { ignoredSignals: io.ignoredSignals } : {}), version: VERSION, ...(io.killedBy !== undefined ? { killedBy: io.killedBy } : {}) });
 }

@@ -80,6 +80,13 @@ export interface RunOptions {
    * SIGTSTP to the guest (signals/host-signals.ts) while it runs (the CLI does; default off).
    */
   readonly hostSignals?: boolean;
+  /**
+   * Signals the invoking process left ignored: the first process starts with them ignored
+   * (SIG_IGN), as Linux's execve keeps ignored dispositions and qemu-riscv64's signal_init
+   * copies them (a program started in the background by a non-interactive shell ignores
+   * SIGINT and SIGQUIT). SIGKILL and SIGSTOP cannot be ignored and are left out.
+   */
+  readonly ignoredSignals?: readonly number[];
   /** Guest window bytes (default {@link DEFAULT_GUEST_WINDOW}). */
   readonly guestWindow?: number;
   /** The stack size (RLIMIT_STACK) of the first program (default 8 MiB). */
@@ -621,6 +628,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   proc.sigTrampoline = image.sigTrampoline;
   proc.auxv = image.exec!.auxv;
   proc.cmdline = concatArgs(opts.argv);
+  for (const sig of opts.ignoredSignals ?? []) {
+    if (sig >= 1 && sig <= 64 && sig !== 9 && sig !== 19) proc.sigactions.set(sig, { handler: 1n, flags: 0n, mask: 0n });
+  }
   // The host's signals go to the first process (the one the user started).
   const unforward = opts.hostSignals === true ? forwardHostSignals(proc) : undefined;
   let result: RunResult;

@@ -33,6 +33,12 @@ export interface UserMainIo {
    * are not UTF-8; the CLI gives the host's descriptor 2).
    */
   readonly stderrBytes?: (bytes: Uint8Array) => void;
+  /**
+   * Signals the invoking process left ignored, which the guest starts with ignored (as
+   * under Linux and qemu-riscv64). Node resets every disposition when it starts, so the
+   * CLI's bin script reads them (/proc/self/status's SigIgn) before Node runs.
+   */
+  readonly ignoredSignals?: readonly number[];
   /** Usage text for -h (the host's stdout). */
   stdout(text: string): void;
   /** The guest's descriptors 0, 1, 2 (default: the host's stdin, stdout, stderr). */
@@ -445,6 +451,7 @@ async function runUser(o: UserOptions, io: UserMainIo, fd: number | undefined): 
   });
   const r = await runProgram({
     kernel, path: o.program, bytes, readInterpreter: read, argv: [o.argv0 ?? o.program, ...o.args].map(bytesOf), envp, tbLock: o.tbLock, tier: o.tier, hostSignals: io.stdio === undefined,
+    ...(io.ignoredSignals !== undefined ? { ignoredSignals: io.ignoredSignals } : {}),
     ...(o.guestWindow !== undefined ? { guestWindow: o.guestWindow } : {}),
     ...(o.stackSize !== undefined ? { stackSize: o.stackSize } : {}),
     ...(o.logMask !== 0 || o.oneInsnPerTb ? { log: userLog } : {}),

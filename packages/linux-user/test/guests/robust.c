@@ -9,6 +9,7 @@
  *                     or "pthread_create I: ERRNO"
  *   syscall           syscall(-1), unknown and out-of-range numbers (also in a thread)
  *   open PATH...      open each path: "fd" or "errno N"; lists the directory "." as hex names
+ *   ignored           the signals (1..64) whose disposition is SIG_IGN at start, one line
  *   names T L S       symlink(T, L), then readlink(L) as hex; bind an AF_UNIX socket to
  *                     path S, then getsockname's sun_path as hex; unlinks L and S
  */
@@ -131,6 +132,14 @@ int main(int argc, char **argv) {
     DIR *d = opendir(".");
     struct dirent *e;
     while (d && (e = readdir(d))) if (e->d_name[0] != '.') hex(e->d_name);
+    return 0;
+  }
+  if (!strcmp(mode, "ignored")) {
+    for (int sig = 1; sig <= 64; sig++) {
+      struct sigaction sa;
+      if (sigaction(sig, 0, &sa) == 0 && sa.sa_handler == SIG_IGN) printf("%d ", sig);
+    }
+    printf("\n");
     return 0;
   }
   if (!strcmp(mode, "names") && argc > 4) {
