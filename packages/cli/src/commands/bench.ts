@@ -17,9 +17,11 @@ import type { CommandIo } from "./io.js";
 /** Where the harness's `main.js` is, or undefined when @wasmu/bench is not installed. */
 export function findBenchMain(cwd: string): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  // packages/cli/dist/commands -> packages/bench/dist/main.js in a checkout.
-  const sibling = join(here, "..", "..", "..", "bench", "dist", "main.js");
-  if (existsSync(sibling)) return sibling;
+  // packages/cli/dist/commands (or the bundled bin in packages/cli/dist) -> packages/bench/dist/main.js in a checkout.
+  for (const up of [["..", "..", ".."], ["..", ".."]]) {
+    const sibling = join(here, ...up, "bench", "dist", "main.js");
+    if (existsSync(sibling)) return sibling;
+  }
   try {
     const pkg = createRequire(join(cwd, "noop.js")).resolve("@wasmu/bench/package.json");
     const main = join(dirname(pkg), "dist", "main.js");

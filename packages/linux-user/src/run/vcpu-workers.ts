@@ -21,8 +21,16 @@ import { SyscallChannel } from "../kernel-link/syscall-channel.js";
 import type { SyscallArgs } from "../syscalls/abi.js";
 import { ParallelCounters, type PostedModule, type VcpuAssignment, type VcpuWorkerData, type WorkerMessage } from "./vcpu-link.js";
 
+/**
+ * Set by a bundler (the `wasmu` bin of @wasmu/cli is one file): the worker entry's URL
+ * relative to the bundle, which carries its own bundled worker beside it.
+ */
+declare const WASMU_BUNDLED_VCPU_WORKER: string | undefined;
+
 /** The compiled worker entry (dist/run/vcpu-worker.js: the same relative URL from src/run and dist/run). */
-const WORKER_URL = new URL("../../dist/run/vcpu-worker.js", import.meta.url);
+const WORKER_URL = typeof WASMU_BUNDLED_VCPU_WORKER === "string"
+  ? new URL(WASMU_BUNDLED_VCPU_WORKER, import.meta.url)
+  : new URL("../../dist/run/vcpu-worker.js", import.meta.url);
 
 /** Keeps the current generation's modules and hands them to workers. */
 export class ModuleRelay {
