@@ -51,4 +51,8 @@ export { createVirtDevices, type VirtDevices, type VirtDevicesConfig, type VirtH
 export { MmioClient, MmioServer, createMmioChannel, type MmioChannelShared } from "./machine/mmio-channel.js";
 export { SerialMux, type SerialMuxActions, MUX_HELP, CTRL_A } from "./devices/serial-mux.js";
 export { VirtMachine, type VirtMachineConfig, type PhysRegion } from "./machine/virt-machine.js";
-export { startVirtMachine, type VirtRunOptions, type VirtRunResult, type VirtRun } from "./machine/virt-run.js";
+export { startVirtMachine, type VirtRunOptions, type VirtRunResult, type VirtRun, type HartWorkerFactory, type HartWorkerHandle } from "./machine/virt-run.js";
+export { runHartWorker, type HartWorkerData, type HartMessage, type HartLink, type PostedModule, CONTROL_STOP, CONTROL_WORDS } from "./machine/hart-worker.js";
+export {
+  type VirtCpuConfig, type VirtHartOptions, type RemoteBus, VirtHartBus, createVirtExec, createVirtHart, virtPhysLayout, virtGuestRam, copyVirtRom, virtExitRequests,
+} from "./machine/virt-cpu.js";

@@ -99,10 +99,16 @@ export {
 export { type RiscvTargetOptions, createRiscvTarget, riscvHelperList } from "./target/riscv/target.js";
 export { riscvLogFormat } from "./target/riscv/log-format.js";
 
+// ---- RISC-V system mode (src/target/riscv/system, src/target/riscv/priv)
+export {
+  type BusSize, type PhysBus, type PhysLayout, type HartPlatform, type RiscvSystemTarget, createRiscvSystemTarget, RiscvHart,
+  RISCV_MMU_INDEXES, MMU_IDX_U, MMU_IDX_S, MMU_IDX_S_SUM, MMU_IDX_NOMMU,
+} from "./target/riscv/system/hart.js";
+
 // ---- WebAssembly back end: lowering IR to wasm (src/backend/wasm/lower*)
 export {
   CTRL_BYTES, CTRL_EXIT_REQ_PTR, CTRL_FAULT_INFO, CTRL_FAULT_ADDR, CTRL_EXIT_PC, FAULT_STORE, FAULT_MISALIGNED, FAULT_ATOMIC, FAULT_SIZE_SHIFT,
-  CTRL_TB_FLAGS, CTRL_JMP_CACHE_PTR, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, IMPORT_MODULE, HELPER_MODULE, RtImport, exitCode, exitKind, exitTb,
+  CTRL_TB_FLAGS, CTRL_JMP_CACHE_PTR, CTRL_TLB_PTR, CTRL_SLOW_STATUS, EXIT_KIND_BITS, EXIT_KIND_MASK, ExitKind, IMPORT_MODULE, HELPER_MODULE, RtImport, exitCode, exitKind, exitTb,
   tbExportName,
 } from "./backend/wasm/lower-abi.js";
 export { TbLowering, type GuestWindow, type PageAccessTableRef, type ProtectionCheck, type InlineLookup, type LowerConfig, type LowerImports } from "./backend/wasm/lower.js";
@@ -111,9 +117,13 @@ export { type WasmInsn, type WasmImmKind, type WasmDisasmOptions, decodeBody, di
 
 // ---- Execution: the cpu-exec loop, worker runtime, bare-metal harness (src/exec)
 export { type Translator, type TranslateRequest, type TranslatedTb, type GuestCodeReader, CF_COUNT_MASK, CF_NO_GOTO_TB } from "./exec/translator.js";
-export { type ExecParams, type TierMode, type ExecShared, type ExecLayout, createExecShared, defaultRegionCount, DEFAULT_MAX_TBS, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE } from "./exec/exec-shared.js";
+export {
+  type ExecParams, type TierMode, type ExecShared, type ExecLayout, createExecShared, defaultRegionCount, DEFAULT_MAX_TBS, vcpuEnv, jmpCacheAddress, lowerConfigOf, VCPU_BASE, DEFAULT_TBS_PER_MODULE,
+  tlbAreaOffset, softTlbAddress, exitRequestAddress,
+} from "./exec/exec-shared.js";
+export { SoftTlb, dropWriteAll, tlbAreaBytes, TLB_ENTRY_BITS, TLB_ENTRIES, TLB_BYTES } from "./exec/soft-tlb.js";
 export { type WasmHelperImpl, helperImports } from "./exec/helper-imports.js";
-export { type ModuleRegistry, type RuntimeCpu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
+export { type ModuleRegistry, type RuntimeCpu, type SoftMmu, LocalModuleRegistry, ExecWorker, createDispatcher } from "./exec/worker-runtime.js";
 export { type CpuExit, type ExecStats, type FaultReason, Vcpu, cpuExec } from "./exec/cpu-exec.js";
 export { type BareMetalOptions, BareMetal } from "./exec/harness.js";
 export {

@@ -42,6 +42,10 @@ export class HartInterrupts {
   private readonly words: Int32Array;
   private readonly timer: BigUint64Array;
   readonly harts: number;
+  /** The vCPUs' exit_request words (wasm memory), when harts run on @wasmu/tcg: a change also kicks the hart out of its TBs. */
+  private exitRequests: { readonly words: Int32Array; readonly index: readonly number[] } | undefined;
+  /** MTIP as last seen by {@link pollTimers}, per hart. */
+  private readonly mtipSeen: boolean[] = [];
 
   private constructor(
     readonly shared: HartInterruptsShared,
@@ -108,10 +112,42 @@ export class HartInterrupts {
     return this.mtime() >= this.mtimecmp(hart) ? lines | MIP_MTIP : lines;
   }
 
-  /** Makes `hart` re-evaluate its interrupts (wakes it from WFI). */
+  /**
+   * Makes every change also set the hart's exit_request word (a vCPU running TBs polls it
+   * at TB boundaries): `addresses[h]` is hart h's word's byte address in `buffer`. Each
+   * thread that raises lines (device thread, vCPU workers serving the CLINT) calls it on
+   * its own HartInterrupts.
+   */
+  setExitRequests(buffer: SharedArrayBuffer, addresses: readonly number[]): void {
+    if (addresses.length !== this.harts) throw new RangeError(`${addresses.length} exit_request words for ${this.harts} harts`);
+    this.exitRequests = { words: new Int32Array(buffer), index: addresses.map((a) => a >> 2) };
+  }
+
+  /** Makes `hart` re-evaluate its interrupts (wakes it from WFI, kicks it out of its TBs). */
   kick(hart: number): void {
+    const x = this.exitRequests;
+    if (x !== undefined) {
+      Atomics.store(x.words, x.index[hart]!, 1);
+      Atomics.notify(x.words, x.index[hart]!);
+    }
     Atomics.add(this.words, hart * HART_WORDS + 1, 1);
     Atomics.notify(this.words, hart * HART_WORDS + 1);
+  }
+
+  /**
+   * Kicks every hart whose MTIP became pending since the last call (mtime passing
+   * mtimecmp changes no word, so the device thread calls this periodically); returns how
+   * many it kicked.
+   */
+  pollTimers(): number {
+    let n = 0;
+    const now = this.mtime();
+    for (let h = 0; h < this.harts; h++) {
+      const p = now >= this.mtimecmp(h);
+      if (p && this.mtipSeen[h] !== true) { this.kick(h); n++; }
+      this.mtipSeen[h] = p;
+    }
+    return n;
   }
 
   /** The 10 MHz machine timer. */

@@ -30,7 +30,7 @@ import { jmpCacheAddress, vcpuEnv } from "./exec-shared.js";
 import { LOG_AT_ENTRY, logModule, logOptimized, logTbEntry, logTranslated, type LoggedTb, type TcgLog } from "./log.js";
 import { CF_COUNT_MASK, type GuestCodeReader, type TranslatedTb } from "./translator.js";
 import { wasmApi } from "./wasm-api.js";
-import type { ExecWorker } from "./worker-runtime.js";
+import type { ExecWorker, SoftMmu } from "./worker-runtime.js";
 
 /** Zeros that {@link codeEstimate} hands out views of (no allocation per TB). */
 let zeroCode = new Uint8Array(4096);
@@ -160,6 +160,12 @@ export class Vcpu {
   private readonly pageBits: number;
   /** The page access table when the environment checks page protections. */
   private readonly access: PageAccessTable | undefined;
+  /**
+   * System mode: the soft MMU (set by the system CPU before the first run). Guest pcs are
+   * then virtual: the code reader and the TB's physical pages go through its
+   * `codeOffset`, and generated code's accesses through its soft TLB.
+   */
+  softmmu: SoftMmu | undefined = undefined;
 
   /**
    * @param worker the worker running this vCPU.
@@ -188,8 +194,18 @@ export class Vcpu {
     const access = shared.params.pageProtection ? this.ctx.pages.access : undefined;
     this.access = access;
     const pb = this.pageBits;
+    const softmmu = (): SoftMmu | undefined => this.softmmu;
     this.code = {
       read(addr: bigint, bytes: 1 | 2 | 4): number | undefined {
+        const mmu = softmmu();
+        if (mmu !== undefined) {
+          const o0 = mmu.codeOffset(addr);
+          if (o0 < 0 || o0 + bytes > size) return undefined;
+          // Never crosses a page: the front end reads parcels of 2 bytes, each within a page.
+          let v = 0;
+          for (let k = bytes - 1; k >= 0; k--) v = v * 256 + ram[o0 + k]!;
+          return v;
+        }
         const o = addr - lo;
         if (o < 0n || o + BigInt(bytes) > BigInt(size)) return undefined;
         const i = Number(o);
@@ -216,9 +232,9 @@ export class Vcpu {
     return o < 0n || o >= this.ramSize ? -1 : Number(o);
   }
 
-  /** Guest page (RAM offset >> pageBits) of `addr`, or -1 outside RAM. */
+  /** Guest page (RAM offset >> pageBits) of `addr` (system mode: of the instruction at virtual `addr`), or -1 outside RAM. */
   page(addr: bigint): number {
-    const o = this.ramOffset(addr);
+    const o = this.softmmu !== undefined ? this.softmmu.codeOffset(addr) : this.ramOffset(addr);
     return o < 0 ? -1 : o >>> this.pageBits;
   }
 
@@ -414,6 +430,12 @@ export class Vcpu {
 
   /** The fetch fault of a TB at `pc` that could not be translated (its first instruction cannot be fetched). */
   fetchFault(pc: bigint): CpuExit {
+    if (this.softmmu !== undefined) {
+      // The system CPU finds the cause (page fault, access fault) from the address again.
+      const pageSize = 1n << BigInt(this.pageBits);
+      const addr = this.softmmu.codeOffset(pc) < 0 ? pc : (pc & ~(pageSize - 1n)) + pageSize;
+      return { kind: "fetch_fault", pc, addr, reason: "outside" };
+    }
     const reason = (addr: bigint): FaultReason | undefined => {
       const o = addr - this.ramLo;
       if (o < 0n || o >= this.ramSize) return "outside";

@@ -29,8 +29,10 @@ import type { LowerConfig, PageAccessTableRef } from "../backend/wasm/lower.js";
 import { createTbShared, tbArenaBytes, tbLayout, type TbParams, type TbShared } from "../tb/tb-context.js";
 import { ACCESS_UNMAPPED_PAGE } from "../tb/page-access.js";
 import { PageTable } from "../tb/page-desc.js";
+import { ExclusiveState } from "../tb/exclusive.js";
 import { TbField, TB_WORDS } from "../tb/tb-desc.js";
 import { type WasmMemory, wasmApi } from "./wasm-api.js";
+import { TLB_ENTRY_BITS, tlbAreaBytes } from "./soft-tlb.js";
 
 /** Address of vCPU 0's block. */
 export const VCPU_BASE = 1024;
@@ -72,6 +74,12 @@ export interface ExecParams {
   readonly hotThreshold?: number;
   /** Hot TBs compiled together into one module (auto; default {@link DEFAULT_TIER_BATCH}). */
   readonly tierBatch?: number;
+  /**
+   * System mode: guest addresses are virtual and every access goes through a soft TLB per
+   * vCPU (exec/soft-tlb.ts) with this many MMU indexes; guest "RAM" here is the physical
+   * memory that may hold code (RAM, then ROM), addressed by the system CPU's page numbers.
+   */
+  readonly softTlb?: { readonly mmuIndexes: number };
   /** Milliseconds a queued hot TB waits for its batch to fill before the batch is compiled anyway (default {@link DEFAULT_TIER_DELAY_MS}). */
   readonly tierDelayMs?: number;
 }
@@ -159,7 +167,8 @@ export function createExecShared(p: ExecParams): ExecShared {
   };
   if (tbParams.regions < 1 || tbParams.maxTbs < tbParams.regions) throw new RangeError(`a TB arena of ${tbParams.maxTbs} TBs cannot have ${tbParams.regions} regions`);
   // Control block, CPU state, then the interpreter's area (interp-format.ts).
-  const vcpuStride = (interpAreaOffset(p.stateSize) + INTERP_AREA_BYTES + 63) & ~63;
+  const tlbBytes = p.softTlb !== undefined ? tlbAreaBytes(p.softTlb.mmuIndexes) : 0;
+  const vcpuStride = ((tlbAreaOffset(p.stateSize) + tlbBytes + 63) & ~63);
   const arenaOffset = (VCPU_BASE + p.vcpus * vcpuStride + 7) & ~7;
   const ramOffset = Math.ceil((arenaOffset + tbArenaBytes(tbParams)) / WASM_PAGE) * WASM_PAGE;
   const accessAddr = pageAccessAddress(arenaOffset, tbLayout(tbParams).pages, tbParams.guestPages);
@@ -189,6 +198,21 @@ export function createExecShared(p: ExecParams): ExecShared {
     layout: { vcpuStride, arenaOffset, ramOffset, memoryPages },
     tb,
   };
+}
+
+/** Offset of the soft-TLB area (soft-tlb.ts) in a vCPU block, after the interpreter's area. */
+export function tlbAreaOffset(stateSize: number): number {
+  return (interpAreaOffset(stateSize) + INTERP_AREA_BYTES + 63) & ~63;
+}
+
+/** Wasm address of vCPU `v`'s soft-TLB area (with `ExecParams.softTlb`). */
+export function softTlbAddress(shared: ExecShared, v: number): number {
+  return vcpuEnv(shared, v) + tlbAreaOffset(shared.params.stateSize);
+}
+
+/** Wasm address of vCPU `v`'s exit_request word (any thread may kick the vCPU by storing 1 there and notifying). */
+export function exitRequestAddress(shared: ExecShared, v: number): number {
+  return shared.tb.byteOffset + new ExclusiveState(new Int32Array(0), shared.tb.layout.exclusive, shared.tb.params.vcpus).exitRequestByteOffset(v);
 }
 
 /** Address of vCPU `v`'s jump cache (an array of 2^jmpCacheBits words). */
@@ -224,7 +248,11 @@ export function lowerConfigOf(shared: ExecShared, pcOffset?: number): LowerConfi
     jmpTarget0Addr: a + (tb.layout.tbs + TbField.JMP_TARGET0) * 4,
     descBytes: TB_WORDS * 4,
     cacheGlobals: params.cacheGlobals,
-    ...(params.codePageCheck ? { codePages: table } : {}),
-    ...(params.pageProtection ? { protection: { kind: "pageTable", table } } : {}),
+    ...(params.softTlb !== undefined
+      ? { softTlb: { entryBits: TLB_ENTRY_BITS, pageBits: tb.params.pageBits } }
+      : {
+        ...(params.codePageCheck ? { codePages: table } : {}),
+        ...(params.pageProtection ? { protection: { kind: "pageTable", table } } : {}),
+      }),
   };
 }

@@ -31,6 +31,9 @@ export interface RtFunctions {
   readonly notdirty: (env: number, self: number, wa: number, info: number) => number;
   /** Wasm functions of the uniform helper type, by helper name (from `helperTrampolines`). */
   readonly helpers: Readonly<Record<string, unknown>>;
+  /** The soft-TLB slow paths (`rt.tlbLoad`, `rt.tlbStore`): wasm functions of the uniform helper type (omit: the slots stay null, a call traps). */
+  readonly tlbLoad?: unknown;
+  readonly tlbStore?: unknown;
 }
 
 const JS_MODULE = "js";
@@ -62,6 +65,8 @@ export function createRtTable(helpers: readonly HelperDef[], fns: RtFunctions): 
   const api = wasmApi();
   const table = new api.Table({ initial: rtTableSize(helpers), element: "anyfunc" });
   table.set(RtSlot.chain, fns.chain);
+  if (fns.tlbLoad !== undefined) table.set(RtSlot.tlbLoad, fns.tlbLoad);
+  if (fns.tlbStore !== undefined) table.set(RtSlot.tlbStore, fns.tlbStore);
   helpers.forEach((h, i) => {
     const f = fns.helpers[h.name];
     if (f === undefined) throw new Error(`rt table: no function for helper '${h.name}'`);

@@ -20,6 +20,7 @@ import { buildInterpModule, INTERP_EXPORT, INTERP_HOT_IMPORT } from "../backend/
 import { rtTableSize, TbModuleBuilder } from "../backend/wasm/lower-module.js";
 import { ModuleBuilder } from "../backend/wasm/module-builder.js";
 import { ValType } from "../backend/wasm/opcodes.js";
+import type { HelperDef } from "../ir/helper.js";
 import type { TbContext } from "../tb/tb-context.js";
 import { TbField, TB_STATE_INVALID, TB_WORDS } from "../tb/tb-desc.js";
 import { tbInvalidatePhysPageFast, tbLookup } from "../tb/tb-maint.js";
@@ -73,7 +74,31 @@ export interface RuntimeCpu {
   readonly ctx: TbContext;
   /** The vCPU's CPU state. */
   readonly state: DataView;
+  /** System mode: the soft MMU (virtual addresses, the soft TLB's slow paths). */
+  readonly softmmu?: SoftMmu | undefined;
 }
+
+/** What a system-mode CPU gives the runtime: its soft TLB's slow paths and instruction-address translation. */
+export interface SoftMmu {
+  /**
+   * `rt.tlbLoad`: a load or atomic (`info`: FAULT_* bits, size << FAULT_SIZE_SHIFT, alignment
+   * << ALIGN_SHIFT) at virtual `addr` missed the TLB. Returns the wasm address of the
+   * bytes, or 0 after writing the exit kind into the control block's SLOW_STATUS (an
+   * exception recorded in the CPU state with the pc in EXIT_PC: HELPER; the running TB
+   * `self` invalidated: SMC).
+   */
+  tlbLoad(self: number, addr: bigint, info: number): number;
+  /** `rt.tlbStore`: does the store (RAM with notdirty, MMIO, ROM ignored); returns 0 or the exit kind. */
+  tlbStore(self: number, addr: bigint, value: bigint, info: number): number;
+  /** The offset in the environment's guest memory (page = offset >> pageBits) of the instruction byte at virtual `pc`, or -1 when it cannot be fetched. */
+  codeOffset(pc: bigint): number;
+}
+
+/** The slow paths' signatures, for their wasm trampolines. */
+const TLB_SLOW_PATHS: readonly HelperDef[] = [
+  { name: RtImport.tlbLoad, ret: "i32", args: ["i32", "i64", "i32"], flags: 0 },
+  { name: RtImport.tlbStore, ret: "i32", args: ["i32", "i64", "i64", "i32"], flags: 0 },
+];
 
 let stubModule: WasmModule | undefined;
 /** The interpreter module, by the configuration it was built for (one per process and configuration). */
@@ -181,9 +206,24 @@ export class ExecWorker {
           lookup: (env: number, self: number): number => this.lookup(env, self),
           notdirty: (env: number, self: number, wa: number, info: number): number => this.notdirty(env, self, wa, info),
           helpers: helperTrampolines(translator.helpers, helperImports(translator.helpers, shared.memory.buffer, translator.stateSize, translator.directHelpers)),
+          ...this.slowPaths(),
         }),
       },
     };
+  }
+
+  /** Wasm trampolines of the soft TLB's slow paths, calling the vCPU's {@link SoftMmu}. */
+  private slowPaths(): { tlbLoad: unknown; tlbStore: unknown } {
+    const mmu = (env: number): SoftMmu => {
+      const m = this.cpus.get(env)?.softmmu;
+      if (m === undefined) throw new Error("soft TLB slow path called for a vCPU without a soft MMU");
+      return m;
+    };
+    const t = helperTrampolines(TLB_SLOW_PATHS, {
+      [RtImport.tlbLoad]: (env: number, self: number, addr: bigint, info: number): number => mmu(env).tlbLoad(self, addr, info),
+      [RtImport.tlbStore]: (env: number, self: number, addr: bigint, value: bigint, info: number): number => mmu(env).tlbStore(self, addr, value, info),
+    });
+    return { tlbLoad: t[RtImport.tlbLoad], tlbStore: t[RtImport.tlbStore] };
   }
 
   /** Registers a vCPU run by this worker (its block address is `env`). */
@@ -336,6 +376,14 @@ export class ExecWorker {
       pcLo = Number(pc & 0xffff_ffffn) | 0;
       pcHi = Number(pc >> 32n) | 0;
     }
+    if (cpu.softmmu !== undefined) {
+      const off = cpu.softmmu.codeOffset(BigInt.asUintN(64, (BigInt(pcHi) << 32n) | BigInt(pcLo >>> 0)));
+      if (off < 0) return 0;
+      const page = off >>> cpu.ctx.shared.params.pageBits;
+      const tb = tbLookup(cpu.ctx, cpu.ctx.vcpu, pcLo, pcHi, t.tbFlags(cpu.state), 0, page);
+      if (tb < 0 || this.loaded[tb] === NOT_LOADED) return 0;
+      return tb + 1;
+    }
     // RAM offset of the pc (u64 arithmetic on two halves).
     const lo = this.ramLoLo;
     let offLo = (pcLo >>> 0) - lo;
@@ -368,7 +416,22 @@ export class ExecWorker {
       ctrl.setBigUint64(env + CTRL_FAULT_ADDR, BigInt.asUintN(64, this.shared.params.ramBase + BigInt(wa)), true);
       return ExitKind.FAULT;
     }
-    const selfWasValid = (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) === 0;
+    return this.notdirtyWrite(cpu, self, wa, bytes) ? ExitKind.SMC : 0;
+  }
+
+  /**
+   * The notdirty write path (memory_notdirty_write_prepare): a store of `bytes` at guest
+   * memory offset `offset` hits a page holding code; invalidates the TBs it overlaps
+   * (tb_invalidate_phys_page_fast under the page collection lock of the range, no global
+   * lock in system mode). Returns whether TB `self` (the running one; -1: none) was
+   * valid and is invalidated now: the store must then not be done, the TB leaves with
+   * ExitKind.SMC. Otherwise `store`, when given, does the store before the pages are
+   * unlocked (memory_notdirty_write_complete), so no TB translated meanwhile misses it.
+   */
+  notdirtyWrite(cpu: RuntimeCpu, self: number, offset: number, bytes: number, store?: () => void): boolean {
+    const ctx = cpu.ctx;
+    const wa = offset;
+    const selfWasValid = self >= 0 && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) === 0;
     if (ctx.userMode) ctx.mmapLock();
     ctx.tbLockIfEnabled();
     const pages = ctx.collection;
@@ -378,12 +441,14 @@ export class ExecWorker {
       const split = Math.min(bytes, ctx.pages.pageSize - (wa & (ctx.pages.pageSize - 1)));
       tbInvalidatePhysPageFast(ctx, pages, wa, split);
       if (split < bytes) tbInvalidatePhysPageFast(ctx, pages, wa + split, bytes - split);
+      const smc = selfWasValid && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) !== 0;
+      if (!smc) store?.();
+      return smc;
     } finally {
       pages.unlock(ctx.thread);
       ctx.tbUnlockIfEnabled();
       if (ctx.userMode) ctx.mmapUnlock();
     }
-    return selfWasValid && (ctx.tbs.get(self, TbField.STATE) & TB_STATE_INVALID) !== 0 ? ExitKind.SMC : 0;
   }
 
   /** Calls TB `tb` with the vCPU block `env`; returns its exit code. */

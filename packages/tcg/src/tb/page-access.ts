@@ -102,9 +102,16 @@ export class PageAccessTable {
     }
   }
 
+  /**
+   * Called (by the thread that set it) when a page's CODE bit goes from clear to set: system
+   * mode drops the soft TLBs' write entries of the page there (exec/soft-tlb.ts).
+   */
+  onCodeSet: ((p: number) => void) | undefined = undefined;
+
   /** Marks page `p` as holding code. Page lock held. */
   setCode(p: number): void {
-    Atomics.or(this.bytes, p, ACCESS_CODE);
+    const old = Atomics.or(this.bytes, p, ACCESS_CODE);
+    if ((old & ACCESS_CODE) === 0 && this.onCodeSet !== undefined) this.onCodeSet(p);
   }
 
   /** Marks page `p` as holding no code. Page lock held. */

@@ -76,7 +76,9 @@ export function buildInterpModule(cfg: InterpModuleConfig): Uint8Array {
   mb.sealPrefix();
   const fb = mb.beginFunction(tbType);
   new InterpEmitter(fb, cfg, {
-    tbType, notdirtyType, helperType, lookup: RtSlot.lookup, notdirty: RtSlot.notdirty, chain: RtSlot.chain,
+    tbType, notdirtyType, helperType, lookup: RtSlot.lookup, notdirty: RtSlot.notdirty,
+      tlbLoad: RtSlot.tlbLoad,
+      tlbStore: RtSlot.tlbStore, chain: RtSlot.chain,
     helper(): number { throw new Error("interp: helpers are called through the slot in the op"); },
   }, hot).emit();
   mb.exportFunction(INTERP_EXPORT, mb.endFunction());

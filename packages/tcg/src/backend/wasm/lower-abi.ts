@@ -20,6 +20,8 @@
  * | 16 | i64 EXIT_PC: the guest pc (last insn_start) of a fault, noreturn-helper or SMC exit | code |
  * | 24 | i32 TB_FLAGS: the TB flags the loop computed last (inline lookup_and_goto_ptr) | exec, per loop iteration |
  * | 28 | i32 JMP_CACHE_PTR: address of this vCPU's jump cache (inline lookup_and_goto_ptr) | exec, once |
+ * | 32 | i32 TLB_PTR: address of the soft TLB generated code probes (system mode: the current MMU index's) | the system CPU, per loop iteration |
+ * | 36 | i32 SLOW_STATUS: the exit kind a soft-TLB slow path asks for (0: none) | rt.tlbLoad / rt.tlbStore |
  *
  * The TB function is `(env: i32, self: i32) -> i32`: `env` is the vCPU block, `self` the
  * TB's descriptor index (also its index in the worker's funcref table, where the loop
@@ -44,6 +46,11 @@ export const CTRL_EXIT_PC = 16;
 export const CTRL_TB_FLAGS = 24;
 /** Control block: i32 address of this vCPU's jump cache. */
 export const CTRL_JMP_CACHE_PTR = 28;
+
+/** Control block: i32 address of the soft TLB of the current MMU index (system mode, soft-tlb.ts). */
+export const CTRL_TLB_PTR = 32;
+/** Control block: i32 exit kind requested by a soft-TLB slow path (0: continue). */
+export const CTRL_SLOW_STATUS = 36;
 
 /** FAULT_INFO bit: the access was a store. */
 export const FAULT_STORE = 1;
@@ -123,6 +130,20 @@ export const RtImport = {
    */
   notdirty: "notdirty",
   /**
+   * Soft-TLB slow path of loads and atomics (system mode, soft-tlb.ts), in the uniform
+   * helper type: `(env, self, addr, info, 0, 0, 0) -> wasm address` of the bytes to access
+   * (guest RAM or ROM after filling the TLB entry; for an MMIO load, the vCPU's scratch
+   * slot holding the value the device returned), or 0: leave the TB with the exit kind in
+   * SLOW_STATUS (an exception recorded in the CPU state, or SMC). EXIT_PC is stored first.
+   */
+  tlbLoad: "tlb_load",
+  /**
+   * Soft-TLB slow path of stores: `(env, self, addr, value, info, 0, 0) -> exit kind`
+   * (uniform helper type), 0 when the slow path did the store (RAM with the notdirty
+   * invalidation of code pages, or MMIO).
+   */
+  tlbStore: "tlb_store",
+  /**
    * `(env, tb) -> i32`: the worker's dispatcher, `return_call_indirect` through its TB
    * table. TB modules tail-call it to chain instead of importing the table themselves: in
    * V8 11 (Node 20) every instance that imports a table copies it (~15 ns per entry, 1 ms
@@ -139,8 +160,12 @@ export const RtSlot = {
   lookup: 1,
   /** {@link RtImport.notdirty}, type `(env, self, waddr, info) -> i32` (`info`: FAULT_INFO bits with the size; returns an exit kind or 0). */
   notdirty: 2,
+  /** {@link RtImport.tlbLoad}, uniform helper type. */
+  tlbLoad: 3,
+  /** {@link RtImport.tlbStore}, uniform helper type. */
+  tlbStore: 4,
   /** Helper `i` of the target's list is at `helpers + i`, with the uniform helper type. */
-  helpers: 3,
+  helpers: 5,
 } as const;
 
 /** The exit code `(tb << EXIT_KIND_BITS) | kind`. */

@@ -21,7 +21,11 @@
  *   between a fault exit (FAULT_INFO and FAULT_ADDR written by it) and the SMC
  *   invalidation, and returns the exit kind.
  *
- * A softmmu kind will replace the table load by a TLB probe with the same exits.
+ * System mode replaces the window by the soft TLB ({@link SoftTlbConfig}, exec/soft-tlb.ts):
+ * {@link tlbAddr} probes the entry of the access's page and, on a miss, calls the
+ * runtime's slow path, which leaves the TB itself when the access raises; stores that miss
+ * are done by the slow path (`rt.tlbStore`), so MMIO and the notdirty invalidation of code
+ * pages need no code here. Both tiers emit these same paths.
  *
  * @module
  */
@@ -31,9 +35,11 @@ import type { Temp } from "../../ir/temp.js";
 import type { IrType } from "../../ir/types.js";
 import type { WasmLocal } from "./function-builder.js";
 import { ACCESS_CODE, ACCESS_NO_READ, ACCESS_NO_WRITE } from "../../tb/page-access.js";
-import { CTRL_FAULT_ADDR, CTRL_FAULT_INFO, EXIT_KIND_BITS, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_SIZE_SHIFT, FAULT_STORE } from "./lower-abi.js";
-import type { LowerCtx, PageAccessTableRef } from "./lower.js";
-import { AtomicRmw, AtomicWidth } from "./opcodes.js";
+import {
+  CTRL_FAULT_ADDR, CTRL_FAULT_INFO, CTRL_SLOW_STATUS, CTRL_TLB_PTR, EXIT_KIND_BITS, ExitKind, FAULT_ATOMIC, FAULT_MISALIGNED, FAULT_SIZE_SHIFT, FAULT_STORE,
+} from "./lower-abi.js";
+import type { LowerCtx, PageAccessTableRef, SoftTlbConfig } from "./lower.js";
+import { AtomicRmw, AtomicWidth, ValType } from "./opcodes.js";
 
 /**
  * Pushes the OR of the access bytes of the pages that `bytes` bytes at window offset `wa`
@@ -56,6 +62,146 @@ function pageBytes(c: LowerCtx, t: PageAccessTableRef, wa: WasmLocal, bytes: num
   }
 }
 
+/** Bytes per soft-TLB entry (exec/soft-tlb.ts): read tag, write tag (i64), addend (i32). */
+export const TLB_ENTRY_BYTES = 32;
+/** Offsets in a soft-TLB entry. */
+export const TLB_TAG_READ = 0;
+export const TLB_TAG_WRITE = 8;
+export const TLB_ADDEND = 16;
+
+/** The memarg offset of guest accesses: the window's base, or 0 with the soft TLB (full wasm addresses). */
+function memBase(c: LowerCtx): number {
+  return c.cfg.softTlb !== undefined ? 0 : c.cfg.window.base;
+}
+
+/** A new i32 local holding the address of the soft-TLB entry of `addr`'s page. */
+function tlbEntry(c: LowerCtx, t: SoftTlbConfig, addr: Temp): WasmLocal {
+  const fb = c.fb;
+  const e = c.tmp("i32");
+  fb.localGet(c.env);
+  fb.i32Load(CTRL_TLB_PTR);
+  c.get(addr);
+  fb.i32WrapI64();
+  fb.i32Const(t.pageBits);
+  fb.i32ShrU();
+  fb.i32Const((1 << t.entryBits) - 1);
+  fb.i32And();
+  fb.i32Const(Math.log2(TLB_ENTRY_BYTES));
+  fb.i32Shl();
+  fb.i32Add();
+  fb.localSet(e);
+  return e;
+}
+
+/**
+ * Pushes the i32 "TLB miss" condition of an access of `bytes` at `addr` (alignment
+ * `align`) against the entry's tag at `tagOffset`: QEMU's comparison, the page of
+ * `addr + bytes - align` with `addr`'s alignment bits, so a misaligned access (when it
+ * must be aligned) and one that crosses into the next page both miss.
+ */
+function tlbMiss(c: LowerCtx, t: SoftTlbConfig, addr: Temp, bytes: number, align: number, e: WasmLocal, tagOffset: number): void {
+  const fb = c.fb;
+  const a = Math.min(align, bytes);
+  c.get(addr);
+  if (bytes > a) { fb.i64Const(BigInt(bytes - a)); fb.i64Add(); }
+  fb.i64Const(~((1n << BigInt(t.pageBits)) - 1n) | BigInt(a - 1));
+  fb.i64And();
+  fb.localGet(e);
+  fb.i64Load(tagOffset, 3);
+  fb.i64Ne();
+}
+
+/** Leaves the TB with the exit kind the slow path put in SLOW_STATUS (EXIT_PC already stored). */
+function slowExit(c: LowerCtx, kind?: WasmLocal): void {
+  const fb = c.fb;
+  c.writeback(false);
+  fb.localGet(c.self);
+  fb.i32Const(EXIT_KIND_BITS);
+  fb.i32Shl();
+  if (kind !== undefined) fb.localGet(kind);
+  else { fb.localGet(c.env); fb.i32Load(CTRL_SLOW_STATUS); }
+  fb.i32Or();
+  fb.return();
+}
+
+/** Pushes the uniform helper ABI's first arguments of a slow-path call: env, self, addr. */
+function slowArgs(c: LowerCtx, addr: Temp): void {
+  const fb = c.fb;
+  c.storeExitPc();
+  fb.localGet(c.env);
+  fb.localGet(c.self);
+  fb.i64ExtendI32U();
+  c.get(addr);
+}
+
+/**
+ * The soft-TLB probe of a load or atomic (`info` FAULT_* bits; atomics need the write
+ * tag): a new i32 local with the wasm address of the bytes, from the entry on a hit, from
+ * `rt.tlbLoad` on a miss (which may leave the TB).
+ */
+function tlbAddr(c: LowerCtx, t: SoftTlbConfig, addr: Temp, bytes: number, align: number, info: number): WasmLocal {
+  const fb = c.fb;
+  const e = tlbEntry(c, t, addr);
+  const wa = c.tmp("i32");
+  tlbMiss(c, t, addr, bytes, align, e, (info & FAULT_STORE) !== 0 ? TLB_TAG_WRITE : TLB_TAG_READ);
+  fb.if(ValType.i32);
+  slowArgs(c, addr);
+  fb.i64Const(BigInt(info | (bytes << FAULT_SIZE_SHIFT) | (align << ALIGN_SHIFT)));
+  fb.i64Const(0n); fb.i64Const(0n); fb.i64Const(0n);
+  c.callRt(c.imports.tlbLoad, c.imports.helperType);
+  fb.i32WrapI64();
+  fb.localTee(wa);
+  fb.i32Eqz();
+  fb.if();
+  slowExit(c);
+  fb.end();
+  fb.localGet(wa);
+  fb.else();
+  c.get(addr);
+  fb.i32WrapI64();
+  fb.localGet(e);
+  fb.i32Load(TLB_ADDEND, 2);
+  fb.i32Add();
+  fb.end();
+  fb.localSet(wa);
+  fb.freeLocal(e);
+  return wa;
+}
+
+/** FAULT_INFO-style word of the slow paths: the access's alignment requirement in the bits from here. */
+export const ALIGN_SHIFT = 16;
+
+/** A store through the soft TLB: the entry's write tag, else `rt.tlbStore` does it. */
+function tlbStore(c: LowerCtx, t: SoftTlbConfig, type: IrType, val: Temp, addr: Temp, bytes: number, align: number, emitStore: (al: number) => void): void {
+  const fb = c.fb;
+  const e = tlbEntry(c, t, addr);
+  tlbMiss(c, t, addr, bytes, align, e, TLB_TAG_WRITE);
+  fb.if();
+  slowArgs(c, addr);
+  c.get(val);
+  if (type === "i32") fb.i64ExtendI32U();
+  fb.i64Const(BigInt(FAULT_STORE | (bytes << FAULT_SIZE_SHIFT) | (align << ALIGN_SHIFT)));
+  fb.i64Const(0n); fb.i64Const(0n);
+  c.callRt(c.imports.tlbStore, c.imports.helperType);
+  fb.i32WrapI64();
+  const k = c.tmp("i32");
+  fb.localTee(k);
+  fb.if();
+  slowExit(c, k);
+  fb.end();
+  fb.freeLocal(k);
+  fb.else();
+  c.get(addr);
+  fb.i32WrapI64();
+  fb.localGet(e);
+  fb.i32Load(TLB_ADDEND, 2);
+  fb.i32Add();
+  c.get(val);
+  emitStore(align >= bytes ? Math.log2(bytes) : 0);
+  fb.end();
+  fb.freeLocal(e);
+}
+
 /**
  * Checks a guest access of `bytes` at `addr` (alignment `align`) and leaves its wasm
  * address (without the window base, which goes in the memarg) in the returned i32 local.
@@ -64,6 +210,7 @@ function pageBytes(c: LowerCtx, t: PageAccessTableRef, wa: WasmLocal, bytes: num
  */
 export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number, info: number, deny = 0): WasmLocal {
   const fb = c.fb;
+  if (c.cfg.softTlb !== undefined) return tlbAddr(c, c.cfg.softTlb, addr, bytes, align, info);
   const w = c.cfg.window;
   const off = c.tmp("i64");
   const wa = c.tmp("i32");
@@ -120,6 +267,7 @@ export function guestAddr(c: LowerCtx, addr: Temp, bytes: number, align: number,
  * `rt.notdirty` returns the exit kind (0: do the store).
  */
 export function codePageCheck(c: LowerCtx, wa: WasmLocal, bytes: number, aligned: boolean, info: number): void {
+  if (c.cfg.softTlb !== undefined) return; // code pages have no TLB write entry: the slow path invalidates
   const prot = c.cfg.protection;
   const table = c.cfg.codePages ?? prot?.table;
   if (table === undefined) return;
@@ -160,7 +308,7 @@ export function guestLoad(c: LowerCtx, type: IrType, addr: Temp, mop: number, ou
   const m = memopFields(mop);
   const bytes = m.size / 8;
   const wa = guestAddr(c, addr, bytes, m.align, 0, ACCESS_NO_READ);
-  const base = c.cfg.window.base;
+  const base = memBase(c);
   const al = m.align >= bytes ? Math.log2(bytes) : 0;
   fb.localGet(wa);
   if (type === "i32") {
@@ -185,26 +333,31 @@ export function guestStore(c: LowerCtx, type: IrType, val: Temp, addr: Temp, mop
   const fb = c.fb;
   const m = memopFields(mop);
   const bytes = m.size / 8;
+  const emit = (base: number, al: number): void => {
+    if (type === "i32") {
+      switch (m.size) {
+        case 8: fb.i32Store8(base); break;
+        case 16: fb.i32Store16(base, al); break;
+        default: fb.i32Store(base, al);
+      }
+    } else {
+      switch (m.size) {
+        case 8: fb.i64Store8(base); break;
+        case 16: fb.i64Store16(base, al); break;
+        case 32: fb.i64Store32(base, al); break;
+        default: fb.i64Store(base, al);
+      }
+    }
+  };
+  if (c.cfg.softTlb !== undefined) {
+    tlbStore(c, c.cfg.softTlb, type, val, addr, bytes, m.align, (al) => emit(0, al));
+    return;
+  }
   const wa = guestAddr(c, addr, bytes, m.align, FAULT_STORE);
   codePageCheck(c, wa, bytes, m.align >= bytes, FAULT_STORE);
-  const base = c.cfg.window.base;
-  const al = m.align >= bytes ? Math.log2(bytes) : 0;
   fb.localGet(wa);
   c.get(val);
-  if (type === "i32") {
-    switch (m.size) {
-      case 8: fb.i32Store8(base); break;
-      case 16: fb.i32Store16(base, al); break;
-      default: fb.i32Store(base, al);
-    }
-  } else {
-    switch (m.size) {
-      case 8: fb.i64Store8(base); break;
-      case 16: fb.i64Store16(base, al); break;
-      case 32: fb.i64Store32(base, al); break;
-      default: fb.i64Store(base, al);
-    }
-  }
+  emit(c.cfg.window.base, m.align >= bytes ? Math.log2(bytes) : 0);
   fb.freeLocal(wa);
 }
 
@@ -215,7 +368,7 @@ export function atomic(c: LowerCtx, op: Op, type: IrType): void {
   const is32 = type === "i32";
   const wa = guestAddr(c, op.ins[0]!, bytes, bytes, FAULT_ATOMIC | FAULT_STORE);
   codePageCheck(c, wa, bytes, true, FAULT_ATOMIC | FAULT_STORE);
-  const base = c.cfg.window.base;
+  const base = memBase(c);
   const width: AtomicWidth = is32
     ? (m.size === 8 ? AtomicWidth.i32x8u : m.size === 16 ? AtomicWidth.i32x16u : AtomicWidth.i32)
     : (m.size === 8 ? AtomicWidth.i64x8u : m.size === 16 ? AtomicWidth.i64x16u : m.size === 32 ? AtomicWidth.i64x32u : AtomicWidth.i64);
@@ -266,7 +419,7 @@ export function widthValue(c: LowerCtx, type: IrType, size: number, signed: bool
 export function minMaxLoop(c: LowerCtx, opc: string, type: IrType, width: AtomicWidth, size: number, wa: WasmLocal, val: Temp): void {
   const fb = c.fb;
   const is32 = type === "i32";
-  const base = c.cfg.window.base;
+  const base = memBase(c);
   const signed = opc === "atomic_fetch_smin" || opc === "atomic_fetch_smax";
   const isMin = opc === "atomic_fetch_smin" || opc === "atomic_fetch_umin";
   const v = c.toLocal(val, type);

@@ -64,7 +64,7 @@ export class TbModuleBuilder {
     const helperType = mb.addType([i32, ...Array<ValType>(HELPER_ABI_ARGS).fill(ValType.i64)], [ValType.i64]);
     mb.importMemory(IMPORT_MODULE, RtImport.memory, { initial: shape.memoryPages, maximum: shape.memoryPages, shared: true });
     mb.importTable(IMPORT_MODULE, RtImport.fns, { initial: rtTableSize(shape.helpers) });
-    this.slotNames = [`${IMPORT_MODULE}.${RtImport.chain}`, `${IMPORT_MODULE}.${RtImport.lookup}`, `${IMPORT_MODULE}.${RtImport.notdirty}`];
+    this.slotNames = [`${IMPORT_MODULE}.${RtImport.chain}`, `${IMPORT_MODULE}.${RtImport.lookup}`, `${IMPORT_MODULE}.${RtImport.notdirty}`, `${IMPORT_MODULE}.${RtImport.tlbLoad}`, `${IMPORT_MODULE}.${RtImport.tlbStore}`];
     shape.helpers.forEach((h, i) => {
       if (this.helperIndex.has(h.name)) throw new Error(`two helpers named '${h.name}'`);
       if (h.args.length > HELPER_ABI_ARGS) throw new Error(`helper '${h.name}' has more than ${HELPER_ABI_ARGS} arguments`);
@@ -79,6 +79,8 @@ export class TbModuleBuilder {
       helperType,
       lookup: RtSlot.lookup,
       notdirty: RtSlot.notdirty,
+      tlbLoad: RtSlot.tlbLoad,
+      tlbStore: RtSlot.tlbStore,
       chain: RtSlot.chain,
       helper(name: string): number {
         const e = helperIndex.get(name);

@@ -83,6 +83,24 @@ export interface PageAccessTableRef {
 export type ProtectionCheck = { readonly kind: "pageTable"; readonly table: PageAccessTableRef };
 
 /**
+ * The soft TLB of system mode (exec/soft-tlb.ts has the layout): the memory-access
+ * strategy that replaces the guest window. Every guest access probes one entry of the
+ * TLB whose address the control block's TLB_PTR holds (one TLB per MMU index, chosen by
+ * the loop): `entry = TLB_PTR + (((addr >> pageBits) & (2^entryBits - 1)) << 5)`; the
+ * access's page (with its alignment bits, or the page of its last byte when it need not
+ * be aligned) must equal the entry's read or write tag, and the wasm address is then
+ * `wrap(addr) + addend`. Otherwise the runtime's slow path (`rt.tlbLoad`, `rt.tlbStore`)
+ * walks the page table, fills the entry, does MMIO, raises exceptions and the notdirty
+ * invalidation of code pages (whose write tags are never set).
+ */
+export interface SoftTlbConfig {
+  /** log2 of the entries of one TLB. */
+  readonly entryBits: number;
+  /** log2 of the page size. */
+  readonly pageBits: number;
+}
+
+/**
  * The inline probe of lookup_and_goto_ptr: the vCPU's jump cache (tb-desc.ts /
  * jmp-cache.ts layouts) checked in wasm before asking the runtime.
  */
@@ -111,6 +129,11 @@ export interface LowerConfig {
   readonly cacheGlobals?: boolean;
   /** Probe the jump cache inline in lookup_and_goto_ptr (omit: always call `rt.lookup`). */
   readonly inlineLookup?: InlineLookup;
+  /**
+   * System mode: guest addresses are virtual and go through the soft TLB (the window,
+   * `codePages` and `protection` are then not used for accesses).
+   */
+  readonly softTlb?: SoftTlbConfig;
 }
 
 /**
@@ -131,6 +154,9 @@ export interface LowerImports {
   readonly notdirty: number;
   /** Runtime-table slot of `rt.chain` (the dispatcher). */
   readonly chain: number;
+  /** Runtime-table slots of the soft TLB's slow paths (`rt.tlbLoad`, `rt.tlbStore`; uniform helper type). */
+  readonly tlbLoad: number;
+  readonly tlbStore: number;
   /** Runtime-table slot of a helper, by name. */
   helper(name: string): number;
 }

@@ -76,6 +76,11 @@ export interface RiscvHelperHooks {
   readonly csrRw?: HelperImpl;
   /** Replaces `read_counter`'s implementation (default: instret for all three). */
   readonly readCounter?: HelperImpl;
+  /** Replace the privileged instructions' helpers (system mode; defaults: the spec's xRET on the CSR slots, wfi and sfence.vma do nothing). */
+  readonly mret?: HelperImpl;
+  readonly sret?: HelperImpl;
+  readonly wfi?: HelperImpl;
+  readonly sfenceVma?: HelperImpl;
 }
 
 function def(name: string, ret: IrType | "void", args: readonly IrType[], flags: number, impl: HelperImpl): HelperDef {
@@ -162,10 +167,10 @@ export function createRiscvHelpers(hooks: RiscvHelperHooks = {}): RiscvHelpers {
     }),
     csrRw: def("csr_rw", "i32", ["i32", "i32", "i64", "i64", "i32"], 0, hooks.csrRw ?? userCsrRw),
     readCounter: def("read_counter", "i64", ["i32"], quiet | HELPER_NO_SIDE_EFFECTS, hooks.readCounter ?? instret),
-    mret: def("mret", "i32", ["i64", "i32"], 0, xret(true)),
-    sret: def("sret", "i32", ["i64", "i32"], 0, xret(false)),
-    wfi: def("wfi", "i32", ["i64", "i32"], 0, okStatus),
-    sfenceVma: def("sfence_vma", "i32", ["i64", "i64", "i64", "i32"], 0, okStatus),
+    mret: def("mret", "i32", ["i64", "i32"], 0, hooks.mret ?? xret(true)),
+    sret: def("sret", "i32", ["i64", "i32"], 0, hooks.sret ?? xret(false)),
+    wfi: def("wfi", "i32", ["i64", "i32"], 0, hooks.wfi ?? okStatus),
+    sfenceVma: def("sfence_vma", "i32", ["i64", "i64", "i64", "i32"], 0, hooks.sfenceVma ?? okStatus),
     fp,
   });
 }
