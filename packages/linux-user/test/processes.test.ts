@@ -4,7 +4,8 @@
  * setsid, vfork, exec errors, posix_spawn; compared with qemu-riscv64-static, which forks
  * on the host) and execs.c (execve of riscv64 programs, which QEMU hands to the host
  * kernel: compared with Linux's documented behaviour), shared-file.c (MAP_SHARED file
- * mappings written back; compared with QEMU).
+ * mappings written back; compared with QEMU), fork-code.c (translated code shared with a
+ * forked child and patched by either side; compared with QEMU).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -69,6 +70,15 @@ describe("guest processes", () => {
     const w = await scratch((dir) => wasmu(program("shared-file"), dir));
     expect(w.warnings).toEqual([]);
     expect(q.stdout).toContain("after child exit: child wrote");
+    expect(w.out).toBe(q.stdout);
+    expect(w.status).toBe(q.status);
+  });
+
+  it.runIf(HAVE_QEMU)("fork-code: a child runs its parent's translated code, and each side's code patches stay its own, as under qemu-riscv64-static", { timeout: 120_000 }, async () => {
+    const q = await scratch((dir) => Promise.resolve(spawnSync("qemu-riscv64-static", [program("fork-code")], { cwd: dir, encoding: "utf8", timeout: 60_000 })));
+    const w = await scratch((dir) => wasmu(program("fork-code"), dir));
+    expect(w.warnings).toEqual([]);
+    expect(q.stdout).toContain("20 children: 390 (expect 390)\n");
     expect(w.out).toBe(q.stdout);
     expect(w.status).toBe(q.status);
   });

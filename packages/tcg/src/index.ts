@@ -52,6 +52,7 @@ export {
 export { PageCollection } from "./tb/page-collection.js";
 export { ExclusiveState } from "./tb/exclusive.js";
 export { type TbParams, type TbLayout, type TbShared, TbHeader, TbContext, tbLayout, tbArenaBytes, createTbShared, attachTbContext } from "./tb/tb-context.js";
+export { copyTbArena, resetTbArena } from "./tb/arena-copy.js";
 export { jmpLock, jmpUnlock, tbAddJump, tbJmpTarget, tbRemoveFromJmpList, tbJmpUnlink, tbIncomingJumps } from "./tb/tb-jmp.js";
 export {
   TB_BUFFER_FULL, type TbCreated, tbLookup, tbLinkPage, tbCreate, tbPhysInvalidateLocked, tbPhysInvalidate,

@@ -496,6 +496,25 @@ export class AddressSpace {
   }
 }
 
+/**
+ * Zeroes every page of `space` that was ever mapped (PAGE_TOUCHED) and holds a non-zero
+ * byte: after it the whole window is zero, as in a fresh memory (guest code and the
+ * kernel write only mapped pages). For an environment reused by another process, once
+ * nothing runs in `space` any more.
+ */
+export function zeroTouchedPages(space: AddressSpace): void {
+  const flags = space.pages.flags;
+  const bytes = space.memory.bytes;
+  const page = space.pageSize;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const zeroPage = ZERO_CHUNK.subarray(0, page);
+  for (let p = 0; p < flags.length; p++) {
+    if ((flags[p]! & PAGE_TOUCHED) === 0) continue;
+    const o = p * page;
+    if (!buf.subarray(o, o + page).equals(zeroPage)) bytes.fill(0, o, o + page);
+  }
+}
+
 /** Zeros to compare guest memory with (a 64 KiB chunk at a time). */
 const ZERO_CHUNK = Buffer.alloc(64 * 1024);
 

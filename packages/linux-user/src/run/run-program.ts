@@ -13,7 +13,7 @@
  * @module
  */
 import {
-  attachTbContext, BareMetal, cpuExec, CpuOffset, createExecShared, createRiscvTarget, createSyncThread, CTRL_BYTES, DEFAULT_MAX_TBS, defaultRegionCount, type ExecShared,
+  ACCESS_UNMAPPED_PAGE, attachTbContext, BareMetal, copyTbArena, cpuExec, CpuOffset, createExecShared, createRiscvTarget, createSyncThread, CTRL_BYTES, DEFAULT_MAX_TBS, defaultRegionCount, type ExecShared, resetTbArena,
   type TbContext, type Translator, type Vcpu, vcpuEnv, xOffset,
 } from "@wasmu/tcg";
 import { accessSync, constants as fsConstants, readFileSync, statSync } from "node:fs";
@@ -30,7 +30,7 @@ import { LoadError } from "../loader/elf-image.js";
 import { MapFlag, Prot } from "../mm/constants.js";
 import { SIGRETURN_TRAMPOLINE } from "../signals/frame.js";
 import { loadProgram } from "../loader/load-elf.js";
-import { AddressSpace } from "../mm/address-space.js";
+import { AddressSpace, zeroTouchedPages } from "../mm/address-space.js";
 import { tcgCodeHook } from "../mm/code-hook.js";
 import { tcgPageAccess } from "../mm/tcg-page-access.js";
 import { flatGuestMemory, guestMemoryOfExec } from "../mm/guest-memory.js";
@@ -135,20 +135,34 @@ const MAX_SCRIPT_DEPTH = 4;
 /** Linux's BINPRM_BUF_SIZE: the `#!` line must fit in the first 256 bytes. */
 const BINPRM_BUF_SIZE = 256;
 
-/**
- * One image of a process: a tcg execution environment (guest RAM, TB arena, CPU states),
- * the address space over it, and vCPU 0 (run on the kernel thread) with its registers set.
- * execve builds a new one; fork builds one holding a copy of the parent's.
- */
-interface Image {
+/** A tcg execution environment with the kernel thread's vCPU 0 and TB context over it. */
+interface Environment {
   readonly translator: Translator;
   readonly shared: ExecShared;
   readonly relay: ModuleRelay;
   readonly bm: BareMetal;
   readonly kctx: TbContext;
+  /** vCPU 0's CPU state as created (a reused environment starts from it). */
+  readonly pristine: Uint8Array;
+}
+
+/**
+ * Ended images whose environments are kept for reuse: creating one costs ~15 ms of CPU
+ * (the 131,072-entry TB table, the worker's instances) and page faults on first touch.
+ */
+const POOL_SIZE = 2;
+
+/**
+ * One image of a process: a tcg execution environment (guest RAM, TB arena, CPU states),
+ * the address space over it, and vCPU 0 (run on the kernel thread) with its registers set.
+ * execve builds a new one; fork builds one holding a copy of the parent's.
+ */
+interface Image extends Environment {
   readonly mm: AddressSpace;
   /** The rt_sigreturn trampoline's address (0: none). */
   sigTrampoline: number;
+  /** Whether its threads run in vCPU workers (from the first clone on), not on the kernel thread. */
+  inWorkers: boolean;
   /** What execve gives the process (absent for a fork image). */
   readonly exec?: { readonly path: string; readonly argv: readonly (string | Uint8Array)[]; readonly auxv: readonly (readonly [number, bigint])[] };
 }
@@ -190,8 +204,45 @@ class ProcessRunner {
     return this.opts.kernel;
   }
 
-  /** A fresh execution environment and an empty address space over it. */
-  private environment(fork?: AddressSpace, stackSize = this.opts.stackSize): Image {
+  /**
+   * A fresh execution environment and an empty address space over it; with `fork`, a copy
+   * of that address space; with `code` too (the image `fork` belongs to, its threads
+   * stopped on the kernel thread, `fromVcpu` the one forking), a copy of that image's
+   * translated code: the child runs the parent's TBs instead of translating them again
+   * (README.md, process model).
+   */
+  private environment(fork?: AddressSpace, stackSize = this.opts.stackSize, code?: { readonly image: Image; readonly fromVcpu: number }): Image {
+    const env = this.pool.pop() ?? this.newEnvironment();
+    const { shared, relay, bm, kctx } = env;
+    const size = shared.params.ramSize;
+    if (code !== undefined) {
+      // The parent's compiled modules of its current flush generation (older ones place
+      // TBs that no longer exist).
+      const generation = code.image.kctx.flushCount;
+      relay.seed(code.image.relay.current.filter((m) => m.generation === generation));
+    }
+    // Page flags go to the access table generated code checks (loads, stores, fetches: SIGSEGV).
+    const mmOpts = {
+      memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true,
+      flagsMirror: tcgPageAccess(kctx.pages.access, GUEST_WINDOW_BASE),
+    };
+    const mm = fork !== undefined ? fork.fork(mmOpts) : new AddressSpace({ ...mmOpts, ...(stackSize !== undefined ? { stackLimit: stackSize } : {}) });
+    if (code !== undefined) {
+      // The access bytes become the parent's: the permissions the address space's copy
+      // just mirrored, and the CODE bits of the parent's TBs.
+      copyTbArena(code.image.shared.tb, shared.tb, { fromVcpu: code.fromVcpu, toVcpu: 0 });
+      const pw = code.image.bm.worker;
+      // TBs the parent queued for compilation are marked queued in the copied arena: the
+      // child queues them too, or it would never compile them.
+      bm.worker.generation = code.image.kctx.flushCount;
+      bm.worker.hotQueue.push(...pw.hotQueue);
+      bm.worker.hotSince = pw.hotSince;
+    }
+    return { ...env, mm, sigTrampoline: 0, inWorkers: false };
+  }
+
+  /** A new execution environment (tcg's, its vCPU 0 for the kernel thread and the kernel thread's TB context), all zero. */
+  private newEnvironment(): Environment {
     const translator = createRiscvTarget();
     const size = this.opts.guestWindow ?? DEFAULT_GUEST_WINDOW;
     const shared = createExecShared({
@@ -210,20 +261,47 @@ class ProcessRunner {
     this.opts.log?.attach(bm.cpu);
     // The kernel thread's own lock identity (vCPU workers use their vCPU index).
     const kctx = attachTbContext(shared.tb, createSyncThread(MAX_THREADS, { debug: debugLocks }), 0);
-    // Page flags go to the access table generated code checks (loads, stores, fetches: SIGSEGV).
-    const mmOpts = {
-      memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true,
-      flagsMirror: tcgPageAccess(kctx.pages.access, GUEST_WINDOW_BASE),
-    };
-    const mm = fork !== undefined ? fork.fork(mmOpts) : new AddressSpace({ ...mmOpts, ...(stackSize !== undefined ? { stackLimit: stackSize } : {}) });
-    return { translator, shared, relay, bm, kctx, mm, sigTrampoline: 0 };
+    const st = bm.state;
+    const pristine = new Uint8Array(st.buffer, st.byteOffset, translator.stateSize).slice();
+    return { translator, shared, relay, bm, kctx, pristine };
+  }
+
+  /** Environments of ended images, ready for reuse (README.md, process model: at most {@link POOL_SIZE}). */
+  private readonly pool: Environment[] = [];
+
+  /**
+   * Image `img` will not run again (its process ended or exec'd, and everything that
+   * reads its memory — shared file write-back, a vfork parent's copy — is done): its
+   * environment goes back to the pool, emptied, unless the pool is full or it ran
+   * threads in workers (their vCPUs left the kernel thread's).
+   */
+  private recycle(img: Image): void {
+    if (img.inWorkers || this.pool.length >= POOL_SIZE) return;
+    const { shared, relay, bm, kctx, translator } = img;
+    // Every page the process ever mapped back to zero, its TBs gone (a new flush
+    // generation), page access bytes back to "unmapped", vCPU 0 as new.
+    zeroTouchedPages(img.mm);
+    resetTbArena(shared.tb, 1);
+    kctx.pages.access.bytes.fill(ACCESS_UNMAPPED_PAGE);
+    bm.worker.reset(kctx.flushCount);
+    relay.reset();
+    const st = bm.state;
+    new Uint8Array(st.buffer, st.byteOffset, translator.stateSize).set(img.pristine);
+    kctx.exclusive.clearExitRequest(0);
+    bm.cpu.cflagsNext = -1;
+    const stats = bm.cpu.stats as unknown as Record<string, number>;
+    for (const k of Object.keys(stats)) stats[k] = 0;
+    this.pool.push({ translator, shared, relay, bm, kctx, pristine: img.pristine });
   }
 
   /** Loads a program into a fresh image: the image, or why it cannot be loaded. */
   load(path: string, bytes: Uint8Array, argv: readonly (string | Uint8Array)[], envp: readonly (string | Uint8Array)[], stackSize?: number): Image | LoadError {
     const img0 = this.environment(undefined, stackSize ?? this.opts.stackSize);
     const loaded = loadProgram(img0.mm, { path, bytes, readInterpreter: this.opts.readInterpreter, argv, envp });
-    if (loaded instanceof LoadError) return loaded;
+    if (loaded instanceof LoadError) {
+      this.recycle(img0);
+      return loaded;
+    }
     const img: Image = { ...img0, exec: { path, argv, auxv: loaded.stack.auxv } };
     const mm = img.mm;
     this.opts.log?.loaded(loaded, mm, bytes, this.opts.readInterpreter);
@@ -303,7 +381,9 @@ class ProcessRunner {
     if (v === undefined) return -Errno.EAGAIN;
     const parent = t.proc;
     const kernel = this.kernel;
-    const child0 = this.environment(parent.mm);
+    // A parent running on the kernel thread is stopped here (in this call): its translated
+    // code can be copied. One running in workers may be translating meanwhile.
+    const child0 = this.environment(parent.mm, undefined, image.inWorkers ? undefined : { image, fromVcpu: v.index });
     const img: Image = { ...child0, sigTrampoline: image.sigTrampoline };
     // The calling thread's registers, returning 0 from the call (on the given stack, if any).
     const tr = img.translator;
@@ -367,14 +447,17 @@ class ProcessRunner {
     const run = (async () => {
       if (later) await new Promise<void>((resolve) => setImmediate(resolve));
       let r: RunResult;
+      let last: Image;
       try {
-        r = await this.runProcess(proc, image);
+        ({ result: r, image: last } = await this.runProcess(proc, image));
       } finally {
         proc.sharedMaps.release(proc.mm);
         proc.files.closeAll();
       }
       // No core file is written (RLIMIT_CORE is 0 by default, as QEMU leaves it): never WCOREDUMP.
       this.kernel.processEnded(proc, r.signal !== undefined ? { code: 0, signal: r.signal, core: false } : { code: r.status & 0xff });
+      // Written back, copied back to a vfork parent: the memory is no longer read.
+      this.recycle(last);
       // A zombie keeps its pid and status only: its guest memory, TB arena and vCPU
       // states (hundreds of MiB committed) must not wait for the parent's wait4 to be freed.
       proc.host = undefined;
@@ -401,10 +484,10 @@ class ProcessRunner {
   }
 
   /** Runs `proc`'s images in turn (each execve replaces the last): how it ended. */
-  private async runProcess(proc: Process, image: Image): Promise<RunResult> {
+  private async runProcess(proc: Process, image: Image): Promise<{ readonly result: RunResult; readonly image: Image }> {
     for (;;) {
       const out = await this.runImage(proc, image);
-      if (!("exec" in out)) return out.result;
+      if (!("exec" in out)) return { result: out.result, image };
       // execve: the vfork parent wakes (with the memory the child shared), then the process
       // takes the new image: close-on-exec descriptors closed, handled signals back to
       // SIG_DFL (ignored ones stay ignored), one thread (the pid) with the caller's mask and
@@ -412,9 +495,11 @@ class ProcessRunner {
       proc.vforkDone?.();
       proc.vforkDone = undefined;
       const by = out.by;
+      const old = image;
       image = out.exec;
       const e = image.exec!;
       proc.sharedMaps.release(proc.mm);
+      this.recycle(old);
       proc.mm = image.mm;
       proc.files.closeOnExec();
       for (const [sig, act] of [...proc.sigactions]) if (act.handler !== 1n) proc.sigactions.delete(sig);
@@ -529,6 +614,7 @@ class ProcessRunner {
         if (waiting.length > 0) break;
       }
       if (threads.result === undefined && (always || waiting.length > 0)) {
+        image.inWorkers = true;
         bm.cpu.close();
         workers = new VcpuWorkers({
           shared, pid: proc.pid, futexes: futexes.buffer, pageFlags: mm.pages.flags.buffer as SharedArrayBuffer, pagesLo: mm.pages.lo, pageBits: mm.pages.pageBits,

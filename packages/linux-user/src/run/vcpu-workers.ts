@@ -37,6 +37,8 @@ export class ModuleRelay {
   private modules: PostedModule[] = [];
   private generation = 0;
   private readonly ports = new Set<MessagePort>();
+  /** The registry of the vCPU the kernel thread runs (see {@link registry}). */
+  private local = new LocalModuleRegistry();
 
   /** Records a publication (from the kernel thread's own vCPU or a worker) and passes it on to the other workers. */
   record(m: PostedModule, from?: MessagePort): void {
@@ -56,17 +58,35 @@ export class ModuleRelay {
     return this.modules;
   }
 
-  /** A registry for a vCPU run by the kernel thread itself, whose publications are recorded. */
+  /**
+   * The registry of a vCPU run by the kernel thread itself: what it publishes is recorded;
+   * it also finds what {@link seed} gave.
+   */
   registry(): ModuleRegistry {
-    const local = new LocalModuleRegistry();
     return {
-      moduleOf: (tb) => local.moduleOf(tb),
+      moduleOf: (tb) => this.local.moduleOf(tb),
       publish: (module: WasmModule, tbs: readonly number[], generation: number) => {
-        local.publish(module, tbs, generation);
+        this.local.publish(module, tbs, generation);
         this.record({ module, tbs: [...tbs], generation });
       },
-      flush: (g) => local.flush(g),
+      flush: (g) => this.local.flush(g),
     };
+  }
+
+  /** Starts from `modules` (another process's, whose TB arena was copied: fork), recorded and in the kernel thread's registry. */
+  seed(modules: readonly PostedModule[]): void {
+    for (const m of modules) {
+      this.local.publish(m.module, m.tbs, m.generation);
+      this.record(m);
+    }
+  }
+
+  /** Forgets every module (the environment is reused for another process; no worker is connected). */
+  reset(): void {
+    if (this.ports.size > 0) throw new Error("a module relay with workers cannot be reset");
+    this.modules = [];
+    this.generation = 0;
+    this.local = new LocalModuleRegistry();
   }
 
   /** Connects a worker's port. */

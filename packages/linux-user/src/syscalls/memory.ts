@@ -88,6 +88,10 @@ export const memorySyscalls: SyscallFamily = {
     return r;
   },
   madvise: (t, a) => madvise(t, addr(a[0]), addr(a[1]), int(a[2])),
+  // Linux's riscv_flush_icache (glibc's __riscv_flush_icache, GCC's __builtin___clear_cache):
+  // flags other than SYS_RISCV_FLUSH_ICACHE_LOCAL are EINVAL. Nothing to do: a store to a
+  // page holding translated code invalidates that code (tcg's self-modifying-code check).
+  riscv_flush_icache: (_t, a) => ((BigInt.asUintN(64, a[2]) & ~1n) !== 0n ? -Errno.EINVAL : 0),
   msync: (t, a) => {
     const s = addr(a[0]);
     if (s < 0 || s % t.proc.mm.pageSize !== 0 || (uint(a[2]) & ~7) !== 0) return -Errno.EINVAL;

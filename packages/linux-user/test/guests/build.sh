@@ -39,3 +39,5 @@ $CC -O2 -static -Wall -Wl,--build-id=none -o execs execs.c
 riscv64-linux-gnu-strip procs execs
 $CC -O2 -static -Wall -Wl,--build-id=none -o shared-file shared-file.c
 riscv64-linux-gnu-strip shared-file
+$CC -O2 -static -Wall -Wl,--build-id=none -o fork-code fork-code.c
+riscv64-linux-gnu-strip fork-code

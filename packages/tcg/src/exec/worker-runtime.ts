@@ -359,6 +359,20 @@ export class ExecWorker {
     this.registry.flush(g);
   }
 
+  /**
+   * Forgets every TB whatever the generation (table entries back to the stub, no hot
+   * queue, the registry flushed to `g`) and takes flush generation `g`: the environment
+   * is reused for another process (linux-user), after its arena was reset.
+   */
+  reset(g: number): void {
+    for (const tb of this.placed) this.table.set(tb, this.stub);
+    this.placed = [];
+    this.loaded.fill(0);
+    this.hotQueue.length = 0;
+    this.generation = g;
+    this.registry.flush(g);
+  }
+
   /** rt.lookup: the TB for the pc in the CPU state, + 1, or 0 (lookup_and_goto_ptr). */
   private lookup(env: number, _self: number): number {
     const cpu = this.cpus.get(env);
