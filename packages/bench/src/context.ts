@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_FLAGS } from "@wasmu/cli";
 import type { BenchContext } from "./entry.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +46,14 @@ export function cliPackageDir(): string {
  */
 export function cliMainPath(): string {
   return join(cliPackageDir(), "dist", "main.js");
+}
+
+/**
+ * The command line of the `wasmu` command, as its bin script runs it: Node with the CLI's
+ * options (NODE_FLAGS of @wasmu/cli), then wasmuMain(ctx).
+ */
+export function wasmuCommand(ctx: BenchContext): string[] {
+  return [process.execPath, ...NODE_FLAGS, wasmuMain(ctx)];
 }
 
 /** The `wasmu` command's script an entry runs: the context's, else cliMainPath(). */

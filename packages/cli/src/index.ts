@@ -6,3 +6,4 @@ export { run } from "./cli.js";
 export type { CommandIo } from "./commands/io.js";
 export { objdump, ObjdumpError, type ObjdumpOptions } from "./objdump/objdump.js";
 export { VERSION } from "./version.js";
+export { NODE_FLAGS } from "./node-flags.js";

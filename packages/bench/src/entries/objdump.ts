@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Workload } from "../entry.js";
-import { wasmuMain } from "../context.js";
+import { wasmuCommand, wasmuMain } from "../context.js";
 import { shellQuote } from "../measure/command.js";
 
 const GNU_OBJDUMP = "riscv64-linux-gnu-objdump";
@@ -46,7 +46,7 @@ export const objdumpEntry: BenchEntry = {
         comparison: "wasmu objdump/GNU objdump",
         requires: [{ kind: "guest-packages", packages: [b.pkg] }],
         baseline: toDevNull("gnu", [GNU_OBJDUMP, "-d", join(ctx.sysroot, b.path)]),
-        candidate: toDevNull("wasmu", [process.execPath, cliMain(ctx), "objdump", "-d", join(ctx.sysroot, b.path)]),
+        candidate: toDevNull("wasmu", [...wasmuCommand(ctx), "objdump", "-d", join(ctx.sysroot, b.path)]),
       }),
     ),
 };

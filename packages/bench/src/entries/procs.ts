@@ -15,7 +15,7 @@
 // Sizes: `--set procs-count=N` scales the 200 and the 20s (the test runs a few).
 import { fileURLToPath } from "node:url";
 import type { BenchContext, BenchEntry, CommandTarget, Requirement, Workload } from "../entry.js";
-import { wasmuMain } from "../context.js";
+import { wasmuCommand, wasmuMain } from "../context.js";
 
 const QEMU = "qemu-riscv64-static";
 const FORKBENCH = fileURLToPath(new URL("../../guests/forkbench", import.meta.url));
@@ -37,7 +37,7 @@ function requires(ctx: BenchContext, qemu: boolean): Requirement[] {
 }
 
 const wasmu = (ctx: BenchContext, argv: readonly string[], env?: Record<string, string>): CommandTarget => ({
-  kind: "command", label: "wasmu", argv: [process.execPath, wasmuMain(ctx), "user", "-L", ctx.sysroot, ...(env !== undefined ? Object.entries(env).flatMap(([k, v]) => ["-E", `${k}=${v}`]) : []), ...argv],
+  kind: "command", label: "wasmu", argv: [...wasmuCommand(ctx), "user", "-L", ctx.sysroot, ...(env !== undefined ? Object.entries(env).flatMap(([k, v]) => ["-E", `${k}=${v}`]) : []), ...argv],
 });
 const qemu = (ctx: BenchContext, argv: readonly string[]): CommandTarget => ({ kind: "command", label: "qemu", argv: [QEMU, "-L", ctx.sysroot, ...argv] });
 

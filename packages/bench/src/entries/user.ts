@@ -27,7 +27,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext, BenchEntry, CommandTarget, Figure, Requirement, Workload } from "../entry.js";
-import { wasmuMain } from "../context.js";
+import { wasmuCommand, wasmuMain } from "../context.js";
 import { shellQuote } from "../measure/command.js";
 import { benchTextOf } from "../guests/bench-text.js";
 
@@ -136,7 +136,7 @@ function tierArgs(ctx: BenchContext): string[] {
 }
 
 function wasmuArgv(ctx: BenchContext, statsFile: string): string[] {
-  return [process.execPath, wasmuMain(ctx), "user", ...tierArgs(ctx), "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
+  return [...wasmuCommand(ctx), "user", ...tierArgs(ctx), "-d", "stats", "-D", statsFile, "-L", ctx.sysroot];
 }
 
 function workloadOf(ctx: BenchContext, comparison: string, p: Program): Workload {
