@@ -15,7 +15,7 @@
 import {
   CTRL_FAULT_ADDR, CTRL_FAULT_INFO, exitCode, ExitKind, FAULT_ATOMIC, FAULT_SIZE_SHIFT, IMPORT_MODULE, RtImport, tbExportName,
 } from "../backend/wasm/lower-abi.js";
-import { INTERP_MAGIC, InterpHeader, TIER_COMPILED, TIER_QUEUED } from "../backend/wasm/interp-format.js";
+import { INTERP_INSNS, INTERP_MAGIC, interpAreaOffset, InterpHeader, TIER_COMPILED, TIER_QUEUED } from "../backend/wasm/interp-format.js";
 import { buildInterpModule, INTERP_EXPORT, INTERP_HOT_IMPORT } from "../backend/wasm/interp-module.js";
 import { rtTableSize, TbModuleBuilder } from "../backend/wasm/lower-module.js";
 import { ModuleBuilder } from "../backend/wasm/module-builder.js";
@@ -167,6 +167,9 @@ export class ExecWorker {
   readonly hotQueue: number[] = [];
   /** When the oldest entry of {@link hotQueue} was queued (ms, `now()`). */
   hotSince = 0;
+  /** The interpreted-instruction counter (low 32 bits) of the vCPU that queued it, then, and that vCPU's env. */
+  private hotSinceInsns = 0;
+  private hotEnv = 0;
   /** The interpreter function (tier 0), made on first use. */
   private interpFn: unknown;
   private words: Int32Array | undefined;
@@ -304,21 +307,36 @@ export class ExecWorker {
    * process: the first worker to set TIER_QUEUED compiles it). Non-zero: leave to the loop
    * (compiled code was installed, or a batch is ready to compile).
    */
-  private hot(_env: number, self: number): number {
+  private hot(env: number, self: number): number {
     if (this.loaded[self] === COMPILED) return 1;
     if (this.registry.moduleOf(self) !== undefined) return this.ensureLoaded(self) ? 1 : 0;
     const old = Atomics.or(this.memWords, this.tierWord(self), TIER_QUEUED);
     if ((old & TIER_QUEUED) === 0) {
-      if (this.hotQueue.length === 0) this.hotSince = now();
+      if (this.hotQueue.length === 0) {
+        this.hotSince = now();
+        this.hotEnv = env;
+        this.hotSinceInsns = this.interpInsnsLow(env);
+      }
       this.hotQueue.push(self);
     }
     return this.tierUpDue() ? 1 : 0;
   }
 
-  /** Whether the hot queue should be compiled now: a full batch, or its oldest entry waited long enough. */
+  /**
+   * Whether the hot queue should be compiled now: a full batch, or its oldest entry waited
+   * long enough (tierDelayMs and tierDelayInsns interpreted by the vCPU that queued it).
+   */
   tierUpDue(): boolean {
     const q = this.hotQueue.length;
-    return q > 0 && (q >= this.shared.params.tierBatch || now() - this.hotSince >= this.shared.params.tierDelayMs);
+    if (q === 0) return false;
+    const p = this.shared.params;
+    if (q >= p.tierBatch) return true;
+    return now() - this.hotSince >= p.tierDelayMs && ((this.interpInsnsLow(this.hotEnv) - this.hotSinceInsns) >>> 0) >= p.tierDelayInsns;
+  }
+
+  /** The low 32 bits of the guest instructions the vCPU at `env` has interpreted (its interpreter area's counter). */
+  private interpInsnsLow(env: number): number {
+    return this.memWords[(env + interpAreaOffset(this.translator.stateSize) + INTERP_INSNS) >> 2]! >>> 0;
   }
 
   /** Instantiates `module` (placing `tbs`) into this worker's table. */
