@@ -46,7 +46,7 @@ export interface PostedModule {
 export type HartMessage =
   | ({ readonly kind: "module" } & PostedModule)
   | { readonly kind: "log"; readonly text: string }
-  | { readonly kind: "done"; readonly tbs: number; readonly traps: number }
+  | { readonly kind: "done"; readonly stats: Readonly<Record<string, number>> }
   | { readonly kind: "fault"; readonly message: string };
 
 /** The worker's side of its message port. */
@@ -114,7 +114,15 @@ export function runHartWorker(d: HartWorkerData, link: HartLink, clock: Monotoni
       },
     });
     hart.run();
-    link.post({ kind: "done", tbs: hart.vcpu.stats.tbs, traps: hart.traps });
+    const st = hart.vcpu.stats;
+    link.post({
+      kind: "done",
+      stats: {
+        tbs: st.tbs, insns: st.insns, modules: st.modules, returns: st.returns, interpTbs: st.interpTbs, tieredTbs: st.tieredTbs,
+        traps: hart.traps, tlbFills: hart.tlb.fills, tlbFlushes: hart.tlb.flushes, mmio: (hart.platform.bus as VirtHartBus).remoteAccesses,
+        translateMs: Math.round(st.translateMs), compileMs: Math.round(st.compileMs), tierMs: Math.round(st.tierMs),
+      },
+    });
   } catch (e) {
     link.post({ kind: "fault", message: `hart ${d.hart}: ${e instanceof Error ? e.message : String(e)}` });
   }

@@ -174,6 +174,7 @@ export function startVirtMachine(options: VirtRunOptions): VirtRun {
           hartEnded(boot0);
           break;
         case "done":
+          if (options.log?.items.includes("stats") === true) options.log.write(`hart ${h}: ${Object.entries(m.stats).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
           hartEnded(boot0);
           break;
       }

@@ -8,8 +8,16 @@ import type { HartMessage, HartWorkerData } from "../machine/hart-worker.js";
 import type { HartWorkerFactory, HartWorkerHandle } from "../machine/virt-run.js";
 import type { MonotonicClock, TimerService, WallClock } from "../host.js";
 
+/**
+ * Set by a bundler (as the `wasmu` bin does for linux-user's worker): the hart worker
+ * entry's URL relative to the bundle.
+ */
+declare const WASMU_BUNDLED_HART_WORKER: string | undefined;
+
 /** The compiled worker entry (dist/node/hart-worker-entry.js: the same relative URL from src/node and dist/node). */
-const ENTRY = new URL("../../dist/node/hart-worker-entry.js", import.meta.url);
+const ENTRY = typeof WASMU_BUNDLED_HART_WORKER === "string"
+  ? new URL(WASMU_BUNDLED_HART_WORKER, import.meta.url)
+  : new URL("../../dist/node/hart-worker-entry.js", import.meta.url);
 
 /** Hart workers as `worker_threads` Workers running dist/node/hart-worker-entry.js. */
 export function nodeHartWorkers(): HartWorkerFactory {

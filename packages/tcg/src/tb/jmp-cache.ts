@@ -80,8 +80,9 @@ export class JmpCaches {
 
   /** Clears one vCPU's cache (e.g. on a TLB flush). Only that vCPU may call it. */
   clearVcpu(vcpu: number): void {
+    // Plain stores: other threads only compare-exchange entries to 0, which a 0 cannot confuse.
     const b = this.base + vcpu * this.size;
-    for (let i = 0; i < this.size; i++) Atomics.store(this.words, b + i, 0);
+    this.words.fill(0, b, b + this.size);
   }
 
   /** Clears every cache (tb_flush, exclusive). */

@@ -75,6 +75,15 @@ export interface HartPlatform {
   readonly logInterrupts?: boolean;
 }
 
+/** QEMU's names of exceptions and interrupts (riscv_excp_names, riscv_intr_names), by cause. */
+const EXCP_NAMES = [
+  "misaligned_fetch", "fault_fetch", "illegal_instruction", "breakpoint", "misaligned_load", "fault_load", "misaligned_store", "fault_store",
+  "user_ecall", "supervisor_ecall", "hypervisor_ecall", "machine_ecall", "exec_page_fault", "load_page_fault", "reserved", "store_page_fault",
+];
+const IRQ_NAMES = [
+  "u_software", "s_software", "vs_software", "m_software", "u_timer", "s_timer", "vs_timer", "m_timer", "u_external", "s_external", "vs_external", "m_external",
+];
+
 /** MMU indexes (one soft TLB each). */
 export const MMU_IDX_U = 0;
 export const MMU_IDX_S = 1;
@@ -130,6 +139,11 @@ export class RiscvHart implements SoftMmu {
   /** Instruction-page translations per privilege: virtual page number → guest memory offset of the page. */
   private readonly itlb = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
   private readonly physMem: PhysMemory;
+  /** The virtual range covered by superpages cached since the last full flush (QEMU's large_page_addr/mask): a page flush inside it flushes everything. */
+  private superLo = -1n;
+  private superHi = -1n;
+  /** sfence.vma of one page (statistics). */
+  pageFlushes = 0;
   /** Traps taken (statistics). */
   traps = 0;
 
@@ -229,6 +243,38 @@ export class RiscvHart implements SoftMmu {
     this.tlb.flushAll();
     for (const m of this.itlb) m.clear();
     this.vcpu.ctx.jmpCache.clearVcpu(this.vcpu.index);
+    this.superLo = -1n;
+    this.superHi = -1n;
+  }
+
+  /** tlb_flush_page: `va`'s 4 KiB page (everything when a cached superpage covers it). */
+  flushPage(va: bigint): void {
+    va = BigInt.asUintN(64, va);
+    if (va >= this.superLo && va < this.superHi) {
+      this.flushAll();
+      return;
+    }
+    this.pageFlushes++;
+    this.tlb.flushPage(va);
+    const vpn = Number(va >> BigInt(PAGE_BITS));
+    let code = false;
+    for (const m of this.itlb) code = m.delete(vpn) || code;
+    // TBs of the page may be in the jump cache under their virtual pcs.
+    if (code) this.vcpu.ctx.jmpCache.clearVcpu(this.vcpu.index);
+  }
+
+  /** Notes a translation through a superpage of `size` bytes at `va`. */
+  private noteSuper(va: bigint, size: bigint): void {
+    if (size <= BigInt(PAGE_SIZE)) return;
+    const lo = va & ~(size - 1n);
+    const hi = lo + size;
+    if (this.superLo < 0n) {
+      this.superLo = lo;
+      this.superHi = hi;
+    } else {
+      if (lo < this.superLo) this.superLo = lo;
+      if (hi > this.superHi) this.superHi = hi;
+    }
   }
 
   private dataIdx(): number {
@@ -263,6 +309,7 @@ export class RiscvHart implements SoftMmu {
     if (page === undefined) {
       const t = this.walk(pc, "fetch", priv);
       if (!t.ok) return -1;
+      this.noteSuper(BigInt.asUintN(64, pc), t.pageSize);
       const o = this.physOffset(t.pa);
       if (o < 0) return -1;
       page = o - (o & (PAGE_SIZE - 1));
@@ -304,6 +351,7 @@ export class RiscvHart implements SoftMmu {
     const idx = this.dataIdx();
     const t = this.walk(va, type, dataPrivilege(this.csrs, this.priv));
     if (!t.ok) return this.raiseFromSlowPath(t.cause, va) - 1;
+    this.noteSuper(va, t.pageSize);
     const off = this.physOffset(t.pa);
     if (off < 0) {
       this.lastPa = t.pa;
@@ -454,8 +502,9 @@ export class RiscvHart implements SoftMmu {
   sfenceHelper(vaddr: bigint, pc: bigint, insn: bigint): bigint {
     const priv = this.priv;
     if (priv === Priv.U || (priv === Priv.S && (this.csrs.mstatus & (1n << 20n)) !== 0n)) return this.illegal(pc, insn);
-    void vaddr; // a page flush would need superpage tracking: flush everything
-    this.flushAll();
+    // rs1 = x0: every address; else the page of rs1 (ASIDs are not tracked: every address space).
+    if (((insn >> 15n) & 31n) === 0n) this.flushAll();
+    else this.flushPage(vaddr);
     return 0n;
   }
 
@@ -467,7 +516,10 @@ export class RiscvHart implements SoftMmu {
     const t = trapEntry(this.csrs, from, pc, cause, interrupt, tval);
     this.traps++;
     if (this.platform.logInterrupts === true && this.platform.log !== undefined) {
-      this.platform.log(`riscv_cpu_do_interrupt: hart:${this.hartId}, async:${interrupt ? 1 : 0}, cause:${cause.toString(16).padStart(8, "0")}, epc:0x${pc.toString(16).padStart(16, "0")}, tval:0x${tval.toString(16).padStart(16, "0")}, priv:${from}->${t.priv}\n`);
+      // QEMU 7.2's -d int line (target/riscv/cpu_helper.c, riscv_cpu_do_interrupt).
+      const hex = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, "0");
+      const desc = (interrupt ? IRQ_NAMES : EXCP_NAMES)[cause] ?? "(unknown)";
+      this.platform.log(`riscv_cpu_do_interrupt: hart:${this.hartId}, async:${interrupt ? 1 : 0}, cause:${hex(BigInt(cause))}, epc:0x${hex(pc)}, tval:0x${hex(tval)}, desc=${desc}\n`);
     }
     this.priv = t.priv;
     this.pc = t.pc;
@@ -478,7 +530,10 @@ export class RiscvHart implements SoftMmu {
     const s = this.state;
     if (s.getUint32(CpuOffset.EXC_PENDING, true) === 0) throw new Error(`hart ${this.hartId}: a helper exit at 0x${this.pc.toString(16)} without an exception`);
     s.setUint32(CpuOffset.EXC_PENDING, 0, true);
-    this.trap(Number(s.getBigUint64(CpuOffset.EXC_CAUSE, true)), false, s.getBigUint64(CpuOffset.EXC_TVAL, true), s.getBigUint64(CpuOffset.EXC_PC, true));
+    const cause = Number(s.getBigUint64(CpuOffset.EXC_CAUSE, true));
+    // QEMU 7.2 leaves xtval 0 for breakpoints (the front end records the pc there, as user mode wants).
+    const tval = cause === Cause.BREAKPOINT ? 0n : s.getBigUint64(CpuOffset.EXC_TVAL, true);
+    this.trap(cause, false, tval, s.getBigUint64(CpuOffset.EXC_PC, true));
   }
 
   /** Runs the hart until the platform asks it to stop. */
