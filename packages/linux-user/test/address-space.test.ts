@@ -189,4 +189,27 @@ describe("guest access and the code hook", () => {
     expect(as.read(0x400000, 1)).toEqual(new Uint8Array([42]));
     expect(child.brk(0)).toBe(0x501000);
   });
+
+  it("fork into a memory another address space used: equal to the parent's inside its mappings, zero outside", () => {
+    const parent = space();
+    parent.mmap(0x400000, 4 * P, Prot.READ | Prot.WRITE, ANON | MapFlag.FIXED);
+    parent.write(0x400000, new Uint8Array([1, 2, 3]));
+    parent.write(0x402000, new Uint8Array([7]));
+    // The memory's last user mapped and wrote other pages, some inside the parent's mappings.
+    const memory = flatGuestMemory(0, 256 * MiB);
+    const old = new AddressSpace({ memory });
+    old.mmap(0x400000, 2 * P, Prot.READ | Prot.WRITE, ANON | MapFlag.FIXED);
+    old.write(0x400000, new Uint8Array([9, 9, 9, 9]));
+    old.write(0x401000, new Uint8Array([5]));
+    old.mmap(0x800000, P, Prot.READ | Prot.WRITE, ANON | MapFlag.FIXED);
+    old.write(0x800010, new Uint8Array([6]));
+    old.munmap(0x800000, P);
+    const stale = old.pages.flags.slice();
+    const child = parent.fork({ memory }, stale);
+    expect(ranges(child)).toEqual(ranges(parent));
+    for (let a = 0x400000; a < 0x404000; a += P) expect(child.read(a, P)).toEqual(parent.read(a, P));
+    // Outside the parent's mappings, no byte of the old user is left.
+    expect(memory.bytes.subarray(0x800000, 0x801000).every((b) => b === 0)).toBe(true);
+    expect(memory.bytes.every((b, i) => b === 0 || (i >= 0x400000 && i < 0x404000))).toBe(true);
+  });
 });

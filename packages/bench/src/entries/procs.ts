@@ -11,6 +11,10 @@
 //   linked coreutils program: fork + execve + ld.so + wait each), wasmu only.
 // - fork-exec-static: forkbench with EXEC=the static busybox (20 fork + execve of a static
 //   program + wait), wasmu only.
+// - sh-seq-true: busybox sh running `for i in $(seq 100); do /bin/true; done` (vfork +
+//   execve of the dynamically linked coreutils true + wait each), both. Not like for like:
+//   without binfmt_misc QEMU's execve runs the HOST's /bin/true natively, so its side is a
+//   guest shell's fork + a native exec; wasmu's runs riscv64 ld.so, libc and true.
 //
 // Sizes: `--set procs-count=N` scales the 200 and the 20s (the test runs a few).
 import { fileURLToPath } from "node:url";
@@ -52,10 +56,13 @@ function workloads(ctx: BenchContext): Workload[] {
   const single = (name: string, description: string, t: CommandTarget): Workload => ({ kind: "single", name, description, requires: requires(ctx, false), runs: 3, warmup: 0, target: t });
   const forksScript = `i=0; while [ $i -lt ${n} ]; do ( : ); i=$((i+1)); done; echo $i`;
   const cmdsScript = `i=0; while [ $i -lt ${n} ]; do /bin/true; i=$((i+1)); done; echo $i`;
+  const seqTrue = count(ctx, 100);
+  const seqScript = `for i in $(seq ${seqTrue}); do /bin/true; done; echo ${seqTrue}`;
   return [
     compare("sh-200-forks", `busybox sh: ${n} subshells (fork + exit + wait)`, [busybox, "sh", "-c", forksScript], String(n)),
     compare("fork-touched-4", `fork + wait x${forks} of a parent with 256 MiB mapped, 4 MiB touched`, [FORKBENCH, "256", "4", String(forks)], String(forks)),
     compare("fork-touched-64", `fork + wait x${forks} of a parent with 256 MiB mapped, 64 MiB touched`, [FORKBENCH, "256", "64", String(forks)], String(forks)),
+    compare("sh-seq-true", `busybox sh: for i in $(seq ${seqTrue}); do /bin/true; done (QEMU execs the host's /bin/true: not like for like)`, [busybox, "sh", "-c", seqScript], String(seqTrue)),
     single("sh-200-commands", `busybox sh: ${n} runs of /bin/true (dynamic coreutils: fork + execve + ld.so + wait), wasmu only (QEMU hands execve to the host)`, { ...wasmu(ctx, [busybox, "sh", "-c", cmdsScript]), expectStdout: String(n) }),
     single("fork-exec-static", `fork + execve of the static busybox (true) + wait x${forks}, wasmu only`, { ...wasmu(ctx, [FORKBENCH, "0", "0", String(forks)], { EXEC: "/bin/busybox" }), expectStdout: String(forks) }),
   ];

@@ -28,7 +28,7 @@ import type { CodeHook } from "./code-hook.js";
 import { MapFlag, MremapFlag, Prot } from "./constants.js";
 import type { GuestMemory } from "./guest-memory.js";
 import { localMmapLock, type MmapLock } from "./mmap-lock.js";
-import { PAGE_EXEC, PAGE_READ, PAGE_WRITE, PageFlags, type PageFlagsMirror, pageFlagsOfProt } from "./page-flags.js";
+import { PAGE_EXEC, PAGE_READ, PAGE_VALID, PAGE_WRITE, PageFlags, type PageFlagsMirror, pageFlagsOfProt } from "./page-flags.js";
 import { type Vma, VmaList } from "./vma-list.js";
 
 /** Linux's default stack_guard_gap: 256 pages. */
@@ -63,6 +63,8 @@ export interface AddressSpaceOptions {
    * page access table, which generated code checks accesses against (tcgPageAccess).
    */
   readonly flagsMirror?: PageFlagsMirror;
+  /** The mirror already shows every page unmapped (a new or emptied table): it is not told again at the start. */
+  readonly flagsMirrorUnmapped?: boolean;
 }
 
 /** File contents to copy into a new mapping (wasmu copies; MAP_SHARED writes do not reach the file). */
@@ -115,7 +117,7 @@ export class AddressSpace {
     const { lo, size } = opts.memory;
     if (lo % this.pageSize !== 0 || size % this.pageSize !== 0) throw new RangeError("guest memory must be page aligned");
     this.top = lo + size;
-    this.pages = new PageFlags(lo, size / this.pageSize, pageBits, opts.sharedFlags ?? false, opts.flagsMirror);
+    this.pages = new PageFlags(lo, size / this.pageSize, pageBits, opts.sharedFlags ?? false, opts.flagsMirror, opts.flagsMirrorUnmapped ?? false);
     this.vmas = new VmaList();
     this.lock = opts.lock ?? localMmapLock();
     this.hook = opts.codeHook;
@@ -478,15 +480,23 @@ export class AddressSpace {
    * A copy of this address space's mappings, flags, brk and mapped bytes into `memory`
    * (fork). `memory` must be fresh (all zero): only pages holding a non-zero byte are
    * copied, so a large mapping the parent never touched costs a scan, not a copy, and
-   * leaves the child's pages uncommitted.
+   * leaves the child's pages uncommitted. Or `memory` was used by another address space
+   * whose page flags were `stale` (a reused environment): the pages that one ever mapped
+   * may hold its bytes; each of them is compared with the parent's page and written only
+   * where it differs (a fork after a fork of the same parent rewrites little), and those
+   * outside the parent's mappings are zeroed.
    */
-  fork(opts: Omit<AddressSpaceOptions, "stackLimit" | "mmapMinAddr"> & { readonly memory: GuestMemory }): AddressSpace {
+  fork(opts: Omit<AddressSpaceOptions, "stackLimit" | "mmapMinAddr"> & { readonly memory: GuestMemory }, stale?: Uint8Array): AddressSpace {
     const child = new AddressSpace({ ...opts, stackLimit: this.stackLimit, mmapMinAddr: this.mmapMinAddr, pageBits: Math.log2(this.pageSize) });
     if (child.memory.lo !== this.memory.lo || child.memory.size !== this.memory.size) throw new RangeError("fork needs a memory of the same window");
     this.locked(() => {
+      if (stale !== undefined) zeroTouched(stale, child.memory.bytes, this.pageSize, this.pages.flags);
       for (const v of this.vmas.all) {
         child.vmas.insert(v);
-        copyTouched(this.memory.bytes, child.memory.bytes, v.start - this.memory.lo, v.end - this.memory.lo, this.pageSize);
+        const from = v.start - this.memory.lo;
+        const to = v.end - this.memory.lo;
+        if (stale === undefined) copyTouched(this.memory.bytes, child.memory.bytes, from, to, this.pageSize);
+        else copyChanged(this.memory.bytes, child.memory.bytes, from, to, this.pageSize, stale);
       }
       child.pages.copyFrom(this.pages);
       child.startBrk = this.startBrk;
@@ -497,21 +507,45 @@ export class AddressSpace {
 }
 
 /**
- * Zeroes every page of `space` that was ever mapped (PAGE_TOUCHED) and holds a non-zero
- * byte: after it the whole window is zero, as in a fresh memory (guest code and the
- * kernel write only mapped pages). For an environment reused by another process, once
- * nothing runs in `space` any more.
+ * Zeroes every page whose `stale` flags say it was ever mapped (PAGE_TOUCHED) and that
+ * holds a non-zero byte, except pages that `keep` flags as mapped (PAGE_VALID: a fork
+ * writes those): after it the window is zero outside them, as in a fresh memory (guest
+ * code and the kernel write only mapped pages). For an environment reused by another
+ * process.
  */
-export function zeroTouchedPages(space: AddressSpace): void {
-  const flags = space.pages.flags;
-  const bytes = space.memory.bytes;
-  const page = space.pageSize;
+export function zeroTouched(stale: Uint8Array, bytes: Uint8Array, page: number, keep?: Uint8Array): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const zeroPage = ZERO_CHUNK.subarray(0, page);
-  for (let p = 0; p < flags.length; p++) {
-    if ((flags[p]! & PAGE_TOUCHED) === 0) continue;
+  for (let p = 0; p < stale.length; p++) {
+    if ((stale[p]! & PAGE_TOUCHED) === 0 || (keep !== undefined && (keep[p]! & PAGE_VALID) !== 0)) continue;
     const o = p * page;
     if (!buf.subarray(o, o + page).equals(zeroPage)) bytes.fill(0, o, o + page);
+  }
+}
+
+/**
+ * Makes pages [start, end) (byte offsets, page-aligned) of `to` equal to `from`'s, where
+ * `to` is zero except on the pages `stale` flags as ever mapped: those are compared and
+ * written where they differ, the others written where `from` is not zero.
+ */
+function copyChanged(from: Uint8Array, to: Uint8Array, start: number, end: number, page: number, stale: Uint8Array): void {
+  const a = Buffer.from(from.buffer, from.byteOffset, from.byteLength);
+  const b = Buffer.from(to.buffer, to.byteOffset, to.byteLength);
+  const zeroPage = ZERO_CHUNK.subarray(0, page);
+  const chunk = ZERO_CHUNK.length;
+  for (let c = start; c < end; c += chunk) {
+    const ce = Math.min(end, c + chunk);
+    let touched = false;
+    for (let o = c; o < ce && !touched; o += page) touched = (stale[o / page]! & PAGE_TOUCHED) !== 0;
+    // A chunk the old user never mapped is zero here: only the parent's non-zero pages.
+    if (!touched) {
+      copyTouched(from, to, c, ce, page);
+      continue;
+    }
+    for (let o = c; o < ce; o += page) {
+      const src = a.subarray(o, o + page);
+      if ((stale[o / page]! & PAGE_TOUCHED) !== 0 ? !src.equals(b.subarray(o, o + page)) : !src.equals(zeroPage)) to.set(src, o);
+    }
   }
 }
 

@@ -44,6 +44,8 @@ export class PageFlags {
    * @param pageBits log2 of the page size.
    * @param shared allocate in a SharedArrayBuffer.
    * @param mirror told about every change (and, from the constructor, that every page is unmapped).
+   * @param mirrorUnmapped the mirror already shows every page unmapped (a new or emptied page
+   *   access table): the constructor does not tell it again.
    */
   constructor(
     readonly lo: number,
@@ -51,10 +53,15 @@ export class PageFlags {
     readonly pageBits = 12,
     shared = false,
     private readonly mirror?: PageFlagsMirror,
+    mirrorUnmapped = false,
   ) {
     this.flags = new Uint8Array(shared ? new SharedArrayBuffer(pages) : new ArrayBuffer(pages));
-    mirror?.set(lo, lo + pages * 2 ** pageBits, 0);
+    if (!mirrorUnmapped) mirror?.set(lo, lo + pages * 2 ** pageBits, 0);
+    this.untouched = true;
   }
+
+  /** No page's flags were set since the constructor (all 0, the mirror says unmapped). */
+  private untouched: boolean;
 
   /** The flags of the page holding guest address `addr` (0 outside the window). */
   get(addr: number): number {
@@ -68,17 +75,20 @@ export class PageFlags {
     const e = (end - this.lo) / 2 ** this.pageBits;
     this.flags.fill(flags, s, e);
     this.mirror?.set(start, end, flags);
+    this.untouched = false;
   }
 
   /** Takes every page's flags from `other` (a window of the same size: fork). */
   copyFrom(other: PageFlags): void {
     if (other.lo !== this.lo || other.pages !== this.pages || other.pageBits !== this.pageBits) throw new RangeError("page flags of another window");
     const size = 2 ** this.pageBits;
+    // Runs of flags 0 (never mapped) are already so here when nothing was set yet.
+    const skipZero = this.untouched;
     let p = 0;
     while (p < this.pages) {
       let q = p + 1;
       while (q < this.pages && other.flags[q] === other.flags[p]) q++;
-      this.set(this.lo + p * size, this.lo + q * size, other.flags[p]!);
+      if (!(skipZero && other.flags[p] === 0)) this.set(this.lo + p * size, this.lo + q * size, other.flags[p]!);
       p = q;
     }
   }

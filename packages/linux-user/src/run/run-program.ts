@@ -30,7 +30,7 @@ import { LoadError } from "../loader/elf-image.js";
 import { MapFlag, Prot } from "../mm/constants.js";
 import { SIGRETURN_TRAMPOLINE } from "../signals/frame.js";
 import { loadProgram } from "../loader/load-elf.js";
-import { AddressSpace, zeroTouchedPages } from "../mm/address-space.js";
+import { AddressSpace, zeroTouched } from "../mm/address-space.js";
 import { tcgCodeHook } from "../mm/code-hook.js";
 import { tcgPageAccess } from "../mm/tcg-page-access.js";
 import { flatGuestMemory, guestMemoryOfExec } from "../mm/guest-memory.js";
@@ -144,6 +144,8 @@ interface Environment {
   readonly kctx: TbContext;
   /** vCPU 0's CPU state as created (a reused environment starts from it). */
   readonly pristine: Uint8Array;
+  /** A reused environment: the page flags of its last process (pages it ever mapped may hold its bytes). */
+  readonly stale?: Uint8Array | undefined;
 }
 
 /**
@@ -224,9 +226,13 @@ class ProcessRunner {
     // Page flags go to the access table generated code checks (loads, stores, fetches: SIGSEGV).
     const mmOpts = {
       memory: guestMemoryOfExec(shared), lock: tbContextMmapLock(kctx), codeHook: tcgCodeHook(kctx, GUEST_WINDOW_BASE, size), sharedFlags: true,
-      flagsMirror: tcgPageAccess(kctx.pages.access, GUEST_WINDOW_BASE),
+      // tcg's table starts with every page unmapped, and recycle() leaves it so.
+      flagsMirror: tcgPageAccess(kctx.pages.access, GUEST_WINDOW_BASE), flagsMirrorUnmapped: true,
     };
-    const mm = fork !== undefined ? fork.fork(mmOpts) : new AddressSpace({ ...mmOpts, ...(stackSize !== undefined ? { stackLimit: stackSize } : {}) });
+    // A reused environment's memory still holds its last process's pages: a fork compares
+    // them with the parent's, a new program needs them zero.
+    if (fork === undefined && env.stale !== undefined) zeroTouched(env.stale, mmOpts.memory.bytes, 1 << shared.tb.params.pageBits);
+    const mm = fork !== undefined ? fork.fork(mmOpts, env.stale) : new AddressSpace({ ...mmOpts, ...(stackSize !== undefined ? { stackLimit: stackSize } : {}) });
     if (code !== undefined) {
       // The access bytes become the parent's: the permissions the address space's copy
       // just mirrored, and the CODE bits of the parent's TBs.
@@ -238,7 +244,7 @@ class ProcessRunner {
       bm.worker.hotQueue.push(...pw.hotQueue);
       bm.worker.hotSince = pw.hotSince;
     }
-    return { ...env, mm, sigTrampoline: 0, inWorkers: false };
+    return { ...env, stale: undefined, mm, sigTrampoline: 0, inWorkers: false };
   }
 
   /** A new execution environment (tcg's, its vCPU 0 for the kernel thread and the kernel thread's TB context), all zero. */
@@ -278,9 +284,8 @@ class ProcessRunner {
   private recycle(img: Image): void {
     if (img.inWorkers || this.pool.length >= POOL_SIZE) return;
     const { shared, relay, bm, kctx, translator } = img;
-    // Every page the process ever mapped back to zero, its TBs gone (a new flush
-    // generation), page access bytes back to "unmapped", vCPU 0 as new.
-    zeroTouchedPages(img.mm);
+    // Its TBs gone (a new flush generation), page access bytes back to "unmapped", vCPU 0
+    // as new; the pages it mapped are zeroed or overwritten by the next user (environment()).
     resetTbArena(shared.tb, 1);
     kctx.pages.access.bytes.fill(ACCESS_UNMAPPED_PAGE);
     bm.worker.reset(kctx.flushCount);
@@ -291,7 +296,7 @@ class ProcessRunner {
     bm.cpu.cflagsNext = -1;
     const stats = bm.cpu.stats as unknown as Record<string, number>;
     for (const k of Object.keys(stats)) stats[k] = 0;
-    this.pool.push({ translator, shared, relay, bm, kctx, pristine: img.pristine });
+    this.pool.push({ translator, shared, relay, bm, kctx, pristine: img.pristine, stale: img.mm.pages.flags });
   }
 
   /** Loads a program into a fresh image: the image, or why it cannot be loaded. */
@@ -677,23 +682,18 @@ function copyBack(from: AddressSpace, to: AddressSpace): void {
   const page = to.pageSize;
   const src = from.memory.bytes;
   const dst = to.memory.bytes;
+  // memcmp of each page (Buffer.equals): ~10x a loop over words.
+  const a = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+  const b = Buffer.from(dst.buffer, dst.byteOffset, dst.byteLength);
   const lo = to.memory.lo;
   to.locked(() => {
     for (const v of to.vmas.all) {
-      for (let a = v.start; a < v.end; a += page) {
-        const o = a - lo;
-        if (!samePage(src, dst, o, page)) to.poke(a, src.subarray(o, o + page));
+      for (let x = v.start; x < v.end; x += page) {
+        const o = x - lo;
+        if (!a.subarray(o, o + page).equals(b.subarray(o, o + page))) to.poke(x, src.subarray(o, o + page));
       }
     }
   });
-}
-
-/** Whether `a` and `b` hold the same `len` bytes at `o` (4 bytes at a time). */
-function samePage(a: Uint8Array, b: Uint8Array, o: number, len: number): boolean {
-  const x = new Int32Array(a.buffer, a.byteOffset + o, len >> 2);
-  const y = new Int32Array(b.buffer, b.byteOffset + o, len >> 2);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
 
 /** Loads and runs a program to its exit (with every process it creates). A {@link LoadError} when it cannot be loaded. */
