@@ -110,6 +110,20 @@ export class IrFunc {
     if (typeof v === "number" && Number.isSafeInteger(v) && (type === "i64" || (v >= I32_MIN && v <= I32_MAX))) {
       const hit = (type === "i32" ? this.consts32 : this.consts64).get(v);
       if (hit !== undefined) return hit as Temp<T>;
+    } else if (typeof v === "bigint" && v >= -MAX_SAFE && v <= MAX_SAFE) {
+      // A bigint that is a safe integer (every pc of user mode): canonical when it fits the
+      // type, so its key is its number and a new constant needs no BigInt.asIntN.
+      const n = Number(v);
+      if (type === "i64" || (n >= I32_MIN && n <= I32_MAX)) {
+        const map = type === "i32" ? this.consts32 : this.consts64;
+        let t = map.get(n);
+        if (t === undefined) {
+          t = new Temp(this.temps.length, type, "const", v);
+          this.temps.push(t);
+          map.set(n, t);
+        }
+        return t as Temp<T>;
+      }
     }
     return this.constantSlow(type, v);
   }

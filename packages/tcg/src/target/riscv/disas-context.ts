@@ -49,8 +49,8 @@ export class DisasContext {
   private fsMarked = false;
   /** Out-of-line code emitted after the TB's last instruction (exception paths). */
   private readonly tails: (() => void)[] = [];
-  private readonly xs: readonly Temp<"i64">[];
-  private readonly fs: readonly Temp<"i64">[];
+  /** The globals: x0..x31 at 0..31, f0..f31 at 32..63 (read in place, not copied per TB). */
+  private readonly g: readonly Temp<"i64">[];
   /** The `pc` global. */
   readonly pcReg: Temp<"i64">;
   /** Destinations of the TB's goto_tb exits, in emission order. */
@@ -73,18 +73,17 @@ export class DisasContext {
     this.b = new IrBuilder(func);
     this.pcFirst = pcFirst;
     const g = func.globals as Temp<"i64">[];
-    this.xs = g.slice(0, 32);
-    this.fs = g.slice(32, 64);
+    this.g = g;
     this.pcReg = g[GLOBAL_PC]!;
   }
 
   /** The global of x[i] (x0 is the hardwired-zero global). */
   x(i: number): Temp<"i64"> {
-    return this.xs[i]!;
+    return this.g[i]!;
   }
   /** The global of f[i]. */
   f(i: number): Temp<"i64"> {
-    return this.fs[i]!;
+    return this.g[32 + i]!;
   }
   /** Global `i` of RISCV_GLOBALS (res_addr, ...). */
   global<T extends "i32" | "i64">(index: number): Temp<T> {

@@ -59,6 +59,9 @@ export const MAX_TB_INSNS = 128;
 /** Default guest page size (4 KiB, RISC-V's base page). */
 export const GUEST_PAGE_SIZE = 4096;
 
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const U64_WRAP = 0x1_0000_0000_0000_0000n;
+
 /**
  * Reads the 16-bit parcel at a guest address (little-endian), or undefined when the
  * address cannot be fetched (unmapped, not executable).
@@ -107,15 +110,6 @@ export interface TranslatedBlock {
   readonly successors: readonly bigint[];
 }
 
-function fetchInsn(fetch: FetchParcel, pc: bigint): { word: number } | { failAt: bigint } {
-  const lo = fetch(pc);
-  if (lo === undefined) return { failAt: pc };
-  if ((lo & 3) !== 3) return { word: lo & 0xffff };
-  const hi = fetch(pc + 2n);
-  if (hi === undefined) return { failAt: pc + 2n };
-  return { word: ((hi & 0xffff) << 16 | (lo & 0xffff)) >>> 0 };
-}
-
 /**
  * Translates the TB at `pc` for the given TB `flags` (see tb-flags.ts) and `cflags`
  * (bits 8..0: instruction limit, 0 = {@link MAX_TB_INSNS}), reading code through `fetch`.
@@ -133,32 +127,47 @@ export function translateBlock(tr: RiscvTranslator, pc: bigint, flags: number, c
   const insnPcs: bigint[] = [];
   let cur = pc;
   let page2: bigint | undefined;
+  // Page arithmetic on numbers: `inPage` is cur's offset in page1 (every instruction of a
+  // TB starts in page1, so a boundary test is `inPage + bytes > pageSize`); the bigint
+  // work per instruction is cur itself and a 32-bit instruction's second parcel address.
+  const pageSize = tr.pageSize;
+  let inPage = Number(pc & BigInt(pageSize - 1));
 
   for (;;) {
     const first = insnPcs.length === 0;
-    const got = fetchInsn(fetch, cur);
-    if ("failAt" in got) {
+    // Fetch: one 16-bit parcel, or two for a 32-bit instruction.
+    let failAt: bigint | undefined;
+    let word = fetch(cur);
+    if (word === undefined) failAt = cur;
+    else if ((word & 3) !== 3) word &= 0xffff;
+    else {
+      const hi = fetch(cur + 2n);
+      if (hi === undefined) failAt = cur + 2n;
+      else word = ((hi & 0xffff) << 16 | (word & 0xffff)) >>> 0;
+    }
+    if (failAt !== undefined || word === undefined) {
       if (!first) break;
       ctx.b.insnStart(cur);
       insnPcs.push(cur);
       ctx.pc = cur;
-      const cause = tr.fetchFaultCause?.(got.failAt) ?? Cause.INSN_ACCESS;
-      ctx.b.call(tr.helpers.raiseException, undefined, [cause, got.failAt, cur]);
+      const at = failAt ?? cur;
+      const cause = tr.fetchFaultCause?.(at) ?? Cause.INSN_ACCESS;
+      ctx.b.call(tr.helpers.raiseException, undefined, [cause, at, cur]);
       ctx.isJmp = "noreturn";
       cur += 2n;
       break;
     }
-    const insn = decode(got.word);
-    const len = BigInt(insn.length);
-    const last = cur + len - 1n;
-    if ((last & pageMask) !== page1) {
+    const insn = decode(word);
+    const len = insn.length;
+    if (inPage + len > pageSize) {
       if (!first) break;
-      page2 = last & pageMask;
+      page2 = (cur + BigInt(len - 1)) & pageMask;
     }
     ctx.b.insnStart(cur);
     insnPcs.push(cur);
     ctx.pc = cur;
-    ctx.pcNext = BigInt.asUintN(64, cur + len);
+    const next = cur + (len === 4 ? 4n : 2n);
+    ctx.pcNext = next > U64_MAX ? next - U64_WRAP : next;
     if (insn.illegal) {
       ctx.b.call(tr.helpers.raiseException, undefined, [Cause.ILLEGAL_INSN, BigInt(insn.raw >>> 0), cur]);
       ctx.isJmp = "noreturn";
@@ -166,8 +175,9 @@ export function translateBlock(tr: RiscvTranslator, pc: bigint, flags: number, c
       translateInsn(ctx, insn);
     }
     cur = ctx.pcNext;
+    inPage += len;
     if (ctx.isJmp !== "next") break;
-    if (insnPcs.length >= limit || (cur & pageMask) !== page1) break;
+    if (insnPcs.length >= limit || inPage >= pageSize) break;
   }
 
   // tb_stop
