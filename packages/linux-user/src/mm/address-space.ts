@@ -516,9 +516,15 @@ export class AddressSpace {
 export function zeroTouched(stale: Uint8Array, bytes: Uint8Array, page: number, keep?: Uint8Array): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const zeroPage = ZERO_CHUNK.subarray(0, page);
+  const perChunk = ZERO_CHUNK.length / page;
   for (let p = 0; p < stale.length; p++) {
     if ((stale[p]! & PAGE_TOUCHED) === 0 || (keep !== undefined && (keep[p]! & PAGE_VALID) !== 0)) continue;
     const o = p * page;
+    // A whole zero chunk at once (a large mapping its last user never wrote).
+    if (p % perChunk === 0 && p + perChunk <= stale.length && buf.subarray(o, o + ZERO_CHUNK.length).equals(ZERO_CHUNK)) {
+      p += perChunk - 1;
+      continue;
+    }
     if (!buf.subarray(o, o + page).equals(zeroPage)) bytes.fill(0, o, o + page);
   }
 }
@@ -542,6 +548,8 @@ function copyChanged(from: Uint8Array, to: Uint8Array, start: number, end: numbe
       copyTouched(from, to, c, ce, page);
       continue;
     }
+    // Equal already (most of a mapping the parent never wrote is zero on both sides).
+    if (a.subarray(c, ce).equals(b.subarray(c, ce))) continue;
     for (let o = c; o < ce; o += page) {
       const src = a.subarray(o, o + page);
       if ((stale[o / page]! & PAGE_TOUCHED) !== 0 ? !src.equals(b.subarray(o, o + page)) : !src.equals(zeroPage)) to.set(src, o);
