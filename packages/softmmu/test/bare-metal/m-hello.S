@@ -79,6 +79,39 @@ patch:
     # a load from an unmapped address: load access fault
     li t0, 0x20000
     lw a0, 0(t0)
+    # mip: csrrs of STIP while the PLIC asserts SEIP (UART THR-empty interrupt routed to
+    # hart 0's S context) must not latch SEIP into mip's software bit
+    li t0, 0x0c000028       # PLIC priority of source 10 (UART0)
+    li t1, 1
+    sw t1, 0(t0)
+    li t0, 0x0c002080       # enables of context 1 (hart 0, S)
+    li t1, 1 << 10
+    sw t1, 0(t0)
+    li t0, 0x0c201000       # threshold of context 1
+    sw zero, 0(t0)
+    li t0, UART
+    li t1, 2                # IER: THR empty
+    sb t1, 1(t0)
+    csrr s1, mip            # SEIP from the PLIC
+    li t1, 1 << 5
+    csrs mip, t1            # STIP
+    li t0, UART
+    sb zero, 1(t0)          # the UART's line goes low
+    li t0, 0x0c201004       # claim and complete source 10 in context 1: SEIP goes low
+    lw t1, 0(t0)
+    sw t1, 0(t0)
+    csrr s2, mip
+    li t1, 1 << 5
+    csrc mip, t1
+    csrr s3, mip
+    la a0, msg_mip
+    call puts
+    mv a0, s1
+    call puthex
+    mv a0, s2
+    call puthex
+    mv a0, s3
+    call puthex
     la a0, msg_bye
     call puts
     li t0, TEST
@@ -160,6 +193,7 @@ msg_smc: .asciz "smc "
 msg_mis: .asciz "misaligned "
 msg_trap: .asciz "trap: mcause, mtval, mepc-_start\n"
 msg_bye: .asciz "bye\n"
+msg_mip: .asciz "mip with SEIP, after csrs STIP and the line low, after csrc STIP\n"
     .align 4
 stack: .space 4096
 stack_top:

@@ -35,7 +35,7 @@ import { ACCESS_CODE } from "../../../tb/page-access.js";
 import { Cause, CpuOffset, Csr, Priv, RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI } from "../cpu-state.js";
 import { createRiscvHelpers, CsrOp, recordException } from "../helpers.js";
 import { createRiscvTarget } from "../target.js";
-import { CsrFile, MSTATUS_MXR, MSTATUS_SUM } from "../priv/csr-file.js";
+import { CSR, CsrFile, MSTATUS_MXR, MSTATUS_SUM } from "../priv/csr-file.js";
 import { type AccessType, type PhysMemory, PROT_READ, PROT_WRITE, translate, type TranslateResult } from "../priv/mmu.js";
 import { dataPrivilege, mret, pendingInterrupt, sret, trapEntry, wfiIllegal } from "../priv/trap.js";
 
@@ -478,7 +478,11 @@ export class RiscvHart implements SoftMmu {
     if (old === undefined) return this.illegal(pc, insn);
     const kind = op & 3;
     if (kind !== CsrOp.NONE) {
-      const nv = kind === CsrOp.WRITE ? src : kind === CsrOp.SET ? old | src : old & ~src;
+      // csrrs/csrrc of mip and sip modify the software-writable bits, not the value read
+      // (which ORs in the device lines: a pending external SEIP must not be latched into
+      // the software SEIP bit; privileged spec 3.1.9, QEMU's rmw_mip).
+      const base = csr === CSR.MIP || csr === CSR.SIP ? this.csrs.get(Csr.MIP) : old;
+      const nv = kind === CsrOp.WRITE ? src : kind === CsrOp.SET ? base | src : base & ~src;
       if (!this.csrs.write(csr, priv, nv)) return this.illegal(pc, insn);
       this.vcpu.kick();
     }
