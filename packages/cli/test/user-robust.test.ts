@@ -3,6 +3,7 @@
 // host signals. Compared with qemu-riscv64-static where QEMU gets it right.
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, symlinkSync, readFileSync, writeFileSync } from "node:fs";
+import * as fsp from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -245,6 +246,75 @@ describe("host signals reach the guest", () => {
     // An ignored SIGINT sent to wasmu is dropped; SIGTERM still ends the guest.
     const bg = await signalled("sh", ["-c", `trap '' INT; exec ${join(here, "..", "bin", "wasmu")} user ${robust} wait`], ["SIGINT", "SIGTERM"]);
     expect(bg.signal).toBe("SIGTERM");
+  }, 300_000);
+
+  /**
+   * Runs `cmd args` (robust readint) with its stdin kept open — `socket`: Node's "pipe"
+   * (a socketpair); `fifo`: a named pipe; `pty`: a terminal (util-linux's script) — sends
+   * SIGINT at "ready", writes "x" once the interrupted read is reported, returns the output.
+   */
+  function readInterrupted(cmd: string, args: readonly string[], stdin: "socket" | "fifo" | "pty"): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const quoted = [cmd, ...args].map((x) => `'${x}'`).join(" ");
+      const fifo = join(dir, `stdin-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+      if (stdin === "fifo") spawnSync("mkfifo", [fifo]);
+      const [c, a] = stdin === "pty" ? ["script", ["-qec", quoted, "/dev/null"]] : stdin === "fifo" ? ["sh", ["-c", `exec ${quoted} < '${fifo}'`]] : [cmd, args];
+      const child = spawn(c, a, { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+      // The FIFO's writer (opening it waits for the reader, in libuv's thread pool).
+      const writer = stdin === "fifo" ? fsp.open(fifo, "w") : undefined;
+      let out = "";
+      let step = 0;
+      const kill = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      child.stdout.on("data", (b: Buffer) => {
+        out += b.toString("latin1").replace(/\r/g, "");
+        if (step === 0 && out.includes("ready\n")) {
+          step = 1;
+          // "ready" comes just before the read: a signal that arrives before the read starts
+          // only runs the handler, so SIGINT is sent again until the read reports it.
+          const interrupt = (): void => {
+            if (step !== 1) return;
+            // The emulator itself (not sh or script): its pid is the only one running the guest.
+            if (stdin === "socket") child.kill("SIGINT");
+            else spawn("pkill", ["-INT", "-f", `^(qemu-riscv64-static|\\S*node \\S+main.js user) ${robust} readint`]);
+            setTimeout(interrupt, 250);
+          };
+          interrupt();
+        } else if (step === 1 && out.includes("got 2\n")) {
+          step = 2;
+          if (writer !== undefined) void writer.then(async (h) => { await h.write("x"); await h.close(); });
+          else child.stdin.end(stdin === "pty" ? "x\n" : "x");
+        }
+      });
+      child.on("error", reject);
+      child.on("close", () => {
+        clearTimeout(kill);
+        resolve(out);
+      });
+    });
+  }
+
+  for (const stdin of ["socket", "fifo"] as const) {
+    it(`a signal interrupts a read of the host's stdin (a ${stdin}) with EINTR, and the next read gets the bytes (as under QEMU)`, async () => {
+      const w = await readInterrupted(process.execPath, [bin, "user", robust, "readint"], stdin);
+      expect(w).toBe("ready\nread -1 errno 4 got 2\nthen 1 x\n");
+      if (hasQemu) expect(await readInterrupted("qemu-riscv64-static", [robust, "readint"], stdin)).toBe(w);
+    }, 300_000);
+  }
+
+  it("Ctrl-C's SIGINT interrupts a read of a terminal (as under QEMU)", async () => {
+    if (spawnSync("sh", ["-c", "command -v script"]).status !== 0) {
+      if (process.env.CI === "true") expect.fail("script(1) is missing (util-linux's bsdutils is essential in Debian)");
+      console.warn("SKIP: script(1) not found: the terminal read case is not run");
+      return;
+    }
+    const w = await readInterrupted(process.execPath, [bin, "user", robust, "readint"], "pty");
+    expect(w).toContain("ready\nread -1 errno 4 got 2\n");
+    expect(w).toContain("then 1 x\n");
+    if (hasQemu) {
+      const q = await readInterrupted("qemu-riscv64-static", [robust, "readint"], "pty");
+      expect(q).toContain("ready\nread -1 errno 4 got 2\n");
+      expect(q).toContain("then 1 x\n");
+    }
   }, 300_000);
 
   it("reaches a guest computing on the kernel thread (no system call): busybox sh's trap in a busy loop", async () => {

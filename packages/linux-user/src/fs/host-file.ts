@@ -3,9 +3,11 @@
  * (regular files and directories with the offset kept here; character devices and FIFOs
  * as streams) and {@link HostStream} for the host's own stdin, stdout and stderr.
  *
- * Host I/O here is synchronous (node:fs *Sync): fine for files; a read from a terminal
- * or a host pipe blocks the calling thread (the process model in README.md says where
- * that thread is).
+ * Host I/O here is synchronous (node:fs *Sync): fine for files. A read of the host's
+ * stdin when it is a terminal, a pipe, a FIFO or a socket goes through a non-blocking reader
+ * (host-reader.ts), so that it waits like a pipe's read: interruptible by signals, the
+ * other guest threads and processes running meanwhile. (A terminal or FIFO the guest
+ * opens by path is still read synchronously.)
  *
  * @module
  */
@@ -13,6 +15,7 @@ import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import { Errno, errnoFromHost } from "../errno.js";
 import { type FileStat, O, S } from "../syscalls/abi.js";
+import { type HostReader, openHostReader } from "./host-reader.js";
 import { OpenFile, type TerminalSize } from "./open-file.js";
 import { decodeBytes, hostPath } from "./host-path.js";
 
@@ -319,7 +322,46 @@ export class HostStream extends OpenFile {
     super(flags);
   }
 
+  /** The non-blocking reader of a descriptor that can block (undefined: not decided yet; null: read synchronously). */
+  private reader: HostReader | null | undefined;
+
+  /** The reader, when reads of this descriptor can block (a terminal, pipe, FIFO or socket); decided at the first use. */
+  private blockingReader(): HostReader | null {
+    if (this.reader !== undefined) return this.reader;
+    let blocks = false;
+    if (this.readable) {
+      try {
+        const st = fs.fstatSync(this.fd);
+        blocks = st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(this.fd));
+      } catch {
+        // A descriptor that cannot be examined is read as before.
+      }
+    }
+    this.reader = (blocks ? openHostReader(this.fd) : undefined) ?? null;
+    return this.reader;
+  }
+
+  /** The run ends: a reader stops polling and closes its description. */
+  stopReader(): void {
+    this.reader?.close();
+  }
+
+  override get mayBlock(): boolean {
+    return this.blockingReader() !== null;
+  }
+
+  override pollState(): number {
+    const r = this.blockingReader();
+    return (this.readable && (r === null || r.ready()) ? 1 : 0) | (this.writable ? 4 : 0);
+  }
+
+  override changed(): Promise<void> | undefined {
+    return this.blockingReader()?.settled();
+  }
+
   override read(buf: Uint8Array): number {
+    const reader = this.blockingReader();
+    if (reader !== null) return reader.take(buf);
     for (;;) {
       try {
         return fs.readSync(this.fd, buf, 0, buf.length, null);

@@ -126,6 +126,15 @@ export abstract class OpenFile {
     return (this.readable ? 1 : 0) | (this.writable ? 4 : 0);
   }
 
+  /**
+   * Whether a read may have to wait for the description to change (a pipe, a socket, the
+   * host's stdin on a terminal or pipe): such reads answer -EAGAIN and are waited for
+   * through {@link changed}, interruptibly (sigwait.ts's interruptibleIo).
+   */
+  get mayBlock(): boolean {
+    return this.kind === "pipe" || this.kind === "socket";
+  }
+
   /** A promise settled when the readiness may have changed, or undefined when it never changes. */
   changed(): Promise<void> | undefined {
     return undefined;

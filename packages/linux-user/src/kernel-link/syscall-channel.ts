@@ -22,7 +22,8 @@ import type { SyscallArgs } from "../syscalls/abi.js";
 /** Atomics.waitAsync (Node 16+; not in the ES2023 lib typings this project compiles against). */
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const atomicsWaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-function waitAsync(a: Int32Array, index: number, value: number): ReturnType<WaitAsync> {
+/** Atomics.waitAsync, typed. */
+export function waitAsync(a: Int32Array, index: number, value: number): ReturnType<WaitAsync> {
   return atomicsWaitAsync.call(Atomics, a, index, value);
 }
 

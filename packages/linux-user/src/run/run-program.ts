@@ -726,6 +726,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
     unforward?.();
     await runner.shutdown();
     runner.stopTicker();
+    // The host's stdin reader polls while a read waits: it stops with the run.
+    for (const f of stdio) if (f instanceof HostStream) f.stopReader();
   }
   if (runner.failure !== undefined) throw runner.failure;
   return result;

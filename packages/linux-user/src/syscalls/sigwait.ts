@@ -179,7 +179,8 @@ export async function untilSignal<T>(t: Thread, wait: Promise<T>): Promise<{ rea
 }
 
 /**
- * A read-like operation on a description that can wait (a pipe or a socket) made
+ * A read-like operation on a description that can wait ({@link OpenFile.mayBlock}: a pipe,
+ * a socket, the host's stdin on a terminal or pipe) made
  * interruptible, as Linux's: `attempt` runs with O_NONBLOCK set on the description; while
  * it answers -EAGAIN the call waits for the description to change, and a handled signal
  * ends the wait with -ERESTARTSYS: the handler runs at once, then the call runs again if
@@ -189,7 +190,7 @@ export async function untilSignal<T>(t: Thread, wait: Promise<T>): Promise<{ rea
  * never restarted (-EINTR), as Linux's sock_intr_errno.
  */
 export function interruptibleIo<R>(t: Thread, f: OpenFile, attempt: () => R | number | Promise<R | number>, timeoutNs = 0n): R | number | Promise<R | number> {
-  if ((f.flags & O.NONBLOCK) !== 0 || (f.kind !== "pipe" && f.kind !== "socket")) return attempt();
+  if ((f.flags & O.NONBLOCK) !== 0 || !f.mayBlock) return attempt();
   const once = (): R | number | Promise<R | number> => {
     f.flags |= O.NONBLOCK;
     try {

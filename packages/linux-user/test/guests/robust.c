@@ -9,6 +9,9 @@
  *                     or "pthread_create I: ERRNO"
  *   syscall           syscall(-1), unknown and out-of-range numbers (also in a thread)
  *   open PATH...      open each path: "fd" or "errno N"; lists the directory "." as hex names
+ *   readint           SIGINT handler without SA_RESTART, prints "ready", blocks in read(0):
+ *                     "read R errno E got S" (a signal interrupts it: -1, EINTR, 2); then
+ *                     reads one byte again: "then R C"
  *   ignored           the signals (1..64) whose disposition is SIG_IGN at start, one line
  *   names T L S       symlink(T, L), then readlink(L) as hex; bind an AF_UNIX socket to
  *                     path S, then getsockname's sun_path as hex; unlinks L and S
@@ -39,6 +42,8 @@ static void on_signal(int sig) {
   write(1, b, n);
   if (sig == SIGTERM) term = 1;
 }
+
+static void on_signal_quiet(int sig) { last = sig; }
 
 static void *high_nr(void *arg) {
   (void)arg;
@@ -132,6 +137,20 @@ int main(int argc, char **argv) {
     DIR *d = opendir(".");
     struct dirent *e;
     while (d && (e = readdir(d))) if (e->d_name[0] != '.') hex(e->d_name);
+    return 0;
+  }
+  if (!strcmp(mode, "readint")) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal_quiet;
+    sigaction(SIGINT, &sa, 0);
+    write(1, "ready\n", 6);
+    char c;
+    ssize_t r = read(0, &c, 1);
+    printf("read %zd errno %d got %d\n", r, r < 0 ? errno : 0, (int)last);
+    fflush(stdout);
+    r = read(0, &c, 1);
+    printf("then %zd %c\n", r, r > 0 ? c : '-');
     return 0;
   }
   if (!strcmp(mode, "ignored")) {
