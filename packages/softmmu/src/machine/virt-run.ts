@@ -4,7 +4,8 @@
  * thread is the device thread (it owns the devices, serves MMIO through MmioServer and
  * the host backends).
  */
-import type { TierMode } from "@wasmu/tcg";
+import { attachTbContext, createSyncThread, type ExecShared, tbInvalidatePhysRange, type TierMode } from "@wasmu/tcg";
+import { VIRT_DRAM_BASE } from "./virt-memmap.js";
 import type { CharBackend, MonotonicClock, TimerService } from "../host.js";
 import { CONTROL_STOP, CONTROL_WORDS, type HartMessage, type HartWorkerData, type PostedModule } from "./hart-worker.js";
 import { createMmioChannel, MmioServer } from "./mmio-channel.js";
@@ -64,6 +65,29 @@ export interface VirtRun {
 
 /** How often the device thread looks for harts whose timer (mtime >= mtimecmp) became due, in ns. */
 const TIMER_POLL_NS = 1_000_000n;
+
+/**
+ * DMA into RAM invalidates the translated code it overwrites (the notdirty rule for
+ * devices): the device thread attaches its own TB context (thread index `harts`, after
+ * the harts'; it never blocks, so it spins on contended page locks) and invalidates the
+ * TBs of the written range under the page collection lock (and tb_lock in tb-lock=on mode).
+ */
+function dmaInvalidator(exec: ExecShared, harts: number): (addr: bigint, length: number) => void {
+  const ctx = attachTbContext(exec.tb, createSyncThread(harts, { canBlock: false }), 0);
+  const base = VIRT_DRAM_BASE;
+  const size = exec.params.ramSize;
+  return (addr, length) => {
+    const s = addr - base;
+    if (s < 0n || s >= BigInt(size) || length <= 0) return;
+    const start = Number(s);
+    ctx.tbLockIfEnabled();
+    try {
+      tbInvalidatePhysRange(ctx, start, Math.min(size, start + length));
+    } finally {
+      ctx.tbUnlockIfEnabled();
+    }
+  };
+}
 
 /** Defaults that run in Node and in browsers: performance.timeOrigin + now() as the monotonic clock, setTimeout timers. */
 function defaultClock(): MonotonicClock {
@@ -132,7 +156,8 @@ export function startVirtMachine(options: VirtRunOptions): VirtRun {
     };
     const { ram: _ram, ...config } = options;
     void _ram;
-    const machine = VirtMachine.create({ ...config, ram: virtGuestRam(exec, options.ramSize) }, host);
+    const dma = dmaInvalidator(exec, options.harts);
+    const machine = VirtMachine.create({ ...config, ram: virtGuestRam(exec, options.ramSize), onDmaWrite: dma }, host);
     copyVirtRom(exec, options.ramSize, machine.rom);
     const irq = machine.devices.interrupts;
     irq.setExitRequests(exec.memory.buffer as SharedArrayBuffer, virtExitRequests(exec));

@@ -2,7 +2,7 @@
 // (no MmioClient), time is the host's. For bare-metal tests that print and power off; no
 // timer interrupts arrive unless the program polls (nothing kicks the hart but its own
 // CSR writes and device lines).
-import type { TierMode } from "@wasmu/tcg";
+import type { RiscvHart, TierMode } from "@wasmu/tcg";
 import { copyVirtRom, createVirtExec, createVirtHart, VirtHartBus, virtExitRequests, virtGuestRam, VirtMachine, type VirtHost } from "../../src/index.js";
 import { RecordingBackend } from "./fakes.js";
 
@@ -17,7 +17,11 @@ export interface InThreadResult {
 }
 
 /** Runs `kernel` (-bios none -kernel) on one hart until sifive_test powers off (or `maxLoops` hart-loop iterations). */
-export function runInThread(o: { kernel: Uint8Array; ramSize?: bigint; tier: TierMode; hotThreshold?: number; maxLoops?: number }): InThreadResult {
+export function runInThread(o: {
+  kernel: Uint8Array; ramSize?: bigint; tier: TierMode; hotThreshold?: number; maxLoops?: number;
+  /** Called with the hart (reset at the ROM's reset vector) and guest RAM before it runs. */
+  setup?: (hart: RiscvHart, ram: Uint8Array) => void;
+}): InThreadResult {
   const ramSize = o.ramSize ?? 64n << 20n;
   const shared = createVirtExec({ harts: 1, ramSize, tier: o.tier, ...(o.hotThreshold !== undefined ? { hotThreshold: o.hotThreshold } : {}) });
   const console = new RecordingBackend();
@@ -52,6 +56,7 @@ export function runInThread(o: { kernel: Uint8Array; ramSize?: bigint; tier: Tie
     },
   });
   kick = () => hart.vcpu.kick();
+  o.setup?.(hart, machine.ram.bytes);
   hart.run();
   return { output: console.text, exitCode, reason: stop ?? "limit", tbs: hart.vcpu.stats.tbs, traps: hart.traps };
 }
