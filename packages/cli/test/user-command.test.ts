@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,32 @@ describe("wasmu user: a guest killed by a signal", () => {
     const r = spawnSync(process.execPath, [bin, "user", "-L", sysroot, "/bin/busybox", "sh", "-c", "yes | head -2"], { encoding: "utf8", timeout: 120_000 });
     expect(r).toMatchObject({ status: 0, stdout: "y\ny\n", stderr: "" });
   });
+});
+
+describe("wasmu user: reading the host's stdin", () => {
+  it.runIf(hasShells)("a read of a host pipe waits without stopping the other guest processes; every byte reaches the guest", async () => {
+    // The background job writes ticks while the shell waits in `read`; the test writes the
+    // line only once it has seen two ticks, so the run cannot finish if the read holds the
+    // kernel thread (it timed out so before host reads were made in the background).
+    const child = spawn(process.execPath, [bin, "user", "-L", sysroot, "/bin/busybox", "sh", "-c",
+      "(i=0; while [ $i -lt 600 ]; do echo tick; sleep 0.1; i=$((i+1)); done) & read x; read y; echo got $x $y; kill $!; wait"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let sent = false;
+    const done = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+      if (!sent && out.split("tick").length > 2) {
+        sent = true;
+        child.stdin.end("hello\nworld and more\n");
+      }
+    });
+    const status = await done;
+    clearTimeout(timer);
+    expect(sent).toBe(true);
+    expect(out).toContain("got hello world and more\n");
+    expect(status).toBe(0);
+  }, 150_000);
 });
 
 describe("wasmu user", () => {
