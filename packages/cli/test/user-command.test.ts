@@ -73,6 +73,46 @@ describe("wasmu user: reading the host's stdin", () => {
   }, 150_000);
 });
 
+/** Runs `argv` under script(1) (stdin a terminal), types Ctrl-C once it printed "ready"; its output with \r\n as \n. */
+function underTerminal(argv: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", argv.map((x) => `'${x}'`).join(" "), "/dev/null"], { cwd: guests, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let sent = false;
+    const kill = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString("latin1").replace(/\r/g, "");
+      if (!sent && out.includes("ready\n")) {
+        sent = true;
+        child.stdin.write("\x03");
+      }
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(kill);
+      resolve(out);
+    });
+  });
+}
+
+const hasScript = spawnSync("sh", ["-c", "command -v script"]).status === 0;
+if (!hasScript) console.warn("SKIP: script(1) not found: job control on a terminal is not tested (apt-get install bsdutils)");
+
+describe("wasmu user: job control on the controlling terminal", () => {
+  it.runIf(!hasScript && process.env.CI === "true")("has script(1) in CI", () => {
+    expect.fail("script(1) is missing");
+  });
+  it.runIf(hasScript && hasQemu)("tcgetpgrp/tcsetpgrp and their errors, and Ctrl-C reaching the foreground group only (jobctl.c, as under qemu-riscv64-static)", async () => {
+    const q = await underTerminal(["qemu-riscv64-static", join(guests, "jobctl")]);
+    const w = await underTerminal([process.execPath, bin, join(guests, "jobctl")]);
+    expect(q).toContain("child: SIGINT 1\nchild exited 0, parent SIGINT 0\n");
+    // QEMU 7.2's tcgetsid names another session; Linux (the same program built for the
+    // host, under script) and wasmu name the caller's: its controlling terminal's.
+    expect(w).toContain("sid is my session: 1 (ok)\n");
+    expect(w.replace(/^sid is my session: .*$/m, "")).toBe(q.replace(/^sid is my session: .*$/m, ""));
+  }, 300_000);
+});
+
 describe("wasmu user", () => {
   it("runs the bundled static program", async () => {
     expect(await wasmu(["user", "start"])).toEqual({ status: 0, stdout: "hello from start.S\n", stderr: "" });

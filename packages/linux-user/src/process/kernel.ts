@@ -96,6 +96,13 @@ export class Kernel {
   readonly processes = new Map<number, Process>();
   /** Kernel boot time on the monotonic clock (sysinfo uptime). */
   readonly bootNs: bigint;
+  /**
+   * The host's terminal as the controlling terminal of the first process's session (set by
+   * the runner): that session and its foreground process group (tcgetpgrp/tcsetpgrp), to
+   * which the terminal's signals (Ctrl-C, Ctrl-\, Ctrl-Z, a resize) go. A process that
+   * leaves the session (setsid) has no controlling terminal. Kernel thread only.
+   */
+  terminal: { readonly sid: number; pgrp: number } | undefined;
   private readonly warnSink: (line: string) => void;
   private readonly warned = new Set<string>();
   private nextPid: number;
@@ -182,6 +189,11 @@ export class Kernel {
   reap(p: Process): void {
     p.parent?.children.delete(p);
     this.processes.delete(p.pid);
+  }
+
+  /** Live processes of process group `pgid`. */
+  processGroup(pgid: number): Process[] {
+    return [...this.processes.values()].filter((p) => p.ended === undefined && p.pgid === pgid);
   }
 
   /** The processes kill(2)'s `pid` names for `from`: one pid, a group (0: the caller's), or every other (-1). */

@@ -711,6 +711,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult | LoadErro
   const cwd = opts.cwd ?? process.cwd();
   const mainThread: Thread = opts.kernel.createProcess({ mm: image.mm, files, exe: posix.resolve(cwd, opts.path), cwd });
   const proc = mainThread.proc;
+  // The host's terminal is the controlling terminal of the first process's session.
+  opts.kernel.terminal ??= { sid: proc.sid, pgrp: proc.pgid };
   proc.sigTrampoline = image.sigTrampoline;
   proc.auxv = image.exec!.auxv;
   proc.cmdline = concatArgs(opts.argv);

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
 import type { Process } from "../process/process.js";
 import { signalSyscalls } from "../syscalls/signals.js";
@@ -38,11 +39,34 @@ export function deliverHostSignal(p: Process, signo: number): void {
   p.threadHost?.kick(target);
 }
 
-/** Forwards the host's {@link FORWARDED_SIGNALS} to `p` until the returned function is called. */
+/** The signals a terminal generates (Ctrl-C, Ctrl-\\, Ctrl-Z, a resize): Linux sends them to its foreground process group. */
+const TERMINAL_SIGNALS: ReadonlySet<number> = new Set([FORWARDED_SIGNALS.SIGINT, FORWARDED_SIGNALS.SIGQUIT, FORWARDED_SIGNALS.SIGTSTP, FORWARDED_SIGNALS.SIGWINCH]);
+
+/**
+ * Where host signal `signo` goes: a signal a terminal generates, when the host's stdin is
+ * a terminal, to every process of the guest terminal's foreground process group
+ * (tcsetpgrp; at first the first process's group), as the terminal driver sends it; any
+ * other signal, and every signal without a terminal, to the first process `p` (the one
+ * the host signalled, as wasmu is its host process).
+ */
+export function hostSignalTargets(p: Process, signo: number, terminal = isatty(0)): Process[] {
+  const fg = p.kernel.terminal;
+  if (!terminal || fg === undefined || !TERMINAL_SIGNALS.has(signo)) return [p];
+  return p.kernel.processGroup(fg.pgrp);
+}
+
+/** Forwards the host's {@link FORWARDED_SIGNALS} to `p` (or the terminal's foreground group: {@link hostSignalTargets}) until the returned function is called. */
 export function forwardHostSignals(p: Process, onSignal: () => void = () => {}): () => void {
   const listeners = Object.entries(FORWARDED_SIGNALS).map(([name, signo]) => {
     const l = (): void => {
-      deliverHostSignal(p, signo);
+      const targets = hostSignalTargets(p, signo);
+      // A Ctrl-Z that stops nobody's handler stops the whole run (wasmu itself), once.
+      const stopAll = signo === FORWARDED_SIGNALS.SIGTSTP && targets.length > 0 && targets.every((q) => (q.sigactions.get(signo)?.handler ?? 0n) === 0n);
+      if (stopAll) deliverHostSignal(targets[0]!, signo);
+      else {
+        // (A process of the group that would stop is not stopped alone: wasmu has no stopped processes.)
+        for (const q of targets) if (signo !== FORWARDED_SIGNALS.SIGTSTP || (q.sigactions.get(signo)?.handler ?? 0n) !== 0n) deliverHostSignal(q, signo);
+      }
       onSignal();
     };
     process.on(name as NodeJS.Signals, l);

@@ -17,7 +17,7 @@ import { get, put, putU32s } from "./guest-io.js";
 
 /** ioctl requests (asm-generic/ioctls.h). */
 export const Ioctl = {
-  TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410,
+  TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410, TIOCGSID: 0x5429,
   TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451,
   FICLONE: 0x4004_9409,
 } as const;
@@ -111,7 +111,12 @@ function ioctl(t: Thread, fd: number, req: number, arg: number): number {
   if (tty === undefined) return -Errno.ENOTTY;
   switch (req) {
     case Ioctl.TCGETS: return put(t, arg, defaultTermios());
-    case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETSF: case Ioctl.TIOCSWINSZ: case Ioctl.TIOCSPGRP: return 0;
+    case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETSF: case Ioctl.TIOCSWINSZ: return 0;
+    case Ioctl.TIOCGPGRP: case Ioctl.TIOCGSID: {
+      const c = controllingTerminal(t);
+      return typeof c === "number" ? c : putU32s(t, arg, req === Ioctl.TIOCGPGRP ? c.pgrp : c.sid);
+    }
+    case Ioctl.TIOCSPGRP: return setForeground(t, arg);
     case Ioctl.TIOCGWINSZ: {
       const b = new Uint8Array(8);
       const v = new DataView(b.buffer);
@@ -119,9 +124,37 @@ function ioctl(t: Thread, fd: number, req: number, arg: number): number {
       v.setUint16(2, tty.cols, true);
       return put(t, arg, b);
     }
-    case Ioctl.TIOCGPGRP: return putU32s(t, arg, t.proc.pgid);
     default: return -Errno.ENOTTY;
   }
+}
+
+/** The caller's controlling terminal (the host's, for the first process's session), or -ENOTTY (Linux: a terminal that is not the caller's). */
+function controllingTerminal(t: Thread): { readonly sid: number; pgrp: number } | number {
+  const c = t.proc.kernel.terminal;
+  return c !== undefined && c.sid === t.proc.sid ? c : -Errno.ENOTTY;
+}
+
+/**
+ * TIOCSPGRP (tcsetpgrp): the foreground process group of the caller's controlling
+ * terminal, as Linux's tiocspgrp checks it: EINVAL for a negative id, ESRCH when no
+ * process has it, EPERM when its group is in another session. (Linux first stops a caller
+ * in a background group with SIGTTOU unless it ignores or blocks it; wasmu has no stopped
+ * processes and lets the call through, as shells ignore SIGTTOU around it anyway.)
+ */
+function setForeground(t: Thread, arg: number): number {
+  const c = controllingTerminal(t);
+  if (typeof c === "number") return c;
+  const b = get(t, arg, 4);
+  if (typeof b === "number") return b;
+  const pgrp = new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+  if (pgrp < 0) return -Errno.EINVAL;
+  const kernel = t.proc.kernel;
+  const group = kernel.processGroup(pgrp);
+  const owner = group[0] ?? kernel.processes.get(pgrp);
+  if (owner === undefined) return -Errno.ESRCH;
+  if (owner.sid !== t.proc.sid) return -Errno.EPERM;
+  c.pgrp = pgrp;
+  return 0;
 }
 
 /** The descriptor-table handlers. */

@@ -41,3 +41,6 @@ $CC -O2 -static -Wall -Wl,--build-id=none -o shared-file shared-file.c
 riscv64-linux-gnu-strip shared-file
 $CC -O2 -static -Wall -Wl,--build-id=none -o fork-code fork-code.c
 riscv64-linux-gnu-strip fork-code
+# Job control on a terminal (run under script(1) by packages/cli/test/user-command.test.ts).
+$CC -O2 -static -Wall -Wl,--build-id=none -o jobctl jobctl.c
+riscv64-linux-gnu-strip jobctl
