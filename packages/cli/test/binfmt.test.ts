@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { binfmtCommand, binfmtLine, RISCV64_MAGIC, RISCV64_MASK } from "../src/commands/binfmt.js";
+import { run } from "./run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const guests = join(here, "..", "..", "linux-user", "test", "guests");
@@ -28,5 +29,11 @@ describe("wasmu binfmt", () => {
     expect(matches(line, readFileSync(process.execPath).subarray(0, 20))).toBe(false);
     expect(matches(line, new TextEncoder().encode("#!/bin/sh\necho hello world\n"))).toBe(false);
     expect(binfmtLine("/x", "F").endsWith(":/x:F")).toBe(true);
+  });
+
+  it("names bin/wasmu when run from the built, bundled dist/main.js too", async () => {
+    const r = await run(process.execPath, [join(here, "..", "dist", "main.js"), "binfmt"], { timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split(":")[6]).toBe(realpathSync(join(here, "..", "bin", "wasmu")));
   });
 });

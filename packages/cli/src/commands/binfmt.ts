@@ -48,8 +48,10 @@ export function binfmtCommand(args: readonly string[], io: CommandIo): number {
   }
   // The bin itself (bin/wasmu, a #!/bin/sh script that runs dist/main.js with Node): the
   // kernel runs scripts as interpreters too, and the script keeps the ignored signals.
-  // (The same path from dist/commands and from src/commands.)
-  const bin = fileURLToPath(new URL("../../bin/wasmu", import.meta.url));
+  // This code runs from the bundled dist/main.js (../bin/wasmu), from tsc's dist/commands
+  // or from src/commands (../../bin/wasmu).
+  const candidates = ["../bin/wasmu", "../../bin/wasmu"].map((u) => fileURLToPath(new URL(u, import.meta.url)));
+  const bin = candidates.find((f) => existsSync(f)) ?? candidates[1]!;
   const interp = existsSync(bin) ? realpathSync(bin) : bin;
   const line = binfmtLine(interp, flags);
   if (!install) {
