@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { NODE_FLAGS } from "../src/index.js";
-import { run } from "./run.js";
+import { run } from "@wasmu/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { run } from "./run.js";
+import { run } from "@wasmu/test-support";
 import { objdump, ObjdumpError } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "./run.js";
+import { run } from "@wasmu/test-support";
 import { Disassembler, INSTRUCTIONS } from "../src/index.js";
 import { executableSections } from "./support/elf-sections.js";
 import { OBJDUMP, gnuToolsAvailable, objdumpBytes, parseObjdump } from "./support/gnu-tools.js";

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { run as runChild } from "./support/run.js";
+import { run as runChild } from "@wasmu/test-support";
 import { Errno, Kernel, LoadError, MemoryStream, type RunResult, runProgram } from "../src/index.js";
 
 const guestPath = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));

@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Errno, Kernel, LoadError, MemoryStream, runProgram } from "../src/index.js";
 import { HAVE_QEMU, IN_CI, SYSROOT } from "./support/real-programs.js";
-import { run } from "./support/run.js";
+import { run } from "@wasmu/test-support";
 
 const guest = (name: string): string => fileURLToPath(new URL(`guests/${name}`, import.meta.url));
 const ENV = ["PATH=/usr/bin:/bin", "LC_ALL=C", "TZ=UTC", "HOME=/root"];
