@@ -55,6 +55,20 @@ describe("startVirtMachine", () => {
     expect(out).toBe(readFileSync(DIR + "m-smp.expected", "latin1"));
   }, 90_000);
 
+  it("-d int,guest_errors logs what qemu-system-riscv64 logs; -d in_asm the blocks", async () => {
+    let log = "";
+    const run = startVirtMachine({
+      harts: 1, ramSize: 64n << 20n, kernel: new Uint8Array(readFileSync(DIR + "m-hello")), console: new RecordingBackend(), tier: "auto",
+      workers: nodeHartWorkers(), host: { clock: nodeClock, timers: nodeTimers },
+      log: { items: ["int", "guest_errors", "in_asm"], write: (t) => { log += t; } },
+    });
+    expect(await run.done).toEqual({ exitCode: 0, reason: "poweroff" });
+    // QEMU's -d int,guest_errors of the same program (recorded: test/bare-metal/m-hello.int-log).
+    const lines = log.split("\n").filter((l) => l.startsWith("riscv_cpu_do_interrupt") || l.startsWith("Invalid "));
+    expect(lines.join("\n") + "\n").toBe(readFileSync(DIR + "m-hello.int-log", "latin1"));
+    expect(log).toContain("IN: \n0x0000000000001000:");
+  }, 60_000);
+
   it("without a worker factory it says so", () => {
     expect(() => startVirtMachine({ harts: 1, ramSize: 64n << 20n, console: new RecordingBackend() })).toThrow(/worker factory/);
   });

@@ -9,7 +9,7 @@
  * its modules (the device thread relays them to the others) and drains the link when a
  * TB's module is not known here yet.
  */
-import { LocalModuleRegistry, type ExecShared, type ModuleRegistry, type WasmModule } from "@wasmu/tcg";
+import { LocalModuleRegistry, logCflags, riscvLogFormat, type ExecShared, type ModuleRegistry, type WasmModule } from "@wasmu/tcg";
 import type { MonotonicClock } from "../host.js";
 import { HartInterrupts, type HartInterruptsShared } from "./hart-interrupts.js";
 import { MmioClient, type MmioChannelShared } from "./mmio-channel.js";
@@ -30,6 +30,10 @@ export interface HartWorkerData {
   readonly hart: number;
   /** `-d int`: log every trap. */
   readonly logInterrupts: boolean;
+  /** @wasmu/tcg's LogItem bits of the `-d` items (in_asm, op, exec, cpu, nochain...), 0 for none. */
+  readonly tcgLogMask?: number;
+  /** `-d guest_errors`: log accesses no device took (QEMU's "Invalid access" lines). */
+  readonly logGuestErrors?: boolean;
   /** Modules published before this worker started. */
   readonly modules: readonly PostedModule[];
   readonly debugLocks?: boolean;
@@ -96,7 +100,20 @@ export function runHartWorker(d: HartWorkerData, link: HartLink, clock: Monotoni
   try {
     const irq = HartInterrupts.attach(d.interrupts, clock);
     irq.setExitRequests(d.exec.memory.buffer as SharedArrayBuffer, virtExitRequests(d.exec));
-    const mmio = new MmioClient(d.mmio, d.hart);
+    const client = new MmioClient(d.mmio, d.hart);
+    const log = (text: string): void => link.post({ kind: "log", text });
+    const mmio = d.logGuestErrors !== true ? client : {
+      read(addr: bigint, size: 1 | 2 | 4 | 8) {
+        const r = client.read(addr, size);
+        if (!r.ok) log(`Invalid read at addr 0x${addr.toString(16)}, size ${size}, region '(null)', reason: rejected\n`);
+        return r;
+      },
+      write(addr: bigint, size: 1 | 2 | 4 | 8, value: bigint) {
+        const f = client.write(addr, size, value);
+        if (f !== undefined) log(`Invalid write at addr 0x${addr.toString(16)}, size ${size}, region '(null)', reason: rejected\n`);
+        return f;
+      },
+    };
     const h = d.hart;
     const hart = createVirtHart({
       shared: d.exec,
@@ -109,10 +126,15 @@ export function runHartWorker(d: HartWorkerData, link: HartLink, clock: Monotoni
         time: () => irq.mtime(),
         waitForInterrupt: (mask) => { irq.waitForInterrupt(h, mask, WFI_SLICE_NS); },
         stopRequested: () => Atomics.load(control, CONTROL_STOP) !== 0,
-        log: (text) => link.post({ kind: "log", text }),
+        log,
         logInterrupts: d.logInterrupts,
       },
     });
+    const mask = d.tcgLogMask ?? 0;
+    if (mask !== 0) {
+      hart.vcpu.log = { mask, sink: { write: log }, target: riscvLogFormat };
+      hart.vcpu.cflagsBase = logCflags(mask);
+    }
     hart.run();
     const st = hart.vcpu.stats;
     link.post({

@@ -4,7 +4,7 @@
  * thread is the device thread (it owns the devices, serves MMIO through MmioServer and
  * the host backends).
  */
-import { attachTbContext, createSyncThread, type ExecShared, tbInvalidatePhysRange, type TierMode } from "@wasmu/tcg";
+import { attachTbContext, createSyncThread, type ExecShared, LogItem, parseLogItems, tbInvalidatePhysRange, type TierMode } from "@wasmu/tcg";
 import { VIRT_DRAM_BASE } from "./virt-memmap.js";
 import type { CharBackend, MonotonicClock, TimerService } from "../host.js";
 import { CONTROL_STOP, CONTROL_WORDS, type HartMessage, type HartWorkerData, type PostedModule } from "./hart-worker.js";
@@ -114,7 +114,16 @@ export function startVirtMachine(options: VirtRunOptions): VirtRun {
   const clock = options.host?.clock ?? defaultClock();
   const timers = options.host?.timers ?? defaultTimers();
   const wallClock = options.host?.wallClock ?? { realtimeNs: () => BigInt(Date.now()) * 1_000_000n };
-  const logInterrupts = options.log?.items.includes("int") ?? false;
+  const items = options.log?.items ?? [];
+  const logInterrupts = items.includes("int");
+  const logGuestErrors = items.includes("guest_errors");
+  // The items @wasmu/tcg logs (in_asm, op, exec, cpu, nochain...); int, guest_errors and stats are the machine's.
+  let tcgLogMask = 0;
+  for (const item of items) {
+    const m = parseLogItems(item);
+    if (typeof m === "number") tcgLogMask |= m;
+  }
+  tcgLogMask &= ~LogItem.STATS;
   let finish: (r: VirtRunResult) => void = () => {};
   const done = new Promise<VirtRunResult>((resolve) => { finish = resolve; });
   let ended = false;
@@ -206,7 +215,7 @@ export function startVirtMachine(options: VirtRunOptions): VirtRun {
     };
     for (let h = 0; h < options.harts; h++) {
       const data: HartWorkerData = {
-        exec, interrupts: irq.shared, mmio: channel, control: control.buffer, hart: h, logInterrupts, modules: [...modules],
+        exec, interrupts: irq.shared, mmio: channel, control: control.buffer, hart: h, logInterrupts, logGuestErrors, tcgLogMask, modules: [...modules],
         ...(options.debugLocks !== undefined ? { debugLocks: options.debugLocks } : {}),
       };
       workers.push(factory(data, (m) => onMessage(h, m), (e) => {
