@@ -2,7 +2,7 @@
 // executable file, damaged section headers, host I/O errors, bytes that are not UTF-8,
 // host signals. Compared with qemu-riscv64-static where QEMU gets it right.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, symlinkSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, symlinkSync, readFileSync, writeFileSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -248,6 +248,21 @@ describe("host signals reach the guest", () => {
     expect(bg.signal).toBe("SIGTERM");
   }, 300_000);
 
+  /** The processes whose command line (arguments joined by spaces) matches `re` (as pkill -f, without procps). */
+  function pidsRunning(re: RegExp): number[] {
+    const pids: number[] = [];
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0$/, "").split("\0").join(" ");
+        if (re.test(cmdline)) pids.push(Number(name));
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return pids;
+  }
+
   /**
    * Runs `cmd args` (robust readint) with its stdin kept open — `socket`: Node's "pipe"
    * (a socketpair); `fifo`: a named pipe; `pty`: a terminal (util-linux's script) — sends
@@ -275,7 +290,7 @@ describe("host signals reach the guest", () => {
             if (step !== 1) return;
             // The emulator itself (not sh or script): its pid is the only one running the guest.
             if (stdin === "socket") child.kill("SIGINT");
-            else spawn("pkill", ["-INT", "-f", `^(qemu-riscv64-static|\\S*node \\S+main.js user) ${robust} readint`]);
+            else for (const pid of pidsRunning(new RegExp(`^(qemu-riscv64-static|\\S*node (--\\S+ )*\\S+main\\.js user) ${robust} readint$`))) process.kill(pid, "SIGINT");
             setTimeout(interrupt, 250);
           };
           interrupt();
