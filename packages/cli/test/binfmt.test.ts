@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { binfmtCommand, binfmtLine, RISCV64_MAGIC, RISCV64_MASK } from "../src/commands/binfmt.js";
-import { run } from "./run.js";
+import { run } from "@wasmu/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const guests = join(here, "..", "..", "linux-user", "test", "guests");
