@@ -46,6 +46,10 @@ function hostIgnoredSignals(): number[] | undefined {
 }
 
 const ignoredSignals = hostIgnoredSignals();
-process.exitCode = await run(process.argv.slice(2), {
+// No top-level await: the bundle that dist/main.js loads is a CommonJS script (run through
+// vm.Script with V8's code cache, scripts/bundle.mjs).
+void Promise.resolve(run(process.argv.slice(2), {
   out: writer(1), err: writer(2), errBytes: writer(2), killedBy: dieOfSignal, ...(ignoredSignals !== undefined ? { ignoredSignals } : {}),
+})).then((status) => {
+  process.exitCode = status;
 });
