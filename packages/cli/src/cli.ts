@@ -18,6 +18,10 @@ Commands:
                        -R, -s, -cpu, -version, -accel tcg,tb-lock=on|off,
                        tier=auto|interp|jit, and the QEMU_* environment
                        variables; wasmu user -h)
+  system [options]     run the RISC-V virt machine (qemu-system-riscv64's options:
+                       -M virt[,dumpdtb=FILE], -smp, -m, -bios, -kernel, -initrd,
+                       -append, -dtb, -drive, -device, -nographic, -serial, -d,
+                       -D, -no-reboot, -accel tcg,...; wasmu system -h)
   objdump -d|-h|-t|-r|-R|-s|-x FILE...
                        list ELF64 RISC-V files as GNU objdump does: disassembly,
                        headers, symbols, relocations, contents (objdump -H)
@@ -38,6 +42,7 @@ Options:
  * imported, ~60 ms without; bare `node -e 0` ~50 ms).
  */
 const userCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/user.js")).userCommand(args, io);
+const systemCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/system.js")).systemCommand(args, io);
 const objdumpCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/objdump.js")).objdumpCommand(args, io);
 const benchCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/bench.js")).benchCommand(args, io);
 const binfmtCommand = async (args: readonly string[], io: CommandIo): Promise<number> => (await import("./commands/binfmt.js")).binfmtCommand(args, io);
@@ -51,6 +56,8 @@ export function run(args: readonly string[], io: CommandIo): number | Promise<nu
   switch (command) {
     case "user":
       return userCommand(rest, io);
+    case "system":
+      return systemCommand(rest, io);
     case "objdump":
       return objdumpCommand(rest, io);
     case "bench":

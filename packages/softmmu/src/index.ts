@@ -56,3 +56,10 @@ export { runHartWorker, type HartWorkerData, type HartMessage, type HartLink, ty
 export {
   type VirtCpuConfig, type VirtHartOptions, type RemoteBus, VirtHartBus, createVirtExec, createVirtHart, virtPhysLayout, virtGuestRam, copyVirtRom, virtExitRequests,
 } from "./machine/virt-cpu.js";
+
+// ---- `wasmu system` (src/run): the command line and its run, over a host interface
+export {
+  parseSystemArgs, parseRamSize, parseKeyval, systemLogHelp, SYSTEM_LOG_ITEMS, SYSTEM_USAGE, SYSTEM_CPU_MODELS, SYSTEM_DEVICES, DEFAULT_RAM_SIZE,
+  type SystemOptions, type SystemRequest, type SystemArgError, type SerialBackend, type DriveOption, type VirtioOption, type SystemLogItem,
+} from "./run/system-options.js";
+export { systemMain, exitStatusOf, cryptoEntropy, type SystemHost, type SystemTerminal, type SystemLogFile } from "./run/system-main.js";
