@@ -180,8 +180,8 @@ function openLog(path: string): SystemLogFile | string {
 /** The Node host of `wasmu system`: `stdout`/`stderr` are the CLI's writers. */
 export function nodeSystemHost(io: { stdout(text: string): void; stderr(text: string): void; version?: string }): SystemHost {
   return {
-    stdout: io.stdout,
-    stderr: io.stderr,
+    stdout: (text) => io.stdout(text),
+    stderr: (text) => io.stderr(text),
     readFile(path) {
       try {
         return new Uint8Array(readFileSync(path));
