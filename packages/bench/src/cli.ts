@@ -83,7 +83,7 @@ async function fetchSystemInputs(ctx: BenchContext, err: ProgressStream): Promis
   }
   err.write(`fetching ${kernel} ${OPENSBI_PACKAGE} into ${ctx.cacheDir}\n`);
   const status = await fetchGuests(ctx.cacheDir, [kernel, OPENSBI_PACKAGE]);
-  if (existsSync(join(ctx.sysroot, "usr/bin/busybox"))) err.write(`initramfs: ${buildInitramfs(ctx)}\n`);
+  if (existsSync(join(ctx.sysroot, "usr/bin/busybox"))) err.write(`initramfs: ${await buildInitramfs(ctx)}\n`);
   return status;
 }
 

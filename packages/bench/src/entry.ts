@@ -114,8 +114,12 @@ export interface CurveWorkload extends WorkloadBase {
   /** Axis label of x ("Guest CPUs"). */
   readonly xLabel: string;
   readonly xs: readonly number[];
-  /** The first mode is the reference of the ratios ("tb-lock=on", i.e. "before"). */
-  readonly modes: readonly { readonly label: string; readonly target: (x: number) => Target }[];
+  /**
+   * The first mode is the reference of the ratios ("tb-lock=on", i.e. "before"). A mode
+   * with `unavailable` (why it cannot run here: "cannot boot yet: ...") is not measured;
+   * the table, the charts and results.json report it with that reason.
+   */
+  readonly modes: readonly { readonly label: string; readonly target: (x: number) => Target; readonly unavailable?: string }[];
 }
 
 /** A workload of an entry. */

@@ -73,7 +73,14 @@ export interface WorkloadResult {
    */
   readonly cpuRatio?: RatioResult;
   /** curve only. */
-  readonly curve?: { readonly xLabel: string; readonly modes: readonly string[]; readonly points: readonly CurvePoint[] };
+  readonly curve?: {
+    readonly xLabel: string;
+    /** The modes measured (the points' sides, in this order). */
+    readonly modes: readonly string[];
+    readonly points: readonly CurvePoint[];
+    /** Modes not measured, and why. */
+    readonly unavailable?: readonly { readonly mode: string; readonly reason: string }[];
+  };
 }
 
 export interface EntryResult {

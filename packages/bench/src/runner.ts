@@ -197,15 +197,20 @@ export async function runWorkload(w: Workload, entry: string, options: RunOption
       };
     }
     case "curve": {
-      const counter = { done: 0, total: w.xs.length * w.modes.length * perSide };
+      const modes = w.modes.filter((m) => m.unavailable === undefined);
+      const unavailable = w.modes.filter((m) => m.unavailable !== undefined).map((m) => ({ mode: m.label, reason: m.unavailable! }));
+      const counter = { done: 0, total: w.xs.length * modes.length * perSide };
       const points: CurvePoint[] = [];
-      for (const x of w.xs) {
+      for (const x of modes.length > 0 ? w.xs : []) {
         const sides: PreparedSide[] = [];
-        for (const m of w.modes) sides.push(await prepare(m.target(x), `${m.label}@${x}`, announce(counter)));
+        for (const m of modes) sides.push(await prepare(m.target(x), `${m.label}@${x}`, announce(counter)));
         await alternate(sides, opts, where, counter);
         points.push({ x, sides: sides.map(sideResult), ratios: sides.slice(1).map((s) => ratioOf(sides[0]!, s)) });
       }
-      return { ...base, status: "ok", sides: [], curve: { xLabel: w.xLabel, modes: w.modes.map((m) => m.label), points } };
+      return {
+        ...base, status: "ok", sides: [],
+        curve: { xLabel: w.xLabel, modes: modes.map((m) => m.label), points, ...(unavailable.length > 0 ? { unavailable } : {}) },
+      };
     }
   }
 }

@@ -120,6 +120,29 @@ describe("ratios", () => {
   });
 });
 
+describe("curves with a mode that cannot run", () => {
+  it("measure the other modes and report it, with why, in the table and under the chart (system-boot's wasmu modes before the CPU lands)", async () => {
+    const cmd = (label: string) => ({ kind: "command" as const, label, argv: ["true"] });
+    const entry = tiny("curves", {
+      workloads: () => [{
+        kind: "curve", name: "boot", description: "d", xLabel: "Guest CPUs", xs: [1, 2],
+        modes: [{ label: "qemu", target: () => cmd("qemu") }, { label: "wasmu", target: () => cmd("wasmu"), unavailable: "cannot boot yet: no CPU" }],
+      }],
+    });
+    const w = (await runEntry(entry, context(), { runs: 1, warmup: 0 })).workloads[0]!;
+    expect(w.status).toBe("ok");
+    expect(w.curve!.modes).toEqual(["qemu"]);
+    expect(w.curve!.points.map((p) => p.sides.map((s) => s.label))).toEqual([["qemu@1"], ["qemu@2"]]);
+    expect(w.curve!.unavailable).toEqual([{ mode: "wasmu", reason: "cannot boot yet: no CPU" }]);
+    const { renderResultsTable } = await import("../src/report/table.js");
+    const { asciiCurve } = await import("../src/report/markdown.js");
+    const table = renderResultsTable({ entries: [{ name: "curves", description: "", requires: [], status: "ok", workloads: [w] }], summary: [], comparators: [] } as unknown as BenchResults);
+    expect(table).toMatch(/curves\/boot +wasmu +not run/);
+    expect(table).toContain("curves/boot wasmu: cannot boot yet: no CPU");
+    expect(asciiCurve("curves", w)).toContain("not drawn: wasmu: cannot boot yet: no CPU");
+  });
+});
+
 describe("requirements", () => {
   it("finds programs on PATH", () => {
     expect(findOnPath("sh")).toMatch(/\/sh$/);

@@ -1,11 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { BenchContext } from "../src/entry.js";
-import { newcArchive } from "../src/guests/cpio.js";
-import { buildInitramfs, findSystemInputs, INIT_MESSAGE } from "../src/guests/system.js";
+import { buildInitramfs, findSystemInputs, INIT_MARKER } from "../src/guests/system.js";
 
 /** Reads a newc archive back: name, mode, rdev and data of every member. */
 function readNewc(buf: Buffer): { name: string; mode: number; nlink: number; rdev: [number, number]; data: Buffer }[] {
@@ -31,32 +29,6 @@ function readNewc(buf: Buffer): { name: string; mode: number; nlink: number; rde
   return out;
 }
 
-describe("the newc cpio writer", () => {
-  it("writes directories, files, symlinks and device nodes that read back", () => {
-    const archive = newcArchive([
-      { kind: "dir", path: "bin" },
-      { kind: "file", path: "bin/x", data: Buffer.from("hello"), mode: 0o755 },
-      { kind: "symlink", path: "bin/y", target: "x" },
-      { kind: "char", path: "dev/console", major: 5, minor: 1 },
-    ]);
-    expect(archive.length % 4).toBe(0);
-    const members = readNewc(archive);
-    expect(members.map((m) => [m.name, m.mode.toString(8)])).toEqual([
-      ["bin", "40755"],
-      ["bin/x", "100755"],
-      ["bin/y", "120777"],
-      ["dev/console", "20600"],
-    ]);
-    expect(members[1]!.data.toString()).toBe("hello");
-    expect(members[2]!.data.toString()).toBe("x");
-    expect(members[3]!.rdev).toEqual([5, 1]);
-  });
-  it("gives the same bytes for the same entries", () => {
-    const e = [{ kind: "file" as const, path: "a", data: Buffer.from("1") }];
-    expect(newcArchive(e).equals(newcArchive(e))).toBe(true);
-  });
-});
-
 function fakeCache(): BenchContext {
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-system-"));
   const sysroot = join(cacheDir, "sysroot");
@@ -79,17 +51,30 @@ describe("system-mode inputs", () => {
     writeFileSync(bios, "");
     expect(findSystemInputs(ctx)).toMatchObject({ kernelVersion: "7.10.2+deb14-riscv64", bios });
   });
-  it("builds an initramfs with busybox and an /init that reports the CPUs and powers off", () => {
+  it("builds an initramfs with busybox and an /init that reports the CPUs and powers off (@wasmu/softmmu's; booted under QEMU by softmmu's test)", async () => {
     const ctx = fakeCache();
-    const path = buildInitramfs(ctx);
-    const members = readNewc(gunzipSync(readFileSync(path)));
+    const path = await buildInitramfs(ctx);
+    expect(await buildInitramfs(ctx)).toBe(path);
+    const members = readNewc(readFileSync(path));
     const byName = new Map(members.map((m) => [m.name, m]));
     expect(byName.get("bin/busybox")!.data.toString()).toBe("not really busybox");
     expect(byName.get("dev/console")!.rdev).toEqual([5, 1]);
     const init = byName.get("init")!;
     expect(init.mode & 0o111).toBe(0o111);
     expect(init.data.toString()).toMatch(/^#!\/bin\/busybox sh\n/);
-    expect(init.data.toString()).toContain(INIT_MESSAGE);
+    expect(init.data.toString()).toContain(INIT_MARKER);
     expect(init.data.toString()).toContain("poweroff -f");
+  });
+});
+
+describe("system-boot's probe of wasmu system", () => {
+  it("says why wasmu cannot boot (its one line), or nothing when /init's marker came and it powered off", async () => {
+    const { probeWasmuBoot } = await import("../src/entries/system-boot.js");
+    expect(await probeWasmuBoot(["sh", "-c", "echo 'wasmu: the CPU is not wired into the virt machine yet' >&2; exit 1"])).toBe(
+      "cannot boot yet: the CPU is not wired into the virt machine yet",
+    );
+    expect(await probeWasmuBoot(["sh", "-c", `echo '${INIT_MARKER} status 0'`])).toBeUndefined();
+    expect(await probeWasmuBoot(["sh", "-c", "echo booted"])).toBe(`cannot boot yet: powered off without /init's marker "${INIT_MARKER}"`);
+    expect(await probeWasmuBoot(["sleep", "30"], 200)).toBe("cannot boot yet: no power-off within 0.2 s");
   });
 });

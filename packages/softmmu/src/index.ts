@@ -63,3 +63,4 @@ export {
   type SystemOptions, type SystemRequest, type SystemArgError, type SerialBackend, type DriveOption, type VirtioOption, type SystemLogItem,
 } from "./run/system-options.js";
 export { systemMain, exitStatusOf, cryptoEntropy, type SystemHost, type SystemTerminal, type SystemLogFile } from "./run/system-main.js";
+export { newcArchive, busyboxInitramfs, INITRAMFS_MARKER, INITRAMFS_DEFAULT_COMMAND, INITRAMFS_INIT, type CpioEntry } from "./boot/initramfs.js";

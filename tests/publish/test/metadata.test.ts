@@ -28,7 +28,7 @@ describe("package metadata", () => {
         expect(m.repository!.url).toBe(workspacePackages()[0]!.manifest.repository!.url);
       });
 
-      // A private package is not published (softmmu until its code is ready).
+      // A private package is not published.
       if (p.manifest.private === true) return;
 
       it("has code, builds before packing, and packs its LICENSE, README, dist/ and src/", () => {

@@ -6,9 +6,10 @@ import { objdumpEntry } from "./objdump.js";
 import { qemuSystemEntry } from "./qemu-system.js";
 import { qemuUserEntry } from "./qemu-user.js";
 import { smokeEntry } from "./smoke.js";
+import { systemBootEntry } from "./system-boot.js";
 import { tcgEntry } from "./tcg.js";
 import { userProcsEntry } from "./procs.js";
 import { userComputeEntry, userStartupEntry } from "./user.js";
 
 /** Every registered entry, in the order `pnpm bench` runs them. */
-export const ENTRIES: readonly BenchEntry[] = [isaEntry, objdumpEntry, qemuUserEntry, qemuSystemEntry, tcgEntry, userComputeEntry, userStartupEntry, userProcsEntry, smokeEntry];
+export const ENTRIES: readonly BenchEntry[] = [isaEntry, objdumpEntry, qemuUserEntry, qemuSystemEntry, systemBootEntry, tcgEntry, userComputeEntry, userStartupEntry, userProcsEntry, smokeEntry];

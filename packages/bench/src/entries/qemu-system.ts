@@ -56,9 +56,9 @@ export const qemuSystemEntry: BenchEntry = {
     },
   ],
   guestPackages: ["busybox-static"],
-  workloads: (ctx) => {
+  workloads: async (ctx) => {
     const inputs = inputsOf(ctx);
-    const initramfs = buildInitramfs(ctx);
+    const initramfs = await buildInitramfs(ctx);
     return [
       {
         kind: "curve",

@@ -1,12 +1,12 @@
 // Guest inputs of system mode: Debian's riscv64 Linux kernel image, OpenSBI's
-// fw_dynamic.bin and an initramfs with busybox whose /init reports the CPUs it sees and
-// powers off (../shared/design/oracles.md, "System mode").
+// fw_dynamic.bin and the busybox initramfs @wasmu/softmmu builds (its newc cpio writer and
+// /init: mounts /proc, runs the command of `wasmu.run="..."` on the kernel command line or
+// reports the CPUs online, prints a marker with the status and powers off), written to
+// <cache>/system/initramfs.cpio (../shared/design/oracles.md, "System mode").
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import type { BenchContext } from "../entry.js";
-import { newcArchive } from "./cpio.js";
 import { fetchScriptPath } from "./fetch.js";
 
 /** The kernel package: its name holds the version, so it is found by search. */
@@ -14,14 +14,17 @@ export const KERNEL_PACKAGE_PATTERN = "^linux-binary-[0-9].*-riscv64$";
 /** OpenSBI 1.9 from sid (Debian 12's 1.1 hangs with this kernel). */
 export const OPENSBI_PACKAGE = "opensbi";
 
-/** What /init prints before powering off, with the number of CPUs online. */
-export const INIT_MESSAGE = "wasmu-bench: booted with";
+/** What /init prints before its marker with the default command: `… N CPUs` (softmmu's INITRAMFS_DEFAULT_COMMAND). */
+export const INIT_MESSAGE = "wasmu-initramfs: booted with";
+/** The marker /init prints when the command has run (softmmu's INITRAMFS_MARKER), then ` status N`. */
+export const INIT_MARKER = "wasmu-initramfs: done";
 
-const INIT_SCRIPT = `#!/bin/busybox sh
-/bin/busybox mount -t proc proc /proc
-echo "${INIT_MESSAGE} $(/bin/busybox nproc) CPUs"
-/bin/busybox poweroff -f
-`;
+/** What the bench uses of @wasmu/softmmu, loaded at run time (the bench builds without it: tsconfig.build.json). */
+interface SoftmmuInitramfs {
+  busyboxInitramfs(busybox: Uint8Array): Uint8Array;
+  readonly INITRAMFS_MARKER: string;
+}
+const SOFTMMU = "@wasmu/softmmu";
 
 /** Compares dotted versions numerically ("7.10.1" > "7.9"). */
 function compareVersions(a: string, b: string): number {
@@ -41,7 +44,7 @@ export interface SystemInputs {
   readonly kernelVersion: string;
   /** OpenSBI's generic fw_dynamic.bin, for -bios. */
   readonly bios: string;
-  /** The initramfs the bench builds (gzip'd newc cpio). */
+  /** The initramfs the bench builds (newc cpio). */
   readonly initramfs: string;
 }
 
@@ -53,30 +56,22 @@ export function findSystemInputs(ctx: BenchContext): SystemInputs | string {
   if (kernelVersion === undefined) return `no kernel in ${modules} (run: wasmu-bench fetch)`;
   const bios = join(ctx.sysroot, "usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
   if (!existsSync(bios)) return `no OpenSBI at ${bios} (run: wasmu-bench fetch)`;
-  return { kernel: join(modules, kernelVersion, "vmlinuz"), kernelVersion, bios, initramfs: join(ctx.cacheDir, "system", "initramfs.cpio.gz") };
+  return { kernel: join(modules, kernelVersion, "vmlinuz"), kernelVersion, bios, initramfs: join(ctx.cacheDir, "system", "initramfs.cpio") };
 }
 
 /**
- * Builds <cacheDir>/system/initramfs.cpio.gz from the cache's static busybox, unless it
- * is newer than busybox already; returns its path.
+ * Builds <cacheDir>/system/initramfs.cpio (uncompressed: the guest spends no time
+ * inflating it) from the cache's static busybox with @wasmu/softmmu's builder; rewrites it
+ * only when its bytes change. Returns its path.
  */
-export function buildInitramfs(ctx: BenchContext): string {
-  const busybox = join(ctx.sysroot, "usr/bin/busybox");
-  const out = join(ctx.cacheDir, "system", "initramfs.cpio.gz");
-  if (existsSync(out) && statSync(out).mtimeMs >= statSync(busybox).mtimeMs) return out;
-  const archive = newcArchive([
-    { kind: "dir", path: "bin" },
-    { kind: "file", path: "bin/busybox", data: readFileSync(busybox), mode: 0o755 },
-    { kind: "symlink", path: "bin/sh", target: "busybox" },
-    { kind: "dir", path: "dev" },
-    { kind: "char", path: "dev/console", major: 5, minor: 1 },
-    { kind: "char", path: "dev/null", major: 1, minor: 3, mode: 0o666 },
-    { kind: "dir", path: "proc" },
-    { kind: "dir", path: "sys" },
-    { kind: "file", path: "init", data: Buffer.from(INIT_SCRIPT), mode: 0o755 },
-  ]);
+export async function buildInitramfs(ctx: BenchContext): Promise<string> {
+  const softmmu = (await import(SOFTMMU)) as SoftmmuInitramfs;
+  if (softmmu.INITRAMFS_MARKER !== INIT_MARKER) throw new Error(`${SOFTMMU}'s initramfs marker is '${softmmu.INITRAMFS_MARKER}', the bench expects '${INIT_MARKER}'`);
+  const out = join(ctx.cacheDir, "system", "initramfs.cpio");
+  const bytes = softmmu.busyboxInitramfs(readFileSync(join(ctx.sysroot, "usr/bin/busybox")));
+  if (existsSync(out) && Buffer.from(bytes).equals(readFileSync(out))) return out;
   mkdirSync(join(ctx.cacheDir, "system"), { recursive: true });
-  writeFileSync(`${out}.tmp`, gzipSync(archive, { level: 9 }));
+  writeFileSync(`${out}.tmp`, bytes);
   renameSync(`${out}.tmp`, out);
   return out;
 }

@@ -32,7 +32,10 @@ export function curveSeries(w: WorkloadResult): { unit: "s" | "ms"; series: Line
 export function asciiCurve(entry: string, w: WorkloadResult): string {
   const { unit, series } = curveSeries(w);
   const plot: PlotSeries[] = series.map((s) => ({ label: s.label, points: s.points.map((p) => ({ x: p.x, y: p.y })) }));
-  return asciiPlot(plot, { title: `${entry}/${w.name}: ${w.description}`, yLabel: unit === "s" ? "seconds" : "milliseconds", xLabel: w.curve?.xLabel ?? "x" });
+  const chart = asciiPlot(plot, { title: `${entry}/${w.name}: ${w.description}`, yLabel: unit === "s" ? "seconds" : "milliseconds", xLabel: w.curve?.xLabel ?? "x" });
+  // The modes that did not run are named under the chart, with why.
+  const missing = (w.curve?.unavailable ?? []).map((u) => `  not drawn: ${u.mode}: ${u.reason}`);
+  return missing.length > 0 ? `${chart}\n${missing.join("\n")}` : chart;
 }
 
 function cell(s: string): string {
@@ -114,6 +117,10 @@ function entrySection(e: EntryResult, charts: Chart[]): string[] {
     for (const p of w.curve?.points ?? []) {
       rows.push(...p.sides.map((s) => sideCells(w.name, s)));
       for (const r of p.ratios) rows.push(ratioCells(w.name, `${r.candidate} / ${r.baseline}`, r.summary));
+    }
+    for (const u of w.curve?.unavailable ?? []) {
+      rows.push([w.name, u.mode, "not run", "", "", "", ""]);
+      notes.push(`- ${w.name} ${u.mode}: **not run**: ${u.reason}`);
     }
     if (w.curve) {
       const { unit, series } = curveSeries(w);

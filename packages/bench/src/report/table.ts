@@ -51,6 +51,7 @@ function workloadRows(e: EntryResult, w: WorkloadResult): string[][] {
       for (const s of p.sides) rows.push(sideRow(name, s));
       for (const r of p.ratios) rows.push(ratioRow(name, `ratio ${r.candidate}/${r.baseline}`, r.summary));
     }
+  for (const u of w.curve?.unavailable ?? []) rows.push([name, u.mode, "not run", "", "", "", ""]);
   return rows;
 }
 
@@ -67,6 +68,7 @@ export function renderResultsTable(results: BenchResults): string {
     for (const w of e.workloads) {
       rows.push(...workloadRows(e, w));
       if (w.status !== "ok") notes.push(`${e.name}/${w.name}: ${w.status}: ${w.reason ?? ""}`);
+      for (const u of w.curve?.unavailable ?? []) notes.push(`${e.name}/${w.name} ${u.mode}: ${u.reason}`);
     }
   }
   const parts = [renderTable(HEADER, rows, RIGHT)];
