@@ -13,7 +13,7 @@
 // `--set system-cpus=1,2` narrows the x axis (default 1,2,4,8).
 import { spawn } from "node:child_process";
 import type { BenchContext, BenchEntry, CommandTarget, CurveWorkload } from "../entry.js";
-import { wasmuMain } from "../context.js";
+import { wasmuCommand, wasmuMain } from "../context.js";
 import { buildInitramfs, findSystemInputs, INIT_MARKER, INIT_MESSAGE, type SystemInputs } from "../guests/system.js";
 
 const QEMU_SYSTEM = "qemu-system-riscv64";
@@ -48,7 +48,7 @@ function wasmuBoot(ctx: BenchContext, inputs: SystemInputs, initramfs: string, c
   return {
     kind: "command",
     label: mode.label,
-    argv: [process.execPath, wasmuMain(ctx), "system", "-accel", mode.accel, ...machineArgs(inputs, initramfs, cpus)],
+    argv: [...wasmuCommand(ctx), "system", "-accel", mode.accel, ...machineArgs(inputs, initramfs, cpus)],
     expectStdout: booted(cpus),
     timeoutMs: BOOT_TIMEOUT_MS,
   };

@@ -14,6 +14,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writ
 import { join } from "node:path";
 import { constants as osConstants } from "node:os";
 import type { BlockStorage, SystemHost, SystemLogFile, SystemTerminal } from "@wasmu/softmmu";
+import { nodeClock, nodeHartWorkers, nodeTimers, nodeWallClock } from "@wasmu/softmmu/node";
 
 /** Linux's strerror text for Node's error codes (what QEMU prints after a file name). */
 const STRERROR: Record<string, string> = {
@@ -203,6 +204,15 @@ export function nodeSystemHost(io: { stdout(text: string): void; stderr(text: st
     defaultBiosHint: "apt-get install opensbi",
     terminal: stdioTerminal(),
     onTerminate,
+    keepAlive: () => {
+      // The hart workers' ports are unreferenced: without this the loop could empty while
+      // `done` waits for a worker's last message (Node would exit 13, "unsettled await").
+      const t = setInterval(() => {}, 1 << 30);
+      return () => clearInterval(t);
+    },
+    workers: nodeHartWorkers(),
+    services: { clock: nodeClock, timers: nodeTimers, wallClock: nodeWallClock },
+    debugLocks: process.env.WASMU_DEBUG_TCG === "1",
     ...(io.version !== undefined ? { version: io.version } : {}),
   };
 }

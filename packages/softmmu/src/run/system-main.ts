@@ -16,7 +16,7 @@ import { planBoot } from "../boot/loader.js";
 import { SerialMux } from "../devices/serial-mux.js";
 import { FdtError } from "../fdt/fdt.js";
 import type { BlockStorage, CharBackend, EntropySource } from "../host.js";
-import type { VirtRun, VirtRunOptions, VirtRunResult } from "../machine/virt-run.js";
+import type { HartWorkerFactory, VirtRun, VirtRunOptions, VirtRunResult } from "../machine/virt-run.js";
 import { startVirtMachine } from "../machine/virt-run.js";
 import { VirtioBlk } from "../virtio/blk.js";
 import type { VirtioDeviceModel } from "../virtio/mmio.js";
@@ -67,12 +67,21 @@ export interface SystemHost {
   readonly entropy?: EntropySource;
   /** Signals that end the run, as QEMU's "terminating on signal N": the host calls the handler it is given. */
   onTerminate?(handler: (signal: number) => void): () => void;
+  /**
+   * Keeps the host process alive until the machine ends (its workers and ports need not
+   * hold the host's event loop); returns the release. Node: a referenced timer.
+   */
+  keepAlive?(): () => void;
   /** The version -version prints. */
   readonly version?: string;
   /** Starts the machine (default: {@link startVirtMachine}); tests pass their own. */
   readonly start?: (options: VirtRunOptions) => VirtRun;
   /** Host services passed to the machine (clock, timers, ...); absent ones are the runner's defaults. */
   readonly services?: VirtRunOptions["host"];
+  /** Starts the hart workers (Node: `nodeHartWorkers()` of `@wasmu/softmmu/node`). */
+  readonly workers?: HartWorkerFactory;
+  /** The debug lock checker in the harts (WASMU_DEBUG_TCG=1). */
+  readonly debugLocks?: boolean;
 }
 
 /** crypto.getRandomValues, in the 64 KiB pieces it accepts (Node and browsers). */
@@ -226,6 +235,8 @@ function prepare(o: SystemOptions, host: SystemHost): Prepared | string {
       ...(o.hotThreshold !== undefined ? { hotThreshold: o.hotThreshold } : {}),
       ...(o.tierBatch !== undefined ? { tierBatch: o.tierBatch } : {}),
       ...(host.services !== undefined ? { host: host.services } : {}),
+      ...(host.workers !== undefined ? { workers: host.workers } : {}),
+      ...(host.debugLocks === true ? { debugLocks: true } : {}),
     },
   };
 }
@@ -248,6 +259,7 @@ async function run(o: SystemOptions, options: Omit<VirtRunOptions, "console">, h
   const toTerminal = (text: string): void => host.terminal.write(encoder.encode(text));
   let closeTerminal = (): void => {};
   let stopSignals = (): void => {};
+  const release = host.keepAlive?.() ?? (() => {});
   try {
     if (o.serial === "mon:stdio") {
       const mux = new SerialMux({
@@ -285,5 +297,6 @@ async function run(o: SystemOptions, options: Omit<VirtRunOptions, "console">, h
   } finally {
     stopSignals();
     closeTerminal();
+    release();
   }
 }
