@@ -5,11 +5,12 @@
 // QEMU decides (the /chosen ranges of -initrd and -append, memory, CPUs), decompiled by
 // dtc. Without qemu-system-riscv64 or dtc the comparisons skip loudly (fail under CI=true).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { busyboxInitramfs, INITRAMFS_MARKER } from "@wasmu/softmmu";
 import { run } from "@wasmu/test-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,6 +98,30 @@ describe("running the machine", () => {
     expect(r.stdout).toContain("there is no monitor");
     expect(r.stdout).toContain("wasmu: Terminated");
   });
+});
+
+describe("Linux through the bin", () => {
+  // Debian's kernel behind OpenSBI 1.9, softmmu's busybox initramfs; from $WASMU_GUESTS
+  // (.ci/run fetches busybox-static, linux-binary-*-riscv64 and opensbi).
+  const guests = process.env.WASMU_GUESTS;
+  const sysroot = guests !== undefined ? join(guests, "sysroot") : "";
+  const fw = join(sysroot, "usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
+  const modules = join(sysroot, "usr/lib/modules");
+  const kernel = existsSync(modules) ? readdirSync(modules).map((v) => join(modules, v, "vmlinuz")).find((k) => existsSync(k)) : undefined;
+  const busybox = join(sysroot, "usr/bin/busybox");
+  const have = guests !== undefined && kernel !== undefined && existsSync(fw) && existsSync(busybox);
+  if (!have && !IN_CI) console.warn("SKIP: Debian's kernel, OpenSBI or busybox-static is not in $WASMU_GUESTS (scripts/fetch-guests.sh DIR busybox-static linux-binary-…-riscv64 opensbi): wasmu system does not boot Linux here");
+
+  it.runIf(have || IN_CI)("boots to the initramfs's /init, runs the command of wasmu.run=, powers off: exit 0", async () => {
+    expect(`guests present: ${have}`).toBe("guests present: true");
+    const rd = file("initramfs.cpio", busyboxInitramfs(readFileSync(busybox)));
+    // A hang guard only: the boot takes ~25 s on an idle 2-core machine.
+    const r = await run(process.execPath, [bin, "system", "-M", "virt", "-smp", "1", "-m", "512M", "-nographic", "-bios", fw, "-kernel", kernel!, "-initrd", rd,
+      "-append", 'console=ttyS0 rdinit=/init quiet wasmu.run="uname -m; exit 3"'], { cwd: dir, timeout: 900_000 });
+    const seen = { status: r.status, ran: /riscv64\r?\n/.test(r.stdout), marker: r.stdout.includes(`${INITRAMFS_MARKER} status 3`), stderr: r.stderr };
+    if (seen.status !== 0 || !seen.marker) console.error(`wasmu system output:\n${r.stdout.slice(-3000)}`);
+    expect(seen).toEqual({ status: 0, ran: true, marker: true, stderr: "" });
+  }, 960_000);
 });
 
 describe("-M virt,dumpdtb=", () => {
