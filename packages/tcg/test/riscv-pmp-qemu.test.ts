@@ -5,7 +5,7 @@
 // must end the same way. Without qemu-system-riscv64 the test skips loudly (it fails under
 // CI).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { Cause, CPU_STATE_BYTES, Priv } from "../src/target/riscv/cpu-state.js";
 import { CSR, CsrFile } from "../src/target/riscv/priv/csr-file.js";
 import type { AccessType } from "../src/target/riscv/priv/mmu.js";
 import { pmpAllows, pmpRange } from "../src/target/riscv/priv/pmp.js";
+import { runSystemElf } from "./system-support.js";
 
 const IN_CI = process.env.CI === "true";
 const HAVE_QEMU = spawnSync("qemu-system-riscv64", ["--version"], { stdio: "ignore" }).status === 0;
@@ -197,3 +198,12 @@ it.runIf(HAVE_QEMU || IN_CI)("with no PMP entry active, S and U get nothing (QEM
   for (const c of s.cases) expect(pmpAllows(csrs, c.pa, 8, c.kind, c.priv)).toBe(c.priv === Priv.M);
   expect(pmpAllows(csrs, STUBS, 8, "fetch", Priv.M)).toBe(true);
 });
+
+// The same walker on wasmu's system-mode hart (both tiers): PMP checked by the soft TLB's
+// slow paths and the fetch path must give the same lines as QEMU (which the prediction
+// above is checked against).
+it.each([[1, "interp"], [2, "jit"], [3, "auto"]] as const)("seed %i on wasmu's system-mode hart (tier %s) prints QEMU's lines", (seed, tier) => {
+  const s = scenario(seed);
+  const out = runSystemElf({ elf: new Uint8Array(readFileSync(WALKER)), blobs: [{ addr: BLOB, bytes: blob(s) }], tier });
+  expect(out.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("C "))).toEqual(predict(s));
+}, 120_000);

@@ -10,12 +10,19 @@
  * ({@link PhysLayout}), so both tiers reach it through the soft TLB and the TB machinery
  * numbers its pages.
  *
- * MMU indexes (one soft TLB each, QEMU's mmu_idx): 0 U, 1 S, 2 S with mstatus.SUM, 3 no
- * translation (M, or satp Bare). Loads and stores use the index of the data privilege
+ * MMU indexes (one soft TLB each, QEMU's mmu_idx): 0 U, 1 S, 2 S with mstatus.SUM, 3 M
+ * (no translation). Loads and stores use the index of the data privilege
  * (mstatus.MPP under MPRV); the loop writes it into the control block's TLB_PTR before
  * each run, since priv, MPRV and SUM only change in helpers that end the TB and kick the
  * hart back to its loop. A change of satp or mstatus.MXR, and sfence.vma, flush every
- * index, the jump cache and the instruction-translation cache. PMP is not enforced yet.
+ * index, the jump cache and the instruction-translation cache.
+ *
+ * PMP (priv/pmp.ts) is checked on the slow paths: every data access, instruction fetch
+ * and page-table read (as an S-mode access). A TLB entry (or cached instruction page)
+ * is made only for the permissions PMP grants the whole 4 KiB page, so an entry boundary
+ * inside a page sends that page's accesses to the slow path each time (QEMU's
+ * sub-page TLB entries). The per-page results are cached until a pmpcfg or pmpaddr
+ * write, which also flushes the TLBs.
  *
  * Instruction fetch: the TB key's pc is virtual; `codeOffset` translates it (the fetch
  * permission of the current privilege) through a per-privilege cache of page
@@ -36,7 +43,8 @@ import { Cause, CpuOffset, Csr, Priv, RISCV_EXIT_EXCEPTION, RISCV_EXIT_WFI } fro
 import { createRiscvHelpers, CsrOp, recordException } from "../helpers.js";
 import { createRiscvTarget } from "../target.js";
 import { CSR, CsrFile, MSTATUS_MXR, MSTATUS_SUM } from "../priv/csr-file.js";
-import { type AccessType, type PhysMemory, PROT_READ, PROT_WRITE, translate, type TranslateResult } from "../priv/mmu.js";
+import { type AccessType, type PhysMemory, PROT_EXEC, PROT_READ, PROT_WRITE, translate, type TranslateResult } from "../priv/mmu.js";
+import { pmpAllows } from "../priv/pmp.js";
 import { dataPrivilege, mret, pendingInterrupt, sret, trapEntry, wfiIllegal } from "../priv/trap.js";
 
 /** Access sizes of the bus. */
@@ -144,6 +152,8 @@ export class RiscvHart implements SoftMmu {
   private superHi = -1n;
   /** sfence.vma of one page (statistics). */
   pageFlushes = 0;
+  /** PMP permissions of whole physical pages: (page number × 4 + privilege) → R/W/X bits PMP grants every byte of the page. */
+  private readonly pmpPages = new Map<number, number>();
   /** Traps taken (statistics). */
   traps = 0;
 
@@ -177,11 +187,13 @@ export class RiscvHart implements SoftMmu {
     vcpu.ctx.pages.access.onCodeSet = (page: number): void => dropWriteAll(buf, bases, RISCV_MMU_INDEXES, page);
     this.physMem = {
       load64: (pa: bigint): bigint | undefined => {
+        if ((this.pmpPage(pa, Priv.S) & PROT_READ) === 0 && !pmpAllows(this.csrs, pa, 8, "load", Priv.S)) return undefined;
         const o = this.physOffset(pa);
         if (o < 0 || (o & 7) !== 0 || o + 8 > this.memSize) return undefined;
         return BigInt.asUintN(64, Atomics.load(this.mem64, (this.memBase + o) >> 3));
       },
       cas64: (pa: bigint, expected: bigint, value: bigint): boolean => {
+        if ((this.pmpPage(pa, Priv.S) & PROT_WRITE) === 0 && !pmpAllows(this.csrs, pa, 8, "store", Priv.S)) return false;
         const o = this.physOffset(pa);
         if (o < 0 || (o & 7) !== 0 || o + 8 > phys.ramSize) return false;
         const e = BigInt.asIntN(64, expected);
@@ -263,6 +275,21 @@ export class RiscvHart implements SoftMmu {
     if (code) this.vcpu.ctx.jmpCache.clearVcpu(this.vcpu.index);
   }
 
+  /** The PMP permissions (PROT_READ/WRITE/EXEC) granted to every byte of `pa`'s 4 KiB page at `priv`. */
+  private pmpPage(pa: bigint, priv: number): number {
+    const page = pa >> BigInt(PAGE_BITS);
+    const key = Number(page) * 4 + priv;
+    let p = this.pmpPages.get(key);
+    if (p === undefined) {
+      const base = page << BigInt(PAGE_BITS);
+      p = (pmpAllows(this.csrs, base, PAGE_SIZE, "load", priv) ? PROT_READ : 0)
+        | (pmpAllows(this.csrs, base, PAGE_SIZE, "store", priv) ? PROT_WRITE : 0)
+        | (pmpAllows(this.csrs, base, PAGE_SIZE, "fetch", priv) ? PROT_EXEC : 0);
+      this.pmpPages.set(key, p);
+    }
+    return p;
+  }
+
   /** Notes a translation through a superpage of `size` bytes at `va`. */
   private noteSuper(va: bigint, size: bigint): void {
     if (size <= BigInt(PAGE_SIZE)) return;
@@ -278,8 +305,9 @@ export class RiscvHart implements SoftMmu {
   }
 
   private dataIdx(): number {
+    // By privilege even with satp Bare: PMP grants each privilege its own permissions.
     const dp = dataPrivilege(this.csrs, this.priv);
-    if (dp === Priv.M || this.csrs.get(Csr.SATP) >> 60n === 0n) return MMU_IDX_NOMMU;
+    if (dp === Priv.M) return MMU_IDX_NOMMU;
     if (dp === Priv.U) return MMU_IDX_U;
     return (this.csrs.mstatus & MSTATUS_SUM) !== 0n ? MMU_IDX_S_SUM : MMU_IDX_S;
   }
@@ -313,6 +341,10 @@ export class RiscvHart implements SoftMmu {
       const o = this.physOffset(t.pa);
       if (o < 0) return -1;
       page = o - (o & (PAGE_SIZE - 1));
+      if ((this.pmpPage(t.pa, priv) & PROT_EXEC) === 0) {
+        // Not the whole page: this parcel alone (nothing cached).
+        return pmpAllows(this.csrs, t.pa, 2, "fetch", priv) ? o : -1;
+      }
       m.set(vpn, page);
     }
     return page + (Number(pc & BigInt(PAGE_SIZE - 1)));
@@ -322,6 +354,12 @@ export class RiscvHart implements SoftMmu {
   private fetchCause(addr: bigint): number {
     const t = this.walk(addr, "fetch", this.priv);
     return t.ok ? Cause.INSN_ACCESS : t.cause;
+  }
+
+  /** A write to pmpcfg or pmpaddr: forget the per-page PMP results and every translation made under them. */
+  private pmpChanged(): void {
+    this.pmpPages.clear();
+    this.flushAll();
   }
 
   private exitPc(): bigint {
@@ -347,10 +385,15 @@ export class RiscvHart implements SoftMmu {
    * memory offset of `va`, -2 for MMIO (then `pa` is in `this.lastPa`), or -1 after
    * recording an exception.
    */
-  private dataAccess(va: bigint, type: AccessType): number {
+  private dataAccess(va: bigint, type: AccessType, size: number): number {
     const idx = this.dataIdx();
-    const t = this.walk(va, type, dataPrivilege(this.csrs, this.priv));
+    const dp = dataPrivilege(this.csrs, this.priv);
+    const t = this.walk(va, type, dp);
     if (!t.ok) return this.raiseFromSlowPath(t.cause, va) - 1;
+    const pmp = this.pmpPage(t.pa, dp);
+    if ((pmp & (type === "load" ? PROT_READ : PROT_WRITE)) === 0 && !pmpAllows(this.csrs, t.pa, size, type, dp)) {
+      return this.raiseFromSlowPath(type === "load" ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va) - 1;
+    }
     this.noteSuper(va, t.pageSize);
     const off = this.physOffset(t.pa);
     if (off < 0) {
@@ -359,8 +402,9 @@ export class RiscvHart implements SoftMmu {
     }
     const pageOff = off - (off & (PAGE_SIZE - 1));
     const rom = off >= this.phys.ramSize;
-    const canWrite = !rom && (t.prot & PROT_WRITE) !== 0 && !this.hasCode(pageOff);
-    this.tlb.fill(idx, va, this.memBase + pageOff, rom ? -1 : pageOff >>> PAGE_BITS, (t.prot & PROT_READ) !== 0, canWrite, () => this.hasCode(pageOff));
+    const canRead = (t.prot & PROT_READ) !== 0 && (pmp & PROT_READ) !== 0;
+    const canWrite = !rom && (t.prot & PROT_WRITE) !== 0 && (pmp & PROT_WRITE) !== 0 && !this.hasCode(pageOff);
+    if (canRead || canWrite) this.tlb.fill(idx, va, this.memBase + pageOff, rom ? -1 : pageOff >>> PAGE_BITS, canRead, canWrite, () => this.hasCode(pageOff));
     return off;
   }
 
@@ -380,7 +424,7 @@ export class RiscvHart implements SoftMmu {
       let v = 0n;
       for (let i = size - 1; i >= 0; i--) {
         const a = BigInt.asUintN(64, addr + BigInt(i));
-        const off = this.dataAccess(a, "load");
+        const off = this.dataAccess(a, "load", 1);
         if (off === -1) return 0;
         let b: bigint;
         if (off === -2) {
@@ -395,7 +439,7 @@ export class RiscvHart implements SoftMmu {
       this.mem.setBigUint64(this.tlb.scratch, v, true);
       return this.tlb.scratch;
     }
-    const off = this.dataAccess(addr, atomic ? "store" : "load");
+    const off = this.dataAccess(addr, atomic ? "store" : "load", size);
     if (off === -1) return 0;
     if (off === -2) {
       if (atomic) return this.raiseFromSlowPath(Cause.STORE_ACCESS, addr);
@@ -426,7 +470,7 @@ export class RiscvHart implements SoftMmu {
 
   /** Stores `size` bytes of `value` at `addr` (within one page); 0, or the exit kind. */
   private storeOne(self: number, addr: bigint, size: number, value: bigint): number {
-    const off = this.dataAccess(addr, "store");
+    const off = this.dataAccess(addr, "store", size);
     if (off === -1) return ExitKind.HELPER;
     if (off === -2) {
       if (!this.platform.bus.write(this.lastPa, size as BusSize, BigInt.asUintN(size * 8, value))) {
@@ -456,7 +500,7 @@ export class RiscvHart implements SoftMmu {
     if (size <= inPage) return this.storeOne(self, addr, size, value);
     // Crossing into the next page: both pages must permit the store before either part is written.
     const next = BigInt.asUintN(64, addr + BigInt(inPage));
-    if (this.dataAccess(next, "store") === -1) return ExitKind.HELPER;
+    if (this.dataAccess(next, "store", 1) === -1) return ExitKind.HELPER;
     for (let i = 0; i < size; i++) {
       const k = this.storeOne(self, BigInt.asUintN(64, addr + BigInt(i)), 1, value >> BigInt(8 * i));
       if (k !== 0) return k;
@@ -484,6 +528,7 @@ export class RiscvHart implements SoftMmu {
       const base = csr === CSR.MIP || csr === CSR.SIP ? this.csrs.get(Csr.MIP) : old;
       const nv = kind === CsrOp.WRITE ? src : kind === CsrOp.SET ? base | src : base & ~src;
       if (!this.csrs.write(csr, priv, nv)) return this.illegal(pc, insn);
+      if (csr >= CSR.PMPCFG0 && csr < CSR.PMPADDR0 + 16) this.pmpChanged();
       this.vcpu.kick();
     }
     if ((op & CsrOp.READ) !== 0) this.state.setBigUint64(CpuOffset.CSR_VALUE, old, true);
