@@ -83,6 +83,18 @@ describe("guest processes", () => {
     expect(w.status).toBe(q.status);
   });
 
+  it.runIf(HAVE_QEMU)("stops: SIGSTOP/SIGTSTP stop a child, WUNTRACED/WSTOPPED/WCONTINUED and CLD_STOPPED/CLD_CONTINUED report it, SIGCONT and SIGKILL end it, as under qemu-riscv64-static", { timeout: 120_000 }, async () => {
+    const q = await scratch((dir) => Promise.resolve(spawnSync("qemu-riscv64-static", [program("stops")], { cwd: dir, encoding: "utf8", timeout: 60_000 })));
+    const w = await scratch((dir) => wasmu(program("stops"), dir));
+    expect(w.warnings).toEqual([]);
+    expect(q.stdout).toContain("SIGSTOP: pid ok stopped by 19 (status 0x137f)\n");
+    // QEMU's own host handler for SIGCHLD ignores the guest's SA_NOCLDSTOP, so it passes on
+    // the stop's SIGCHLD; Linux (the same program built for the host) and wasmu send none.
+    expect(q.stdout).toContain("SIGCHLD with SA_NOCLDSTOP: 1\n");
+    expect(w.out).toBe(q.stdout.replace("SIGCHLD with SA_NOCLDSTOP: 1\n", "SIGCHLD with SA_NOCLDSTOP: 0\n"));
+    expect(w.status).toBe(q.status);
+  });
+
   it("execs: what an exec'd image keeps, #! scripts, vfork+exec, posix_spawn (Linux's behaviour)", { timeout: 120_000 }, async () => {
     const w = await scratch((dir) => wasmu(program("execs"), dir));
     expect(w.warnings).toEqual([]);

@@ -11,7 +11,7 @@ import { Sysroot } from "../fs/sysroot.js";
 import type { FdTable } from "../fs/fd-table.js";
 import type { AddressSpace } from "../mm/address-space.js";
 import { type Credentials, Process, type ProcessEnd, type Thread } from "./process.js";
-import { DEFAULT_IGNORED, Sa, sigBit } from "../signals/deliver.js";
+import { DEFAULT_IGNORED, Sa, sigBit, STOP_SIGNALS } from "../signals/deliver.js";
 import type { SigInfo } from "../signals/frame.js";
 
 /** SIGCHLD. */
@@ -19,7 +19,10 @@ export const SIGCHLD = 17;
 /** SIGKILL. */
 const SIGKILL = 9;
 /** si_code of SIGCHLD (CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
-export const Cld = { EXITED: 1, KILLED: 2, DUMPED: 3 } as const;
+export const Cld = { EXITED: 1, KILLED: 2, DUMPED: 3, STOPPED: 5, CONTINUED: 6 } as const;
+/** SIGCONT and SIGSTOP. */
+const SIGCONT = 18;
+const SIGSTOP = 19;
 
 /** Clocks, as the time system calls read them (nanoseconds). */
 export interface HostClock {
@@ -143,7 +146,21 @@ export class Kernel {
     if (target.ended !== undefined || target.threads.size === 0) return;
     const sig = info.signo;
     if (sig === 0) return;
-    const handler = target.sigactions.get(sig)?.handler ?? 0n;
+    const drop = (which: (s: number) => boolean): void => {
+      for (const th of target.threads.values()) for (let i = th.pending.length - 1; i >= 0; i--) if (which(th.pending[i]!.signo)) th.pending.splice(i, 1);
+    };
+    // Job control: SIGCONT continues a stopped process (whatever its disposition) and
+    // discards pending stop signals; a stop signal discards a pending SIGCONT, and one from
+    // the terminal family is discarded when the process's group is orphaned (Linux).
+    if (sig === SIGCONT) {
+      drop((s) => STOP_SIGNALS.has(s));
+      this.continueProcess(target);
+    }
+    if (STOP_SIGNALS.has(sig)) {
+      drop((s) => s === SIGCONT);
+      if (sig !== SIGSTOP && (target.sigactions.get(sig)?.handler ?? 0n) === 0n && this.orphanedGroup(target.pgid)) return;
+    }
+    const handler = sig === SIGSTOP ? 0n : (target.sigactions.get(sig)?.handler ?? 0n);
     if (sig !== SIGKILL && (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig)))) return;
     const threads = [...target.threads.values()];
     const t = threads.find((x) => (x.sigmask & sigBit(sig)) === 0n) ?? target.mainThread ?? threads[0]!;
@@ -151,6 +168,59 @@ export class Kernel {
     if (sig === SIGKILL) t.exit ??= { status: 128 + sig, group: true, signal: sig };
     t.pending.push(info);
     target.threadHost?.kick(t);
+    // SIGKILL ends a stopped process too: its threads wake to die.
+    if (sig === SIGKILL && target.stopped !== undefined) {
+      const s = target.stopped;
+      target.stopped = undefined;
+      s.resume();
+    }
+  }
+
+  /**
+   * Stops process `p` (a stop signal's default action was taken by one of its threads):
+   * its threads wait, at their next delivery point, until {@link continueProcess} or
+   * SIGKILL; its parent gets SIGCHLD with CLD_STOPPED (unless SA_NOCLDSTOP) and a report
+   * for wait4's WUNTRACED / waitid's WSTOPPED.
+   */
+  stopProcess(p: Process, signo: number): void {
+    if (p.stopped !== undefined || p.ended !== undefined) return;
+    let resume: () => void = () => {};
+    const resumed = new Promise<void>((r) => (resume = r));
+    p.stopped = { signo, resumed, resume };
+    p.jobReport = { kind: "stopped", signo };
+    this.notifyParent(p, Cld.STOPPED, signo);
+    for (const t of p.threads.values()) p.threadHost?.kick(t);
+  }
+
+  /** Continues stopped process `p` (SIGCONT): SIGCHLD with CLD_CONTINUED to its parent (unless SA_NOCLDSTOP) and a report for WCONTINUED. */
+  continueProcess(p: Process): void {
+    const s = p.stopped;
+    if (s === undefined) return;
+    p.stopped = undefined;
+    p.jobReport = { kind: "continued" };
+    this.notifyParent(p, Cld.CONTINUED, SIGCONT);
+    s.resume();
+  }
+
+  private notifyParent(p: Process, code: number, status: number): void {
+    const parent = p.parent;
+    if (parent === undefined || parent.ended !== undefined) return;
+    const act = parent.sigactions.get(SIGCHLD);
+    if (act === undefined || (act.flags & BigInt(Sa.NOCLDSTOP)) === 0n) this.signalProcess(parent, { signo: SIGCHLD, code, pid: p.pid, uid: p.creds.uid, status });
+    parent.childWait.wake();
+  }
+
+  /**
+   * Whether process group `pgid` is orphaned (Linux's will_become_orphaned_pgrp): no member
+   * has a parent in another group of the same session. The first process's parent is the
+   * host's shell, taken as such a parent (as it is on Linux); a process reparented to init
+   * has none.
+   */
+  orphanedGroup(pgid: number): boolean {
+    return !this.processGroup(pgid).some((m) => {
+      if (m.parent === undefined) return m.ppid !== 1;
+      return m.parent.pgid !== pgid && m.parent.sid === m.sid;
+    });
   }
 
   /**
@@ -162,6 +232,12 @@ export class Kernel {
   processEnded(p: Process, end: ProcessEnd): void {
     if (p.ended !== undefined) return;
     p.ended = end;
+    p.jobReport = undefined;
+    if (p.stopped !== undefined) {
+      const s = p.stopped;
+      p.stopped = undefined;
+      s.resume();
+    }
     p.vforkDone?.();
     p.vforkDone = undefined;
     for (const c of p.children) {

@@ -226,6 +226,10 @@ export class Process {
   sharedMaps = new SharedFileMaps();
   /** A vfork parent's wake-up: called when this child execs or ends. */
   vforkDone: (() => void) | undefined;
+  /** Set while the process is stopped (job control): `resumed` settles at SIGCONT or SIGKILL (kernel.ts). */
+  stopped: { readonly signo: number; readonly resumed: Promise<void>; readonly resume: () => void } | undefined;
+  /** A stop or a continue its parent has not collected yet (wait4 WUNTRACED / WCONTINUED, waitid WSTOPPED / WCONTINUED). */
+  jobReport: { readonly kind: "stopped"; readonly signo: number } | { readonly kind: "continued" } | undefined;
 
   /**
    * @param kernel the kernel it runs under.

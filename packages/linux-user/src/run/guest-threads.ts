@@ -176,7 +176,7 @@ export class GuestThreads {
   }
 
   /** After a system call returned `r`: a0, the pc, exits and pending signals. */
-  private finish(v: GuestVcpu, r: bigint, pc: bigint): boolean {
+  private finish(v: GuestVcpu, r: bigint, pc: bigint): boolean | Promise<boolean> {
     if (this.result !== undefined) return false;
     const { t, st } = v;
     // A call a signal interrupted: Linux's restart rule, decided now that the signal is
@@ -204,27 +204,42 @@ export class GuestThreads {
       else this.threadExit(v);
       return false;
     }
-    if (!this.deliver(v)) return false;
-    if (this.o.maxSyscalls !== undefined && ++this.syscalls >= this.o.maxSyscalls) {
-      this.end({ status: 255, message: "too many system calls" });
-      return false;
-    }
-    return true;
+    const delivered = this.deliver(v);
+    if (delivered === false) return false;
+    const counted = (): boolean => {
+      if (this.o.maxSyscalls !== undefined && ++this.syscalls >= this.o.maxSyscalls) {
+        this.end({ status: 255, message: "too many system calls" });
+        return false;
+      }
+      return true;
+    };
+    return delivered === true ? counted() : delivered.then((ok) => ok && counted());
   }
 
-  /** Delivers `v`'s pending signals that are not blocked; false if one killed the process. */
-  private deliver(v: GuestVcpu): boolean {
+  /**
+   * Delivers `v`'s pending signals that are not blocked; false if one killed the process.
+   * A stop signal's default action stops the process (kernel.ts stopProcess): then, as
+   * while the process is stopped, a Promise settled once it continues (the rest of the
+   * pending signals delivered then).
+   */
+  private deliver(v: GuestVcpu): boolean | Promise<boolean> {
+    const p = v.t.proc;
+    if (p.stopped !== undefined) return p.stopped.resumed.then(() => this.result === undefined && this.all.get(v.t) === v && this.deliver(v));
     if (v.t.pending.length === 0) return true;
     const d = deliverPending(v.t);
     if (typeof d === "object") {
+      if ("stop" in d) {
+        p.kernel.stopProcess(p, d.stop);
+        return this.deliver(v);
+      }
       this.end(killedBy(d.kill));
       return false;
     }
     return true;
   }
 
-  /** `v` was kicked (exit request): signals sent to it meanwhile. */
-  kick(v: GuestVcpu): boolean {
+  /** `v` was kicked (exit request): signals sent to it meanwhile (a Promise while its process is stopped). */
+  kick(v: GuestVcpu): boolean | Promise<boolean> {
     if (this.result !== undefined || this.all.get(v.t) !== v) return false;
     return this.deliver(v);
   }
@@ -235,7 +250,7 @@ export class GuestThreads {
     const info = faultSigInfo(args);
     const d = deliverSignal(v.t, info, true);
     if (d !== "handled") {
-      this.end(killedBy(typeof d === "object" ? d.kill : info.signo));
+      this.end(killedBy(typeof d === "object" && "kill" in d ? d.kill : info.signo));
       return false;
     }
     return true;

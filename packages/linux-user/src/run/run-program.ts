@@ -600,6 +600,17 @@ class ProcessRunner {
       const always = opts.vcpuWorkers === "always";
       // Signals that arrived before it runs (a forked child, a new image) are delivered first.
       let go: boolean | Promise<boolean> = always || threads.kick(main);
+      if (typeof go !== "boolean") {
+        // Stopped before it ran (a SIGSTOP to a child that had not started): until SIGCONT.
+        this.runnable--;
+        const keepAlive = setInterval(() => {}, 1 << 30);
+        try {
+          go = await go;
+        } finally {
+          clearInterval(keepAlive);
+          this.runnable++;
+        }
+      }
       while (!always && go === true) {
         const ticking = this.tick(image);
         go = runHere(bm.cpu, main, threads, translator, () => waiting.length > 0, () => this.runnable > 1, ticking);
@@ -755,7 +766,7 @@ function runHere(
     if (req.kind === "kick") {
       go = threads.kick(v);
       // The ticker's kick: let the event loop turn (host signals, the other processes).
-      if (go && yieldOnKick) return new Promise((resolve) => setImmediate(() => resolve(threads.kick(v))));
+      if (go === true && yieldOnKick) return new Promise((resolve) => setImmediate(() => resolve(threads.kick(v))));
     }
     else if (req.kind === "fault") go = threads.fault(v, req.args);
     else go = threads.syscall(v, req.nr, req.args, req.raw);

@@ -16,11 +16,13 @@ export const Sa = { NOCLDSTOP: 1, NOCLDWAIT: 2, SIGINFO: 4, ONSTACK: 0x0800_0000
 /** sigaltstack flags. */
 export const Ss = { ONSTACK: 1, DISABLE: 2, AUTODISARM: 0x8000_0000 } as const;
 
-/** Signals whose default action is to ignore them (SIGCHLD, SIGCONT, SIGURG, SIGWINCH; the stop signals, without job control). */
-export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+/** Signals whose default action is to ignore them (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
+export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 18, 23, 28]);
+/** Signals whose default action stops the process (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): job control. */
+export const STOP_SIGNALS: ReadonlySet<number> = new Set([19, 20, 21, 22]);
 
 /** What delivering a signal did. */
-export type Delivery = "handled" | "ignored" | { readonly kill: number };
+export type Delivery = "handled" | "ignored" | { readonly kill: number } | { readonly stop: number };
 
 /** The mask bit of signal `sig`. */
 export function sigBit(sig: number): bigint {
@@ -39,7 +41,7 @@ export function deliverSignal(t: Thread, info: SigInfo, forced = false): Deliver
   const blocked = (t.sigmask & sigBit(sig)) !== 0n;
   if (forced && (blocked || handler === 1n)) return { kill: sig };
   if (handler === 1n) return "ignored";
-  if (handler === 0n) return DEFAULT_IGNORED.has(sig) ? "ignored" : { kill: sig };
+  if (handler === 0n || sig === 19) return STOP_SIGNALS.has(sig) ? { stop: sig } : DEFAULT_IGNORED.has(sig) ? "ignored" : { kill: sig };
   const cpu = t.cpu;
   if (cpu === undefined || t.proc.sigTrampoline === 0) return { kill: sig };
   const regs = cpu.read();

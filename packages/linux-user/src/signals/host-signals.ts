@@ -60,11 +60,16 @@ export function forwardHostSignals(p: Process, onSignal: () => void = () => {}):
   const listeners = Object.entries(FORWARDED_SIGNALS).map(([name, signo]) => {
     const l = (): void => {
       const targets = hostSignalTargets(p, signo);
-      // A Ctrl-Z that stops nobody's handler stops the whole run (wasmu itself), once.
-      const stopAll = signo === FORWARDED_SIGNALS.SIGTSTP && targets.length > 0 && targets.every((q) => (q.sigactions.get(signo)?.handler ?? 0n) === 0n);
-      if (stopAll) deliverHostSignal(targets[0]!, signo);
-      else {
-        // (A process of the group that would stop is not stopped alone: wasmu has no stopped processes.)
+      if (!targets.includes(p)) {
+        // A guest job in the foreground (its shell made it so): the terminal's signal is
+        // the guest's business; a Ctrl-Z stops those processes and their shell sees it.
+        for (const q of targets) p.kernel.signalProcess(q, { signo, code: 0, pid: 0, uid: 0 });
+      } else if (signo === FORWARDED_SIGNALS.SIGTSTP && targets.every((q) => (q.sigactions.get(signo)?.handler ?? 0n) === 0n)) {
+        // A Ctrl-Z that no process of the first process's group handles stops the whole
+        // run (wasmu itself, as it stops qemu-riscv64's process): the host's shell sees it.
+        deliverHostSignal(p, signo);
+      } else {
+        // (A process of that group that would stop is not stopped alone: wasmu stops as a whole or not at all.)
         for (const q of targets) if (signo !== FORWARDED_SIGNALS.SIGTSTP || (q.sigactions.get(signo)?.handler ?? 0n) !== 0n) deliverHostSignal(q, signo);
       }
       onSignal();

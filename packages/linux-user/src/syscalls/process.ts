@@ -40,12 +40,29 @@ function matching(p: Process, sel: { readonly kind: "all" } | { readonly kind: "
  * when there is none at all), or waits for one (interruptible: -ERESTARTSYS), or 0 with
  * WNOHANG. `collect` writes the results and returns the call's value.
  */
-function waitChild(t: Thread, options: number, candidates: () => Process[], collect: (c: Process) => number, none: () => number = () => 0): SyscallReturn {
+/** What wait4/waitid reports of a child: its end, or a stop or continue (job control). */
+type ChildEvent = { readonly kind: "exited" } | { readonly kind: "stopped"; readonly signo: number } | { readonly kind: "continued" };
+
+/**
+ * The event of `c` that `options` asks for: its end (with `exits`), a stop not yet
+ * reported (WUNTRACED / WSTOPPED), a continue not yet reported (WCONTINUED).
+ */
+function childEvent(c: Process, options: number, exits: boolean): ChildEvent | undefined {
+  if (c.ended !== undefined) return exits ? { kind: "exited" } : undefined;
+  const r = c.jobReport;
+  if (r?.kind === "stopped" && (options & W.UNTRACED) !== 0) return r;
+  if (r?.kind === "continued" && (options & W.CONTINUED) !== 0) return r;
+  return undefined;
+}
+
+function waitChild(t: Thread, options: number, candidates: () => Process[], collect: (c: Process, e: ChildEvent) => number, none: () => number = () => 0, exits = true): SyscallReturn {
   const attempt = (): number | undefined => {
     const cs = candidates();
     if (cs.length === 0) return -Errno.ECHILD;
-    const z = cs.find((c) => c.ended !== undefined);
-    if (z !== undefined) return collect(z);
+    for (const c of cs) {
+      const e = childEvent(c, options, exits);
+      if (e !== undefined) return collect(c, e);
+    }
     if ((options & W.NOHANG) !== 0) return none();
     return undefined;
   };
@@ -173,10 +190,13 @@ export const processSyscalls: SyscallFamily = {
     // INT_MIN is refused (its negation is no group): Linux's -ESRCH.
     if (pid === -0x8000_0000) return -Errno.ESRCH;
     const sel = pid === -1 ? { kind: "all" as const } : pid > 0 ? { kind: "pid" as const, pid } : { kind: "pgid" as const, pgid: pid === 0 ? t.proc.pgid : -pid };
-    return waitChild(t, options, () => matching(t.proc, sel), (c) => {
-      const r = (status !== 0 ? putU32s(t, status, waitStatus(c.ended!)) : 0) || (rusage !== 0 ? put(t, rusage, new Uint8Array(RUSAGE_SIZE)) : 0);
+    return waitChild(t, options, () => matching(t.proc, sel), (c, e) => {
+      // Linux's status words: exited or killed (waitStatus), stopped (signal << 8 | 0x7f), continued (0xffff).
+      const word = e.kind === "exited" ? waitStatus(c.ended!) : e.kind === "stopped" ? (e.signo << 8) | 0x7f : 0xffff;
+      const r = (status !== 0 ? putU32s(t, status, word) : 0) || (rusage !== 0 ? put(t, rusage, new Uint8Array(RUSAGE_SIZE)) : 0);
       if (r < 0) return r;
-      t.proc.kernel.reap(c);
+      if (e.kind === "exited") t.proc.kernel.reap(c);
+      else c.jobReport = undefined;
       return c.pid;
     });
   },
@@ -197,21 +217,28 @@ export const processSyscalls: SyscallFamily = {
       if (id < 0) return -Errno.EINVAL;
       sel = { kind: "pgid" as const, pgid: id === 0 ? t.proc.pgid : id };
     } else return -Errno.EINVAL;
-    // Only exits are reported (no stopped / continued children without job control).
-    return waitChild(t, options, () => ((options & W.EXITED) !== 0 ? matching(t.proc, sel) : []), (c) => {
-      const e = c.ended!;
+    return waitChild(t, options, () => matching(t.proc, sel), (c, ev) => {
       const info = new Uint8Array(128);
       const v = new DataView(info.buffer);
       v.setInt32(0, SIGCHLD, true);
-      v.setInt32(8, e.signal === undefined ? Cld.EXITED : e.core === true ? Cld.DUMPED : Cld.KILLED, true);
+      if (ev.kind === "exited") {
+        const e = c.ended!;
+        v.setInt32(8, e.signal === undefined ? Cld.EXITED : e.core === true ? Cld.DUMPED : Cld.KILLED, true);
+        v.setInt32(24, e.signal ?? e.code, true);
+      } else {
+        v.setInt32(8, ev.kind === "stopped" ? Cld.STOPPED : Cld.CONTINUED, true);
+        v.setInt32(24, ev.kind === "stopped" ? ev.signo : 18, true);
+      }
       v.setInt32(16, c.pid, true);
       v.setUint32(20, c.creds.uid, true);
-      v.setInt32(24, e.signal ?? e.code, true);
       const w = (infop !== 0 ? put(t, infop, info) : 0) || (rusage !== 0 ? put(t, rusage, new Uint8Array(RUSAGE_SIZE)) : 0);
       if (w < 0) return w;
-      if ((options & W.NOWAIT) === 0) t.proc.kernel.reap(c);
+      if ((options & W.NOWAIT) === 0) {
+        if (ev.kind === "exited") t.proc.kernel.reap(c);
+        else c.jobReport = undefined;
+      }
       return 0;
-    }, () => (infop === 0 ? 0 : put(t, infop, new Uint8Array(128)))); // WNOHANG, nothing to collect: Linux zeroes the siginfo
+    }, () => (infop === 0 ? 0 : put(t, infop, new Uint8Array(128))), (options & W.EXITED) !== 0); // WNOHANG, nothing to collect: Linux zeroes the siginfo
   },
   getpgid: (t, a) => processOf(t, int(a[0]))?.pgid ?? -Errno.ESRCH,
   getsid: (t, a) => processOf(t, int(a[0]))?.sid ?? -Errno.ESRCH,

@@ -10,7 +10,7 @@
 import { Errno } from "../errno.js";
 import { addr, int } from "./abi.js";
 import type { Thread } from "../process/process.js";
-import { DEFAULT_IGNORED, sigBit, Ss } from "../signals/deliver.js";
+import { DEFAULT_IGNORED, sigBit, Ss, STOP_SIGNALS } from "../signals/deliver.js";
 import { decodeSigframe, RT_SIGFRAME_SIZE } from "../signals/frame.js";
 import type { SyscallFamily } from "./dispatch.js";
 import { get, getU64s, put, putU64s } from "./guest-io.js";
@@ -39,9 +39,10 @@ function sendToSelf(t: Thread, sig: number, code: number, target: Thread = t): n
   if (sig < 0 || sig > Sig.NSIG) return -Errno.EINVAL;
   if (sig === 0) return 0;
   const handler = t.proc.sigactions.get(sig)?.handler ?? 0n;
-  if (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig))) return 0;
+  if (sig !== 19 && (handler === 1n || (handler === 0n && DEFAULT_IGNORED.has(sig)))) return 0;
   const blocked = (target.sigmask & sigBit(sig)) !== 0n;
-  if (handler !== 0n || blocked) {
+  // A stop signal's default action (job control) is taken by the runner when it delivers it.
+  if (handler !== 0n || blocked || STOP_SIGNALS.has(sig)) {
     target.pending.push({ signo: sig, code, pid: t.proc.pid, uid: t.proc.creds.uid });
     // A thread running elsewhere (a vCPU worker) takes it at its next loop exit.
     if (!blocked && target !== t) t.proc.threadHost?.kick(target);

@@ -94,7 +94,11 @@ export function interruptWithMask(t: Thread, temp: bigint, saved: bigint): numbe
     putU64s(t, frame + UC_OFFSET + Uc.SIGMASK, saved);
   } else {
     t.sigmask = saved;
-    if (typeof d === "object") t.exit = { status: 128 + d.kill, group: true, signal: d.kill };
+    // A stop: the runner stops the process after the call (job control).
+    if (typeof d === "object") {
+      if ("stop" in d) t.pending.unshift(info);
+      else t.exit = { status: 128 + d.kill, group: true, signal: d.kill };
+    }
   }
   // The registers are final: the runner must not write a0 or advance the pc.
   t.sigreturned = true;

@@ -44,3 +44,5 @@ riscv64-linux-gnu-strip fork-code
 # Job control on a terminal (run under script(1) by packages/cli/test/user-command.test.ts).
 $CC -O2 -static -Wall -Wl,--build-id=none -o jobctl jobctl.c
 riscv64-linux-gnu-strip jobctl
+$CC -O2 -static -Wall -Wl,--build-id=none -o stops stops.c
+riscv64-linux-gnu-strip stops
