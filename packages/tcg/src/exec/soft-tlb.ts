@@ -39,7 +39,7 @@ import { TLB_ADDEND, TLB_ENTRY_BYTES, TLB_TAG_READ, TLB_TAG_WRITE } from "../bac
 const TLB_PAGE = 20;
 
 /** log2 of the entries per TLB. */
-export const TLB_ENTRY_BITS = 8;
+export const TLB_ENTRY_BITS = 10;
 /** Entries per TLB. */
 export const TLB_ENTRIES = 1 << TLB_ENTRY_BITS;
 /** Bytes of one MMU index's TLB. */
