@@ -4,7 +4,7 @@
 // thread per vCPU, what "tcg: remove tb_lock" made scale) against a single TCG thread
 // running every vCPU in turn. wasmu's system mode will add its tb-lock=on/off curves.
 import type { BenchContext, BenchEntry, CommandTarget } from "../entry.js";
-import { buildInitramfs, findSystemInputs, INIT_MESSAGE, type SystemInputs } from "../guests/system.js";
+import { buildInitramfs, findSystemInputs, SYSTEM_REQUIREMENTS, INIT_MESSAGE, type SystemInputs } from "../guests/system.js";
 
 const QEMU_SYSTEM = "qemu-system-riscv64";
 
@@ -43,18 +43,7 @@ export const qemuSystemEntry: BenchEntry = {
   name: "qemu-system",
   description:
     "Boot Debian's riscv64 Linux to an initramfs /init and power off under qemu-system-riscv64, against guest CPUs: one TCG thread for all vCPUs against one host thread per vCPU (MTTCG). The seed's chart, drawn with QEMU.",
-  requires: [
-    { kind: "command", command: QEMU_SYSTEM, install: "apt-get install --no-install-recommends qemu-system-misc" },
-    { kind: "guest-packages", packages: ["busybox-static"] },
-    {
-      kind: "check",
-      what: "Debian riscv64 kernel and OpenSBI in the guest cache (wasmu-bench fetch)",
-      check: (ctx) => {
-        const inputs = findSystemInputs(ctx);
-        return Promise.resolve(typeof inputs === "string" ? inputs : null);
-      },
-    },
-  ],
+  requires: SYSTEM_REQUIREMENTS,
   guestPackages: ["busybox-static"],
   workloads: async (ctx) => {
     const inputs = inputsOf(ctx);

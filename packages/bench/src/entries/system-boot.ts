@@ -14,7 +14,7 @@
 import { spawn } from "node:child_process";
 import type { BenchContext, BenchEntry, CommandTarget, CurveWorkload } from "../entry.js";
 import { wasmuCommand, wasmuMain } from "../context.js";
-import { buildInitramfs, findSystemInputs, INIT_MARKER, INIT_MESSAGE, type SystemInputs } from "../guests/system.js";
+import { buildInitramfs, findSystemInputs, SYSTEM_REQUIREMENTS, INIT_MARKER, INIT_MESSAGE, type SystemInputs } from "../guests/system.js";
 
 const QEMU_SYSTEM = "qemu-system-riscv64";
 /** Guest CPUs of the chart. */
@@ -98,18 +98,7 @@ export const systemBootEntry: BenchEntry = {
   name: "system-boot",
   description:
     "wasmu system against qemu-system-riscv64: boot Debian's riscv64 Linux behind OpenSBI to an initramfs /init that reports the CPUs and powers off, against guest CPUs (1, 2, 4, 8), tb-lock=on and off, tier=jit and the default tiers. The seed's headline chart, with QEMU beside it.",
-  requires: [
-    { kind: "command", command: QEMU_SYSTEM, install: "apt-get install --no-install-recommends qemu-system-misc" },
-    { kind: "guest-packages", packages: ["busybox-static"] },
-    {
-      kind: "check",
-      what: "Debian riscv64 kernel and OpenSBI in the guest cache (wasmu-bench fetch)",
-      check: (ctx) => {
-        const inputs = findSystemInputs(ctx);
-        return Promise.resolve(typeof inputs === "string" ? inputs : null);
-      },
-    },
-  ],
+  requires: SYSTEM_REQUIREMENTS,
   guestPackages: ["busybox-static"],
   comparators: [{ command: QEMU_SYSTEM, role: "QEMU 7.2 system mode (MTTCG)", install: "apt-get install --no-install-recommends qemu-system-misc" }],
   workloads: async (ctx): Promise<CurveWorkload[]> => {

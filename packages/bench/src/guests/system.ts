@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchContext } from "../entry.js";
+import type { BenchContext, Requirement } from "../entry.js";
 import { fetchScriptPath } from "./fetch.js";
 
 /** The kernel package: its name holds the version, so it is found by search. */
@@ -47,6 +47,20 @@ export interface SystemInputs {
   /** The initramfs the bench builds (newc cpio). */
   readonly initramfs: string;
 }
+
+/** What a system-mode entry needs: qemu-system-riscv64, busybox-static, Debian's kernel and OpenSBI in the guest cache. */
+export const SYSTEM_REQUIREMENTS: readonly Requirement[] = [
+  { kind: "command", command: "qemu-system-riscv64", install: "apt-get install --no-install-recommends qemu-system-misc" },
+  { kind: "guest-packages", packages: ["busybox-static"] },
+  {
+    kind: "check",
+    what: "Debian riscv64 kernel and OpenSBI in the guest cache (wasmu-bench fetch)",
+    check: (ctx) => {
+      const inputs = findSystemInputs(ctx);
+      return Promise.resolve(typeof inputs === "string" ? inputs : null);
+    },
+  },
+];
 
 /** The kernel and firmware found in the guest cache (the newest kernel), or why not. */
 export function findSystemInputs(ctx: BenchContext): SystemInputs | string {
