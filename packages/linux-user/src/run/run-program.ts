@@ -599,34 +599,26 @@ class ProcessRunner {
       // a worker (README.md: start-up figures). At the first clone it moves to a worker too.
       const always = opts.vcpuWorkers === "always";
       // Signals that arrived before it runs (a forked child, a new image) are delivered first.
-      let go: boolean | Promise<boolean> = always || threads.kick(main);
-      if (typeof go !== "boolean") {
-        // Stopped before it ran (a SIGSTOP to a child that had not started): until SIGCONT.
+      // Blocked in a system call, stopped, or letting the other processes run: the event loop
+      // settles it. The interval keeps Node alive meanwhile, so a guest deadlock hangs as on
+      // Linux instead of ending.
+      const offThread = async (p: Promise<boolean>): Promise<boolean> => {
         this.runnable--;
         const keepAlive = setInterval(() => {}, 1 << 30);
         try {
-          go = await go;
+          return await p;
         } finally {
           clearInterval(keepAlive);
           this.runnable++;
         }
-      }
+      };
+      let go: boolean | Promise<boolean> = always || threads.kick(main);
+      // Stopped before it ran (a SIGSTOP to a child that had not started): until SIGCONT.
+      if (typeof go !== "boolean") go = await offThread(go);
       while (!always && go === true) {
         const ticking = this.tick(image);
         go = runHere(bm.cpu, main, threads, translator, () => waiting.length > 0, () => this.runnable > 1, ticking);
-        if (typeof go !== "boolean") {
-          // Blocked in a system call (or letting the other processes run): the event loop
-          // settles it. The interval keeps Node alive meanwhile, so a guest deadlock hangs
-          // as on Linux instead of ending.
-          this.runnable--;
-          const keepAlive = setInterval(() => {}, 1 << 30);
-          try {
-            go = await go;
-          } finally {
-            clearInterval(keepAlive);
-            this.runnable++;
-          }
-        }
+        if (typeof go !== "boolean") go = await offThread(go);
         if (waiting.length > 0) break;
       }
       if (threads.result === undefined && (always || waiting.length > 0)) {

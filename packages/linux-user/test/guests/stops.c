@@ -51,7 +51,10 @@ int main(void) {
   if (pipe(p) != 0 || pipe(q) != 0) return 1;
   pid_t c = fork();
   if (c == 0) {
-    /* Counts on p; reads a line from q (blocking) when told. */
+    /* Counts on p; reads a line from q (blocking) when told. In a group of its own, whose
+       parent is in another group of the session: never an orphaned group, whatever group
+       the program itself was started in (Linux drops SIGTSTP to an orphaned group). */
+    setpgid(0, 0);
     close(p[0]);
     close(q[1]);
     for (unsigned n = 0;; n++) {
@@ -64,6 +67,7 @@ int main(void) {
       usleep(2000);
     }
   }
+  setpgid(c, c);
   close(p[1]);
   close(q[0]);
   int st = 0;
@@ -130,6 +134,7 @@ int main(void) {
   if (pipe(q) != 0) return 1;
   c = fork();
   if (c == 0) {
+    setpgid(0, 0);
     signal(SIGTSTP, on_tstp);
     if (write(q[1], "r", 1) != 1) _exit(9);
     for (int i = 0; i < 3000 && !tstp; i++) usleep(10000);

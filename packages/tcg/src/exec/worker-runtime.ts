@@ -368,13 +368,7 @@ export class ExecWorker {
 
   /** After a tb_flush (generation `g`): every table entry back to the stub. */
   flushed(g: number): void {
-    if (g === this.generation) return;
-    for (const tb of this.placed) this.table.set(tb, this.stub);
-    this.placed = [];
-    this.loaded.fill(0);
-    this.hotQueue.length = 0;
-    this.generation = g;
-    this.registry.flush(g);
+    if (g !== this.generation) this.reset(g);
   }
 
   /**
