@@ -19,9 +19,10 @@ function copyWorkspace(): string {
       filter: (src) => !relative(p.path, src).split(sep).some((part) => part === "node_modules" || part === "test" || part === ".turbo"),
     });
   }
-  // The workspace links `pnpm install` makes, which pack reads to replace workspace:*.
+  // The workspace links `pnpm install` makes, which pack reads to replace workspace:*
+  // (in devDependencies too: cli's @wasmu/test-support).
   for (const p of workspacePackages(dir)) {
-    for (const d of Object.keys(p.manifest.dependencies ?? {})) {
+    for (const d of Object.keys({ ...p.manifest.dependencies, ...p.manifest.devDependencies })) {
       if (!d.startsWith("@wasmu/")) continue;
       mkdirSync(join(p.path, "node_modules", "@wasmu"), { recursive: true });
       symlinkSync(join(dir, "packages", d.slice("@wasmu/".length)), join(p.path, "node_modules", d));

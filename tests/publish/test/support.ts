@@ -37,6 +37,7 @@ export interface Manifest {
   bin?: Record<string, string>;
   exports?: Record<string, string | Record<string, string>>;
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 export interface WorkspacePackage {
