@@ -119,41 +119,7 @@ patch:
     sw t1, 0(t0)
 1:  j 1b
 
-# prints the NUL-terminated string at a0
-puts:
-    li t5, UART
-1:  lbu t6, 0(a0)
-    beqz t6, 2f
-3:  lbu t4, 5(t5)
-    andi t4, t4, 0x20
-    beqz t4, 3b
-    sb t6, 0(t5)
-    addi a0, a0, 1
-    j 1b
-2:  ret
-
-# prints a0 as 16 hex digits and a newline (waiting for THRE before each byte)
-puthex:
-    li t5, UART
-    li t6, 60
-1:  srl t4, a0, t6
-    andi t4, t4, 15
-    addi t4, t4, '0'
-    li t3, '9'
-    ble t4, t3, 2f
-    addi t4, t4, 'a' - '9' - 1
-2:  lbu t3, 5(t5)
-    andi t3, t3, 0x20
-    beqz t3, 2b
-    sb t4, 0(t5)
-    addi t6, t6, -4
-    bgez t6, 1b
-    li t4, '\n'
-3:  lbu t3, 5(t5)
-    andi t3, t3, 0x20
-    beqz t3, 3b
-    sb t4, 0(t5)
-    ret
+#include "uart.inc"
 
     .align 4
 trap:
